@@ -1,0 +1,29 @@
+import type { Platform } from '../platforms/types';
+import type { Logger } from '../shared/logger';
+import type {
+  AuditRepo,
+  CardMessageRepo,
+  Clock,
+  InboundLog,
+  OrgRepo,
+  OutboxRepo,
+  ProjectRepo,
+  Transactor,
+} from './ports';
+
+/** Everything the use cases need, wired once in main.ts (and in tests with a fake clock). */
+export interface AppDeps {
+  tx: Transactor;
+  projects: ProjectRepo;
+  audit: AuditRepo;
+  org: OrgRepo;
+  inbound: InboundLog;
+  outbox: OutboxRepo;
+  cardMessages: CardMessageRepo;
+  clock: Clock;
+  logger: Logger;
+  /** IANA zone for registration-number years and displayed times. */
+  timeZone: string;
+  /** Platforms with a running adapter: messages are fanned out to these only. */
+  platforms: readonly Platform[];
+}

@@ -1,0 +1,105 @@
+import { NOT_A_COMMAND_HINT } from '../commands/help';
+import { parseCardAction } from '../commands/parse-card-action';
+import { type ParseResult, parseSlash } from '../commands/parse-slash';
+import type { AckReply, InboundEvent, Platform, SendTarget } from '../platforms/types';
+import type { AppDeps } from './deps';
+import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
+import { renderView } from './render-view';
+import type { View } from './views';
+
+/**
+ * The one inbound path for every platform: dedupe on the event id, resolve the user, parse the intent, run it, and
+ * queue replies — all in ONE synchronous transaction, so a crash can lose nothing and a redelivery changes nothing.
+ * No platform API is called here; replies go to the outbox (or back inline in the ack).
+ */
+export function createPipeline(deps: AppDeps, platform: Platform, afterCommit: () => void = () => {}) {
+  return async function handle(ev: InboundEvent): Promise<AckReply> {
+    if (ev.kind === 'ignored') return {};
+    const at = deps.clock.now();
+    const log = deps.logger.child({ platform, eventId: ev.eventId });
+    let reply: AckReply;
+    try {
+      reply = deps.tx(() => handleOnce(deps, platform, ev, at));
+    } catch (e) {
+      if (!(e instanceof StaleVersionError)) throw e;
+      log.warn('concurrent update lost the compare-and-set', { regNo: e.message });
+      reply = { toast: { type: 'warning', text: '该项目刚被其他人更新，请刷新卡片后重试。' } };
+    }
+    afterCommit();
+    return reply;
+  };
+}
+
+function handleOnce(
+  deps: AppDeps,
+  platform: Platform,
+  ev: Exclude<InboundEvent, { kind: 'ignored' }>,
+  at: Date,
+): AckReply {
+  if (!deps.inbound.claim(platform, ev.eventId, at)) {
+    deps.logger.info('duplicate delivery ignored', { platform, eventId: ev.eventId });
+    return {};
+  }
+  const replyTarget: SendTarget =
+    ev.kind === 'message' ? { kind: 'chat', id: ev.chat.chatId } : { kind: 'user', id: ev.actor.userId };
+  const queue = (view: View, viewer: string | null) =>
+    deps.outbox.enqueue(platform, { op: 'send', target: replyTarget, view, viewer }, at);
+
+  const user = deps.org.userByIdentity(platform, ev.actor.userId);
+  if (!user) {
+    const text = `你不在本系统的组织名单中（${platform} 账号 ${ev.actor.userId}），请联系管理员把你加入 ORG_FILE 后再试。`;
+    deps.logger.warn('unknown user', { platform, platformUserId: ev.actor.userId });
+    if (ev.kind === 'message') queue({ type: 'text', text }, null);
+    return { toast: { type: 'error', text } };
+  }
+
+  let parsed: ParseResult | null;
+  if (ev.kind === 'message') {
+    parsed = parseSlash(ev.text);
+    if (parsed === null) {
+      queue({ type: 'text', text: NOT_A_COMMAND_HINT }, user);
+      return {};
+    }
+  } else {
+    parsed = parseCardAction(ev.value, ev.form);
+  }
+  if (!parsed.ok) {
+    if (ev.kind === 'message') queue({ type: 'text', text: parsed.error }, user);
+    return { toast: { type: 'error', text: parsed.error } };
+  }
+
+  const outcome: Outcome = handleIntent(deps, parsed.intent, { user, platform }, at);
+  if (ev.kind === 'message') {
+    if (outcome.text) queue({ type: 'text', text: outcome.text }, user);
+    if (outcome.view) queue(outcome.view, user);
+    return {};
+  }
+  // A card click: the answer is a toast, the clicked card re-rendered inline, and any extra view as a message.
+  if (outcome.view) queue(outcome.view, user);
+  const reply: AckReply = { toast: { type: outcome.ok ? 'success' : 'error', text: outcome.text || '已打开' } };
+  if (outcome.regNo && ev.messageId) {
+    const known = deps.cardMessages
+      .forProject(outcome.regNo)
+      .find((m) => m.platform === platform && m.messageId === ev.messageId);
+    // A registration form that was just submitted becomes the project's card, refreshed like any other copy.
+    if (known || (parsed.intent.type === 'register' && outcome.ok)) {
+      const view: View = { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
+      const rendered = renderView(deps, view, known ? known.viewerId : user);
+      if (rendered.content.kind === 'card' && rendered.project) {
+        reply.card = rendered.content.card;
+        deps.cardMessages.record(
+          {
+            regNo: outcome.regNo,
+            platform,
+            messageId: ev.messageId,
+            viewerId: known ? known.viewerId : user,
+            banner: known?.banner ?? null,
+            renderedVersion: rendered.project.version,
+          },
+          at,
+        );
+      }
+    }
+  }
+  return reply;
+}

@@ -1,0 +1,81 @@
+import type { OrgView, UserId } from '../domain/org';
+import type { Decision, Project } from '../domain/project';
+import type { Platform, SendTarget } from '../platforms/types';
+import type { View } from './views';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Runs `fn` in one synchronous SQLite transaction (better-sqlite3): no awaits, no network inside. */
+export type Transactor = <T>(fn: () => T) => T;
+
+export interface ProjectRepo {
+  get(regNo: string): Project | null;
+  insert(p: Project): void;
+  /** Compare-and-set on `version`: false when someone else changed it first. */
+  update(p: Project, expectedVersion: number): boolean;
+  /** Allocates the next registration number for the year of `at` (in the configured time zone). */
+  nextRegNo(year: number): string;
+  listOpen(): Project[];
+  listBySubmitter(userId: UserId): Project[];
+}
+
+export interface AuditEntry extends Decision {
+  regNo: string;
+  actorName: string;
+  platform: Platform;
+}
+
+export interface AuditRepo {
+  append(entry: AuditEntry): void;
+}
+
+export interface OrgRepo {
+  view(): OrgView;
+  userByIdentity(platform: Platform, platformUserId: string): UserId | null;
+  identitiesOf(userId: UserId): { platform: Platform; platformUserId: string }[];
+  chats(purpose: string): { platform: Platform; chatId: string }[];
+}
+
+export interface InboundLog {
+  /** true the first time (platform, eventId) is seen; false for a redelivery. */
+  claim(platform: Platform, eventId: string, at: Date): boolean;
+}
+
+/** What an outbox row asks a platform to do. Views are rendered at delivery time, from the current state. */
+export type OutboxPayload =
+  | { op: 'send'; target: SendTarget; view: View; viewer: UserId | null }
+  | { op: 'update'; messageId: string; view: View; viewer: UserId | null };
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  platform: Platform;
+  payload: OutboxPayload;
+  attempts: number;
+}
+
+export interface OutboxRepo {
+  enqueue(platform: Platform, payload: OutboxPayload, at: Date): void;
+  /** Leases up to `limit` due rows until `leaseUntil`, so two dispatchers never send the same row at once. */
+  lease(now: Date, leaseUntil: Date, limit: number): OutboxRow[];
+  markSent(id: number, messageId: string | null, at: Date): void;
+  /** `nextAttemptAt` null = give up (dead letter). */
+  markFailed(id: number, error: string, nextAttemptAt: Date | null): void;
+  pendingCount(): number;
+}
+
+export interface CardMessage {
+  regNo: string;
+  platform: Platform;
+  messageId: string;
+  viewerId: UserId | null;
+  banner: string | null;
+  renderedVersion: number;
+}
+
+export interface CardMessageRepo {
+  record(m: CardMessage, at: Date): void;
+  forProject(regNo: string): CardMessage[];
+}

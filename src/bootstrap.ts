@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
+import type { AppDeps } from './app/deps';
+import { createOutboxRunner, dispatchOutbox } from './app/dispatch-outbox';
+import { createPipeline } from './app/pipeline';
+import type { Clock } from './app/ports';
+import type { Config } from './config/env';
+import { type OrgFile, parseOrgFile } from './config/org-file';
+import { createHttpApp } from './http/app';
+import { mountWebhook } from './http/routes/webhook';
+import { startScheduler } from './jobs/scheduler';
+import { FeishuAdapter } from './platforms/feishu/adapter';
+import { LocalAdapter } from './platforms/local/adapter';
+import type { InboundHandler, Platform, PlatformAdapter } from './platforms/types';
+import { createLogger, type Logger } from './shared/logger';
+import { SqliteAuditRepo } from './store/audit.repo';
+import { SqliteCardMessageRepo } from './store/card-messages.repo';
+import { type DB, openDb } from './store/db';
+import { SqliteInboundLog } from './store/inbound-events.repo';
+import { SqliteOrgRepo } from './store/org.repo';
+import { SqliteOutboxRepo } from './store/outbox.repo';
+import { SqliteProjectRepo } from './store/projects.repo';
+
+export const DEMO_ORG_FILE = new URL('../org.example.yaml', import.meta.url);
+
+export interface BootstrapOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Overrides ORG_FILE (tests). */
+  org?: OrgFile;
+  /** Run the node-cron jobs (off in tests, which call the ticks directly). */
+  scheduler?: boolean;
+  /** Extra route mounts, e.g. the local simulator page. */
+  mounts?: ((router: Router, handoff: Handoff) => void)[];
+}
+
+export interface Handoff {
+  config: Config;
+  db: DB;
+  deps: AppDeps;
+  adapters: Map<Platform, PlatformAdapter>;
+  local: LocalAdapter | null;
+  feishu: FeishuAdapter | null;
+  /** The inbound pipeline of each running platform (what transports call). */
+  pipelines: ReadonlyMap<Platform, InboundHandler>;
+  /** Runs outbox passes until idle (serialised). */
+  flush(): Promise<void>;
+  listen(): Promise<{ url: string; server: Server }>;
+  stop(): Promise<void>;
+}
+
+export function loadOrg(config: Config): { org: OrgFile; source: string } {
+  const source = config.orgFile ?? DEMO_ORG_FILE.pathname;
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ORG_FILE ${source}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { org: parseOrgFile(text, source), source };
+}
+
+/** The composition root: config → db → repos → adapters → pipeline → http → jobs. */
+export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock: Clock = opts.clock ?? { now: () => new Date() };
+  const db = openDb(config.databasePath);
+  const orgRepo = new SqliteOrgRepo(db);
+  orgRepo.load(opts.org ?? loadOrg(config).org);
+
+  const adapters = new Map<Platform, PlatformAdapter>();
+  const feishu = config.feishu
+    ? new FeishuAdapter({
+        appId: config.feishu.appId,
+        appSecret: config.feishu.appSecret,
+        ...(config.feishu.verificationToken ? { verificationToken: config.feishu.verificationToken } : {}),
+        ...(config.feishu.encryptKey ? { encryptKey: config.feishu.encryptKey } : {}),
+        baseUrl: config.feishu.baseUrl,
+        clock: () => clock.now(),
+        logger: logger.child({ platform: 'feishu' }),
+        timeZone: config.timeZone,
+      })
+    : null;
+  if (feishu) adapters.set('feishu', feishu);
+  const local = config.localUi ? new LocalAdapter(() => clock.now()) : null;
+  if (local) adapters.set('local', local);
+
+  const deps: AppDeps = {
+    tx: (fn) => db.transaction(() => fn()),
+    projects: new SqliteProjectRepo(db),
+    audit: new SqliteAuditRepo(db),
+    org: orgRepo,
+    inbound: new SqliteInboundLog(db),
+    outbox: new SqliteOutboxRepo(db),
+    cardMessages: new SqliteCardMessageRepo(db),
+    clock,
+    logger,
+    timeZone: config.timeZone,
+    platforms: [...adapters.keys()],
+  };
+
+  const runner = createOutboxRunner(
+    () => dispatchOutbox(deps, adapters),
+    (e) => logger.error('outbox pass failed', { error: e instanceof Error ? e.message : String(e) }),
+  );
+  // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
+  const kick = () => {
+    setImmediate(() => void runner.kick());
+  };
+  const pipelines = new Map<Platform, InboundHandler>(
+    [...adapters.keys()].map((p) => [p, createPipeline(deps, p, kick)]),
+  );
+  const localPipeline = pipelines.get('local');
+  if (local && localPipeline) local.attach(localPipeline);
+
+  let server: Server | null = null;
+  let scheduler: { stop(): Promise<void> } | null = null;
+  let longConnection: { stop(): Promise<void> } | null = null;
+
+  const handoff: Handoff = {
+    config,
+    db,
+    deps,
+    adapters,
+    local,
+    feishu,
+    pipelines,
+    async flush() {
+      await runner.kick();
+      await runner.idle();
+    },
+    async listen() {
+      const mounts: ((router: Router) => void)[] = [];
+      if (feishu && config.feishu?.mode === 'webhook') {
+        const handle = pipelines.get('feishu');
+        if (handle) mounts.push((r) => mountWebhook(r, ['/feishu/events', '/feishu/cards'], feishu, handle));
+      }
+      for (const m of opts.mounts ?? []) mounts.push((r) => m(r, handoff));
+      const app = createHttpApp({
+        logger,
+        health: () => ({ platforms: deps.platforms, pendingOutbox: deps.outbox.pendingCount() }),
+        mounts,
+      });
+      if (feishu && config.feishu?.mode === 'ws') {
+        const handle = pipelines.get('feishu');
+        if (handle) longConnection = await feishu.startLongConnection(handle);
+      }
+      if (opts.scheduler !== false) {
+        scheduler = startScheduler(
+          [{ name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() }],
+          config.timeZone,
+          logger,
+        );
+      }
+      // Drain what a previous run committed but did not deliver (a crash between commit and send).
+      void runner.kick();
+      const srv = app.listen(config.port, config.host);
+      server = srv;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('listening', resolve);
+        srv.once('error', reject);
+      });
+      const addr = srv.address() as AddressInfo;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      return { url: `http://${host}:${addr.port}`, server: srv };
+    },
+    async stop() {
+      await scheduler?.stop();
+      await longConnection?.stop();
+      const srv = server;
+      if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+      await runner.idle();
+      db.$client.close();
+    },
+  };
+  return handoff;
+}

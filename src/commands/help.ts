@@ -1,0 +1,20 @@
+/** Usage lines, shown by /help and after any malformed command. */
+export const USAGE = {
+  register:
+    '/register name=项目名称 customer=客户 kind=project|saas region=north contract=合同编号 signed=yes|no paid=yes|no req=需求采集表链接 solution=售前方案链接 form=实施登记表链接\n' +
+    '（别名 /立项；值含空格时用双引号，如 name="A B"；project 类需 req 或 solution，saas 类需 req；只发 /register 会收到一张登记表单）',
+  status: '/status <登记号>（别名 /状态）— 查看项目进度与历史',
+  mine: '/mine（别名 /待办）— 列出等待我处理的事项',
+  resubmit: '/resubmit <登记号> [字段=新值 ...]（别名 /重新提交）— 驳回后修改并重新提交',
+  withdraw: '/withdraw <登记号>（别名 /撤回）— 在无人审批前撤回，或驳回后放弃',
+  approve: '/approve <登记号> [意见]（别名 /同意）— 同意当前由你处理的步骤',
+  reject: '/reject <登记号> <原因>（别名 /驳回）— 驳回当前由你处理的步骤，必须写原因',
+  help: '/help（别名 /帮助）— 显示本帮助',
+} as const;
+export type CommandName = keyof typeof USAGE;
+
+export const HELP_TEXT = `Handoff 项目实施流程机器人 — 可用命令：\n${Object.values(USAGE)
+  .map((u) => `• ${u}`)
+  .join('\n')}`;
+
+export const NOT_A_COMMAND_HINT = '我只懂以 / 开头的命令。发送 /help 查看可用命令。(Send /help to see the commands.)';

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { PROJECT_KINDS } from '../domain/project';
+
+/** Registration numbers look like HO-2026-0001; typed ones are upper-cased and trimmed. */
+export const RegNoSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{1,8}-\d{4}-\d{4,}$/, '登记号格式应为 HO-2026-0001 (registration number like HO-2026-0001)');
+
+const YES = ['yes', 'y', 'true', '1', '是', '已签', '已付', '已回款'];
+const NO = ['no', 'n', 'false', '0', '否', '未签', '未付', '未回款'];
+const YesNo = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const s = v.trim().toLowerCase();
+  if (YES.includes(s)) return true;
+  if (NO.includes(s)) return false;
+  ctx.addIssue({ code: 'custom', message: '应为 yes 或 no（是/否）' });
+  return z.NEVER;
+});
+
+const Link = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, '应为文档链接，如 https://… (a document link)')
+  .max(2000, '链接过长（最多 2000 字符）');
+
+const Text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字符`);
+
+/** The registration fields, shared by the typed command and the card form. Keys are the public command keys. */
+export const RegisterFieldsSchema = z
+  .object({
+    name: Text(100),
+    customer: Text(100),
+    kind: z.enum(PROJECT_KINDS, { error: '应为 project（项目类）或 saas（SaaS 类）' }),
+    region: Text(32),
+    contract: Text(64),
+    signed: YesNo,
+    paid: YesNo,
+    req: Link.optional(),
+    solution: Link.optional(),
+    form: Link,
+  })
+  .strict();
+export type RegisterFields = z.infer<typeof RegisterFieldsSchema>;
+export const REGISTER_KEYS = Object.keys(RegisterFieldsSchema.shape) as (keyof RegisterFields)[];
+
+const StepRef = {
+  round: z.number().int().positive().optional(),
+  step: z.number().int().nonnegative().optional(),
+};
+
+/** The one schema for slash commands and card buttons: both produce the same Intent. */
+export const IntentSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('register'), fields: RegisterFieldsSchema }),
+  z.object({ type: z.literal('registerForm') }),
+  z.object({ type: z.literal('status'), regNo: RegNoSchema }),
+  z.object({ type: z.literal('mine') }),
+  z.object({ type: z.literal('help') }),
+  z.object({ type: z.literal('resubmit'), regNo: RegNoSchema, changes: RegisterFieldsSchema.partial().optional() }),
+  z.object({ type: z.literal('withdraw'), regNo: RegNoSchema }),
+  z.object({
+    type: z.literal('approve'),
+    regNo: RegNoSchema,
+    ...StepRef,
+    comment: z.string().trim().max(500, '意见最多 500 个字符').optional(),
+    /** Commercial review only: whether products must be bought from outside (外采). */
+    outsourcing: YesNo.optional(),
+  }),
+  z.object({
+    type: z.literal('reject'),
+    regNo: RegNoSchema,
+    ...StepRef,
+    reason: z.string().trim().min(1, '驳回必须填写原因 (a reason is required)').max(500, '原因最多 500 个字符'),
+  }),
+]);
+export type Intent = z.infer<typeof IntentSchema>;
+export type IntentType = Intent['type'];
+
+export const FIELD_LABELS: Record<string, string> = {
+  name: '项目名称 name',
+  customer: '客户 customer',
+  kind: '项目类型 kind',
+  region: '区域 region',
+  contract: '合同编号 contract',
+  signed: '合同已签 signed',
+  paid: '首付款已到 paid',
+  req: '用户需求采集表 req',
+  solution: '售前解决方案 solution',
+  form: '项目实施登记表 form',
+  regNo: '登记号',
+  reason: '驳回原因 reason',
+  comment: '意见 comment',
+};
+
+/** Turns zod issues into one Chinese line per field, naming the field. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const key = String(i.path.filter((p) => p !== 'fields' && p !== 'changes').at(-1) ?? '');
+    if (i.code === 'unrecognized_keys')
+      return `未知字段：${i.keys.join(', ')}（可用字段：${REGISTER_KEYS.join(', ')}）`;
+    if (i.code === 'invalid_type' && i.input === undefined) return `缺少字段 ${FIELD_LABELS[key] ?? key}`;
+    return `字段 ${FIELD_LABELS[key] ?? key}：${i.message}`;
+  });
+}

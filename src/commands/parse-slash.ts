@@ -1,0 +1,146 @@
+import { type CommandName, HELP_TEXT, USAGE } from './help';
+import { describeIssues, type Intent, IntentSchema } from './intents';
+
+export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
+
+const ALIASES: Record<string, CommandName> = {
+  register: 'register',
+  立项: 'register',
+  登记: 'register',
+  status: 'status',
+  状态: 'status',
+  查询: 'status',
+  mine: 'mine',
+  待办: 'mine',
+  我的: 'mine',
+  resubmit: 'resubmit',
+  重新提交: 'resubmit',
+  withdraw: 'withdraw',
+  撤回: 'withdraw',
+  approve: 'approve',
+  同意: 'approve',
+  通过: 'approve',
+  reject: 'reject',
+  驳回: 'reject',
+  拒绝: 'reject',
+  help: 'help',
+  帮助: 'help',
+};
+
+/** Chinese keys accepted as aliases of the public keys. */
+const KEY_ALIASES: Record<string, string> = {
+  名称: 'name',
+  项目名称: 'name',
+  客户: 'customer',
+  类型: 'kind',
+  区域: 'region',
+  合同: 'contract',
+  合同编号: 'contract',
+  签约: 'signed',
+  已签约: 'signed',
+  首付款: 'paid',
+  需求表: 'req',
+  方案: 'solution',
+  登记表: 'form',
+};
+
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '「': '」' };
+
+/** Splits on white space; quotes group words (also inside key="a b"). Unclosed quotes are an error. */
+export function tokenize(input: string): string[] | { error: string } {
+  const tokens: string[] = [];
+  let cur = '';
+  let inToken = false;
+  let close: string | null = null;
+  for (const ch of input) {
+    if (close !== null) {
+      if (ch === close) close = null;
+      else cur += ch;
+    } else if (QUOTES[ch] !== undefined) {
+      close = QUOTES[ch] ?? null;
+      inToken = true;
+    } else if (/\s/.test(ch)) {
+      if (inToken) tokens.push(cur);
+      cur = '';
+      inToken = false;
+    } else {
+      cur += ch;
+      inToken = true;
+    }
+  }
+  if (close !== null) return { error: `引号未闭合：缺少 ${close} (unclosed quote)` };
+  if (inToken) tokens.push(cur);
+  return tokens;
+}
+
+function keyValues(tokens: string[]): Record<string, string> | { error: string } {
+  const out: Record<string, string> = {};
+  for (const t of tokens) {
+    const m = /^([^=＝]+)[=＝](.*)$/s.exec(t);
+    if (!m?.[1]) return { error: `无法识别 "${t}"：参数应写成 字段=值 (expected key=value)` };
+    const raw = m[1].trim();
+    const key = KEY_ALIASES[raw] ?? raw.toLowerCase();
+    if (key in out) return { error: `字段 ${key} 重复出现 (duplicate key)` };
+    out[key] = m[2] ?? '';
+  }
+  return out;
+}
+
+const fail = (cmd: CommandName, problem: string): ParseResult => ({
+  ok: false,
+  error: `${problem}\n用法：${USAGE[cmd]}`,
+});
+
+/** Parses a slash command. Returns null when the text is not a command at all. */
+export function parseSlash(text: string): ParseResult | null {
+  const trimmed = text.trim().replace(/^／/, '/');
+  if (!trimmed.startsWith('/')) return null;
+  const tokens = tokenize(trimmed.slice(1));
+  const name = Array.isArray(tokens) ? tokens[0] : trimmed.slice(1).split(/\s+/)[0];
+  const cmd = ALIASES[(name ?? '').toLowerCase()];
+  if (!cmd) return { ok: false, error: `未知命令 /${name ?? ''}。\n${HELP_TEXT}` };
+  if (!Array.isArray(tokens)) return fail(cmd, tokens.error);
+  const args = tokens.slice(1);
+
+  let candidate: unknown;
+  switch (cmd) {
+    case 'help':
+    case 'mine':
+      candidate = { type: cmd };
+      break;
+    case 'register': {
+      if (args.length === 0) {
+        candidate = { type: 'registerForm' };
+        break;
+      }
+      const fields = keyValues(args);
+      if ('error' in fields) return fail(cmd, fields.error as string);
+      candidate = { type: 'register', fields };
+      break;
+    }
+    case 'status':
+    case 'withdraw':
+      if (args.length !== 1) return fail(cmd, args.length === 0 ? '缺少登记号' : '参数过多：只需要一个登记号');
+      candidate = { type: cmd, regNo: args[0] };
+      break;
+    case 'resubmit': {
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      const changes = keyValues(args.slice(1));
+      if ('error' in changes) return fail(cmd, changes.error as string);
+      candidate = { type: 'resubmit', regNo: args[0], ...(args.length > 1 ? { changes } : {}) };
+      break;
+    }
+    case 'approve':
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      candidate = { type: 'approve', regNo: args[0], ...(args.length > 1 ? { comment: args.slice(1).join(' ') } : {}) };
+      break;
+    case 'reject':
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      if (args.length === 1) return fail(cmd, '驳回必须填写原因');
+      candidate = { type: 'reject', regNo: args[0], reason: args.slice(1).join(' ') };
+      break;
+  }
+  const parsed = IntentSchema.safeParse(candidate);
+  if (!parsed.success) return fail(cmd, describeIssues(parsed.error.issues).join('\n'));
+  return { ok: true, intent: parsed.data };
+}

@@ -1,0 +1,70 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ROLES, type Role } from '../domain/org';
+
+const Id = z.string().trim().min(1, '不能为空 (must not be empty)');
+const IdList = z.array(Id);
+/** A role is a list of user ids, or a map region → list. */
+const RoleMembers = z.union([IdList, z.record(z.string().min(1), IdList)]);
+const PlatformIds = { feishu: Id.optional(), dingtalk: Id.optional(), wecom: Id.optional() };
+
+export const OrgFileSchema = z
+  .object({
+    users: z.array(z.object({ id: Id, name: Id, ...PlatformIds }).strict()).min(1, 'at least one user is required'),
+    roles: z.partialRecord(z.enum(ROLES), RoleMembers),
+    /** Optional display names for regions, e.g. { north: 北方 }. */
+    region_names: z.record(z.string().min(1), Id).optional(),
+    chats: z.record(z.string().min(1), z.object(PlatformIds).strict()).optional(),
+  })
+  .strict()
+  .superRefine((org, ctx) => {
+    const ids = new Set<string>();
+    org.users.forEach((u, i) => {
+      if (ids.has(u.id))
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id "${u.id}"` });
+      ids.add(u.id);
+    });
+    for (const [role, members] of Object.entries(org.roles)) {
+      const lists: [string[], (string | number)[]][] = Array.isArray(members)
+        ? [[members, ['roles', role]]]
+        : Object.entries(members).map(([region, list]) => [list, ['roles', role, region]]);
+      for (const [list, path] of lists) {
+        list.forEach((id, i) => {
+          if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `unknown user id "${id}"` });
+        });
+      }
+    }
+  });
+
+export type OrgFile = z.infer<typeof OrgFileSchema>;
+
+export class OrgFileError extends Error {
+  override name = 'OrgFileError';
+}
+
+/** Parses YAML (or JSON) text; errors name the key path and what is wrong. */
+export function parseOrgFile(text: string, source: string): OrgFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new OrgFileError(`${source}: not valid YAML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const parsed = OrgFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new OrgFileError(`${source}: invalid organisation file:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Regions are whatever keys the file uses under region-split roles. */
+export function regionsOf(org: OrgFile): string[] {
+  const set = new Set<string>();
+  for (const members of Object.values(org.roles)) {
+    if (members && !Array.isArray(members)) for (const r of Object.keys(members)) set.add(r);
+  }
+  return [...set];
+}
+
+export type { Role };

@@ -1,0 +1,20 @@
+/** Domain refusals are values, never exceptions. */
+export type DomainErrorCode =
+  | 'NOT_SUBMITTER'
+  | 'NOT_CURRENT_APPROVER'
+  | 'REQUEST_CLOSED'
+  | 'NOT_REJECTED'
+  | 'ALREADY_DECIDED'
+  | 'REASON_REQUIRED'
+  | 'NO_ASSIGNEE'
+  | 'MISSING_DOCUMENT'
+  | 'UNKNOWN_REGION'
+  | 'NOT_ALLOWED_TO_REGISTER';
+
+export interface DomainError {
+  code: DomainErrorCode;
+  meta?: Record<string, string | number>;
+}
+
+export const domainError = (code: DomainErrorCode, meta?: Record<string, string | number>): DomainError =>
+  meta ? { code, meta } : { code };

@@ -1,0 +1,79 @@
+import type { Role, UserId } from './org';
+
+export const PROJECT_KINDS = ['project', 'saas'] as const;
+export type ProjectKind = (typeof PROJECT_KINDS)[number];
+export const KIND_LABELS: Record<ProjectKind, string> = { project: '项目类', saas: 'SaaS 类' };
+
+/**
+ * in_approval: a step of the chain is waiting; rejected: back with sales; withdrawn: closed by sales;
+ * accepted: the executing department took it over (the delivery lifecycle continues from here).
+ */
+export const PROJECT_STATES = ['in_approval', 'rejected', 'withdrawn', 'accepted'] as const;
+export type ProjectState = (typeof PROJECT_STATES)[number];
+
+export interface ProjectFacts {
+  name: string;
+  customer: string;
+  kind: ProjectKind;
+  region: string;
+  contractNo: string;
+  signed: boolean;
+  paid: boolean;
+  reqLink: string | null;
+  solutionLink: string | null;
+  formLink: string | null;
+}
+
+/** Follow-ups recorded along the way (PROCESS.md §2: commercial review records whether products must be bought in). */
+export interface FollowUps {
+  /** 外采: null until the commercial reviewer decides. */
+  outsourcing: boolean | null;
+}
+
+/** One step of the approval chain: who (a role, maybe per region) must decide. */
+export interface Step {
+  role: Role;
+  region: string | null;
+}
+
+export const DECISION_ACTIONS = ['register', 'approve', 'reject', 'resubmit', 'withdraw', 'denied'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+/** One line of the append-only audit log. */
+export interface Decision {
+  round: number;
+  stepIndex: number;
+  role: Role;
+  action: DecisionAction;
+  by: UserId;
+  at: Date;
+  reason: string | null;
+}
+
+export interface Project {
+  regNo: string;
+  facts: ProjectFacts;
+  submitter: UserId;
+  state: ProjectState;
+  /** Starts at 1; each resubmission opens a new round with a fresh chain. */
+  round: number;
+  chain: Step[];
+  stepIndex: number;
+  /** Optimistic-concurrency counter, bumped by every transition. */
+  version: number;
+  createdAt: Date;
+  followUps: FollowUps;
+  /** Decisions so far, oldest first (never includes `denied` attempts). */
+  history: Decision[];
+}
+
+export const isOpen = (p: Project): boolean => p.state === 'in_approval';
+export const currentStep = (p: Project): Step | undefined => (isOpen(p) ? p.chain[p.stepIndex] : undefined);
+export const isLastStep = (p: Project): boolean => p.stepIndex === p.chain.length - 1;
+
+/** The decision that closed step (round, stepIndex), if any. */
+export function decisionFor(p: Project, round: number, stepIndex: number): Decision | undefined {
+  return p.history.find(
+    (d) => d.round === round && d.stepIndex === stepIndex && (d.action === 'approve' || d.action === 'reject'),
+  );
+}

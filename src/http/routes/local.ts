@@ -1,0 +1,204 @@
+import { readFile } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import type Router from '@koa/router';
+import { eq } from 'drizzle-orm';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Handoff } from '../../bootstrap';
+import { USAGE } from '../../commands/help';
+import { ANY_REGION, type OrgView, ROLE_LABELS, ROLES } from '../../domain/org';
+import { dmConversation, type LocalAdapter, type LocalEvent } from '../../platforms/local/adapter';
+import { orgChats } from '../../store/schema';
+import { readRawBody } from '../middleware/raw-body';
+
+/**
+ * The local simulator (issue: the embedded default): a page where anyone can play every role, and the JSON + SSE API
+ * it talks to. The page is plain static files in src/platforms/local/web/; everything it shows comes from the
+ * LocalAdapter, which plays the part of the chat platform's servers.
+ */
+
+const WEB_DIR = new URL('../../platforms/local/web/', import.meta.url);
+const MAX_BODY = 64 * 1024;
+const KEEP_ALIVE_MS = 15_000;
+
+/** The only files served: name → content type. Anything else is a 404, so no path can escape the folder. */
+const ASSETS: Readonly<Record<string, string>> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'cards.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/** Display names of group-chat purposes (org file `chats:` keys). */
+const GROUP_NAMES: Readonly<Record<string, string>> = {
+  handover_news: '项目移交新闻',
+  handoff_news: '项目移交新闻',
+};
+
+const SayBody = z.object({
+  userId: z.string().min(1, '缺少 userId'),
+  text: z.string().trim().min(1, '消息不能为空').max(10_000, '消息过长（最多 10000 个字符）'),
+  conversation: z.string().min(1).optional(),
+});
+
+const ClickBody = z.object({
+  userId: z.string().min(1, '缺少 userId'),
+  messageId: z.string().min(1, '缺少 messageId'),
+  value: z.unknown(),
+  form: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A client-side mistake: answered 400 with a Chinese message the page shows as an error toast. */
+class BadRequest extends Error {}
+
+export function mountLocalUi(router: Router, handoff: Handoff): void {
+  const local = handoff.local;
+  if (!local) throw new Error('the local simulator needs the local platform (set LOCAL_UI=on)');
+
+  router.get('/', async (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = await readFile(new URL('index.html', WEB_DIR));
+  });
+
+  router.get('/assets/:file', async (ctx) => {
+    const file = ctx.params.file ?? '';
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (!type) {
+      ctx.status = 404;
+      ctx.body = { error: 'not found' };
+      return;
+    }
+    ctx.type = type;
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = await readFile(new URL(file, WEB_DIR));
+  });
+
+  router.get('/api/local/bootstrap', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = snapshot(handoff, local);
+  });
+
+  router.get('/api/local/events', (ctx) => streamEvents(ctx, local));
+
+  router.post('/api/local/say', async (ctx) => {
+    const body = await parseBody(ctx, SayBody, handoff.deps.org.view());
+    if (!body) return;
+    const conversation = body.conversation ?? dmConversation(body.userId);
+    const allowed = conversation === dmConversation(body.userId) || groupPurposes(handoff).includes(conversation);
+    if (!allowed)
+      return badRequest(ctx, `不能在会话「${conversation}」中发言：只能在自己与机器人的私聊或已配置的群聊中发言。`);
+    const reply = await local.say(body.userId, body.text, conversation);
+    void handoff.flush();
+    ctx.body = reply.toast ? { toast: reply.toast } : {};
+  });
+
+  router.post('/api/local/click', async (ctx) => {
+    const body = await parseBody(ctx, ClickBody, handoff.deps.org.view());
+    if (!body) return;
+    if (!local.get(body.messageId)) return badRequest(ctx, '找不到这张卡片（可能服务已重启），请刷新页面。');
+    const reply = await local.click(body.userId, body.messageId, body.value, body.form);
+    void handoff.flush();
+    ctx.body = reply.toast ? { toast: reply.toast } : {};
+  });
+}
+
+/**
+ * Reads and validates a JSON body from a known org member; answers 400 itself (and returns null) when it is not
+ * acceptable. Over 64 KB throws BodyTooLargeError, which the error middleware answers with 413.
+ */
+async function parseBody<T extends { userId: string }>(
+  ctx: Context,
+  schema: z.ZodType<T>,
+  org: OrgView,
+): Promise<T | null> {
+  const raw = await readRawBody(ctx, MAX_BODY);
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new BadRequest('请求不是有效的 JSON。');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join('；'));
+    if (!org.users[parsed.data.userId]) {
+      throw new BadRequest(`组织名单中没有用户「${parsed.data.userId}」，请在左侧选择一个人后再操作。`);
+    }
+    return parsed.data;
+  } catch (e) {
+    if (!(e instanceof BadRequest)) throw e;
+    badRequest(ctx, e.message);
+    return null;
+  }
+}
+
+function badRequest(ctx: Context, message: string): void {
+  ctx.status = 400;
+  ctx.body = { error: message, toast: { type: 'error', text: message } };
+}
+
+/** Group chats configured for the local platform: their ids are the purposes (e.g. handover_news). */
+function groupPurposes(handoff: Handoff): string[] {
+  const rows = handoff.db
+    .select({ purpose: orgChats.purpose })
+    .from(orgChats)
+    .where(eq(orgChats.platform, 'local'))
+    .all();
+  return [...new Set(rows.map((r) => r.purpose))];
+}
+
+/** "销售主管", "特批领导（北方）" … for every role the user holds. */
+function roleLabels(org: OrgView, userId: string): string[] {
+  const labels: string[] = [];
+  for (const role of ROLES) {
+    for (const [region, users] of Object.entries(org.members[role] ?? {})) {
+      if (!users.includes(userId)) continue;
+      const where = region === ANY_REGION ? '' : `（${org.regionNames[region] ?? region}）`;
+      labels.push(`${ROLE_LABELS[role]}${where}`);
+    }
+  }
+  return labels;
+}
+
+/** Everything the page needs to draw itself, including the messages so far (a reload restores every pane). */
+function snapshot(handoff: Handoff, local: LocalAdapter) {
+  const org = handoff.deps.org.view();
+  const people = Object.entries(org.users).map(([id, u]) => ({ id, name: u.name, roles: roleLabels(org, id) }));
+  const groups = groupPurposes(handoff).map((id) => ({ id, name: GROUP_NAMES[id] ?? id }));
+  const conversations: Record<string, unknown[]> = {};
+  for (const p of people) conversations[dmConversation(p.id)] = local.conversation(dmConversation(p.id));
+  for (const g of groups) conversations[g.id] = local.conversation(g.id);
+  const commands = Object.values(USAGE).map((u) => u.split(/[\s（]/)[0] ?? u);
+  return { people, groups, conversations, commands, timeZone: handoff.config.timeZone };
+}
+
+/** Server-sent events: every LocalEvent as one JSON `data:` line; a comment every 15 s keeps proxies from closing it. */
+function streamEvents(ctx: Context, local: LocalAdapter): void {
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.req.socket.setKeepAlive(true);
+  ctx.set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  const stream = new PassThrough();
+  ctx.status = 200;
+  ctx.body = stream;
+  const send = (e: LocalEvent) => stream.write(`data: ${JSON.stringify(e)}\n\n`);
+  const unsubscribe = local.subscribe(send);
+  const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(keepAlive);
+    unsubscribe();
+    stream.end();
+  };
+  ctx.res.once('close', close);
+  stream.once('error', close);
+  // Flushes the headers at once, so the page's EventSource opens before it asks for the snapshot.
+  stream.write('retry: 2000\n: connected\n\n');
+}

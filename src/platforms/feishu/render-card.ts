@@ -1,0 +1,194 @@
+/**
+ * CardModel → Feishu card JSON 2.0 (the satori MessageEncoder analogue), and AckReply → callback response body.
+ *
+ * - `config.update_multi: true` (the only value 2.0 supports): every recipient sees PATCH updates.
+ * - Buttons carry the intent as `behaviors: [{ type: 'callback', value }]`; Feishu echoes it in `action.value`.
+ * - A form's submit button also carries the intent in its `name` (encoding in payloads.ts), because delivering
+ *   `behaviors.value` with `form_value` is NOT CONFIRMED.
+ * - Interpolated text (field values, checklist items, history, note) has `<`/`>` escaped as `&lt;`/`&gt;` so user
+ *   input cannot inject `<at id=all>` or `<font>` tags (`&` is left alone so "R&D" stays readable). Markdown
+ *   emphasis in user text is not neutralised (cosmetic only). `markdown` blocks are app-authored, passed through.
+ * - Size: Feishu refuses cards over 30 KB (code 230025). `cardByteSize` measures the card as it travels inside the
+ *   request body (a JSON string holding JSON, so quotes are escaped twice); when over budget the history blocks
+ *   are trimmed to their newest entries with a "…更早的记录已省略" line.
+ */
+import type { ActionValue, CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
+import type { AckReply } from '../types';
+import { encodeSubmitName, fieldWireName, type Json } from './payloads';
+
+export const MAX_CARD_BYTES = 30 * 1024 - 512;
+export const HISTORY_TRIMMED_LINE = '…更早的记录已省略';
+
+export interface RenderOptions {
+  /** IANA zone for history times. Default Asia/Shanghai. */
+  timeZone?: string;
+  /** Byte budget measured by `cardByteSize`. Default MAX_CARD_BYTES. */
+  maxBytes?: number;
+}
+
+/** Bytes the card occupies as the `content` string of an im/v1 request body. */
+export function cardByteSize(card: object): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(card)), 'utf8');
+}
+
+export function renderCard(card: CardModel, opts: RenderOptions = {}): Json {
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  const maxBytes = opts.maxBytes ?? MAX_CARD_BYTES;
+  const full = renderWithHistoryLimit(card, timeZone, Number.POSITIVE_INFINITY);
+  if (cardByteSize(full) <= maxBytes) return full;
+  const longest = Math.max(0, ...card.blocks.map((b) => (b.type === 'history' ? b.entries.length : 0)));
+  if (longest === 0) return full;
+  // Largest `keep` (newest entries kept per history block) that fits; 0 always is the fallback.
+  let lo = 0;
+  let hi = longest - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (cardByteSize(renderWithHistoryLimit(card, timeZone, mid)) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return renderWithHistoryLimit(card, timeZone, lo);
+}
+
+export function renderAck(reply: AckReply, opts: RenderOptions = {}): Json {
+  const out: Json = {};
+  if (reply.toast) out.toast = { type: reply.toast.type, content: reply.toast.text };
+  if (reply.card) out.card = { type: 'raw', data: renderCard(reply.card, opts) };
+  return out;
+}
+
+function renderWithHistoryLimit(card: CardModel, timeZone: string, keep: number): Json {
+  const elements: Json[] = card.blocks.map((b) => renderBlock(b, timeZone, keep));
+  if (card.actions.length > 0) elements.push(buttonRow(card.actions));
+  const seenFieldNames = new Set<string>();
+  card.forms.forEach((form, i) => {
+    elements.push(renderForm(form, i, seenFieldNames));
+  });
+  const header: Json = { title: plain(card.header.title), template: card.header.color };
+  if (card.header.subtitle) header.subtitle = plain(card.header.subtitle);
+  return { schema: '2.0', config: { update_multi: true, width_mode: 'fill' }, header, body: { elements } };
+}
+
+function renderBlock(block: CardBlock, timeZone: string, keep: number): Json {
+  switch (block.type) {
+    case 'fields':
+      return markdown(block.fields.map((f) => `**${f.label}：** ${escapeText(f.value)}`).join('\n'));
+    case 'markdown':
+      return markdown(block.text);
+    case 'checklist': {
+      const lines = block.items.map((it) => `${checkMark(it.checked)} ${escapeText(it.text)}`);
+      return markdown([`**${block.title}**`, ...lines].join('\n'));
+    }
+    case 'history': {
+      const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const kept = ordered.length > keep ? ordered.slice(ordered.length - keep) : ordered;
+      const lines = kept.map((e) => {
+        const reason = e.reason ? `（原因：${escapeText(e.reason)}）` : '';
+        return `- ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${reason}`;
+      });
+      if (kept.length < ordered.length) lines.unshift(HISTORY_TRIMMED_LINE);
+      return markdown([`**${block.title}**`, ...lines].join('\n'));
+    }
+    case 'note':
+      return { tag: 'markdown', content: `<font color='grey'>${escapeText(block.text)}</font>`, text_size: 'notation' };
+    case 'divider':
+      return { tag: 'hr' };
+  }
+}
+
+function checkMark(checked: boolean | null): string {
+  if (checked === null) return '➖';
+  return checked ? '✅' : '⬜';
+}
+
+function buttonRow(buttons: CardButton[]): Json {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })),
+  };
+}
+
+const BUTTON_TYPES = { primary: 'primary_filled', danger: 'danger', default: 'default' } as const;
+
+function button(b: CardButton): Json {
+  const out: Json = {
+    tag: 'button',
+    text: plain(b.label),
+    type: BUTTON_TYPES[b.style],
+    behaviors: [callback(b.value)],
+  };
+  if (b.disabled) out.disabled = true;
+  return out;
+}
+
+function callback(value: ActionValue): Json {
+  return { type: 'callback', value };
+}
+
+function renderForm(form: CardForm, formIndex: number, seen: Set<string>): Json {
+  const elements: Json[] = [];
+  for (const field of form.fields) elements.push(...renderField(field, fieldWireName(field.name, formIndex, seen)));
+  const submit: Json = {
+    tag: 'button',
+    name: encodeSubmitName(formIndex, form.submit.value),
+    text: plain(form.submit.label),
+    type: BUTTON_TYPES[form.submit.style],
+    form_action_type: 'submit',
+    behaviors: [callback(form.submit.value)],
+  };
+  if (form.submit.disabled) submit.disabled = true;
+  elements.push(submit);
+  return { tag: 'form', name: form.name, elements };
+}
+
+function renderField(field: FormField, name: string): Json[] {
+  if (field.kind === 'select') {
+    const options = (field.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
+    const select: Json = { tag: 'select_static', name, required: field.required, options };
+    if (field.placeholder) select.placeholder = plain(field.placeholder);
+    if (field.initial !== undefined && options.some((o) => o.value === field.initial)) {
+      select.initial_option = field.initial;
+    }
+    // select_static has no label property in 2.0; show the label as a line above it.
+    return [markdown(`**${field.label}**${field.required ? ' *' : ''}`), select];
+  }
+  const input: Json = { tag: 'input', name, required: field.required, label: plain(field.label) };
+  if (field.placeholder) input.placeholder = plain(field.placeholder);
+  if (field.initial !== undefined) input.default_value = field.initial;
+  return [input];
+}
+
+function plain(content: string): Json {
+  return { tag: 'plain_text', content };
+}
+
+function markdown(content: string): Json {
+  return { tag: 'markdown', content };
+}
+
+export function escapeText(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:mm` in `timeZone`. */
+export function formatTime(at: Date, timeZone: string): string {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, fmt);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

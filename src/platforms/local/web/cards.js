@@ -1,0 +1,287 @@
+// CardModel (cards/model.ts) → DOM, the local platform's renderer. Text always goes in as text nodes: nothing from a
+// message is ever parsed as HTML. Markdown supports what the bot writes: **bold**, [text](url) and line breaks.
+
+/** Creates an element with attributes (`class`, `data-*`, …) and children (nodes or strings, as text). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === 'class') node.className = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+const INLINE = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+
+function safeUrl(url) {
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
+/** One line of markdown → nodes. */
+function inline(text) {
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(INLINE)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[1] !== undefined) {
+      out.push(el('strong', {}, inline(m[1])));
+    } else {
+      const href = safeUrl(m[3]);
+      out.push(href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, m[2]) : m[0]);
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+/** Markdown text → a fragment, one line per line of the source. */
+export function markdown(text) {
+  const frag = document.createDocumentFragment();
+  String(text)
+    .split('\n')
+    .forEach((line, i) => {
+      if (i > 0) frag.append(el('br'));
+      frag.append(...inline(line));
+    });
+  return frag;
+}
+
+/** Plain text with its line breaks kept. */
+export function lines(text) {
+  const frag = document.createDocumentFragment();
+  String(text)
+    .split('\n')
+    .forEach((line, i) => {
+      if (i > 0) frag.append(el('br'));
+      frag.append(line);
+    });
+  return frag;
+}
+
+const timeFormats = new Map();
+
+/** `YYYY-MM-DD HH:mm` in the company's time zone (Asia/Shanghai by default). */
+export function formatTime(iso, timeZone) {
+  let fmt = timeFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(timeZone, fmt);
+  }
+  const parts = {};
+  for (const p of fmt.formatToParts(new Date(iso))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+const CHECK_MARKS = { true: '✅', false: '⬜', null: '➖' };
+
+function block(b, timeZone) {
+  switch (b.type) {
+    case 'fields':
+      return el(
+        'dl',
+        { class: 'card-fields', 'data-testid': 'card-fields' },
+        b.fields.map((f) =>
+          el(
+            'div',
+            { class: 'card-field', 'data-label': f.label },
+            el('dt', {}, f.label),
+            el('dd', { 'data-testid': 'field-value' }, markdown(f.value)),
+          ),
+        ),
+      );
+    case 'markdown':
+      return el('div', { class: 'card-markdown', 'data-testid': 'card-markdown' }, markdown(b.text));
+    case 'checklist':
+      return el(
+        'div',
+        { class: 'card-checklist', 'data-testid': 'card-checklist' },
+        el('div', { class: 'block-title' }, b.title),
+        el(
+          'ul',
+          {},
+          b.items.map((it) =>
+            el(
+              'li',
+              { 'data-checked': String(it.checked) },
+              el('span', { class: 'mark' }, CHECK_MARKS[String(it.checked)]),
+              it.text,
+            ),
+          ),
+        ),
+      );
+    case 'history':
+      return el(
+        'div',
+        { class: 'card-history', 'data-testid': 'card-history' },
+        el('div', { class: 'block-title' }, b.title),
+        el(
+          'ol',
+          {},
+          [...b.entries]
+            .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))
+            .map((e) =>
+              el(
+                'li',
+                { 'data-testid': 'history-entry' },
+                el('time', { datetime: e.at }, formatTime(e.at, timeZone)),
+                el('span', { class: 'who' }, e.who),
+                el('span', { class: 'what' }, e.what),
+                e.reason ? el('span', { class: 'reason' }, `原因：${e.reason}`) : null,
+              ),
+            ),
+        ),
+      );
+    case 'note':
+      return el('div', { class: 'card-note', 'data-testid': 'card-note' }, lines(b.text));
+    case 'divider':
+      return el('hr', { class: 'card-divider' });
+    default:
+      return el('div', { class: 'card-unknown' }, `（不支持的内容：${b.type}）`);
+  }
+}
+
+function button(b, type = 'button') {
+  return el(
+    'button',
+    {
+      type,
+      class: `btn btn-${b.style}`,
+      'data-testid': 'card-button',
+      'data-label': b.label,
+      disabled: b.disabled === true,
+    },
+    b.label,
+  );
+}
+
+let fieldSeq = 0;
+
+function formField(f, formName) {
+  fieldSeq += 1;
+  const id = `${formName}-${f.name}-${fieldSeq}`;
+  const label = el('label', { for: id }, f.label, f.required ? el('span', { class: 'required' }, ' *') : null);
+  let input;
+  if (f.kind === 'select') {
+    const options = [el('option', { value: '' }, f.placeholder ?? '请选择…')];
+    for (const o of f.options ?? []) options.push(el('option', { value: o.value }, o.label));
+    input = el('select', { id, name: f.name, 'data-testid': `form-field-${f.name}` }, options);
+  } else {
+    input = el('input', {
+      id,
+      name: f.name,
+      type: 'text',
+      placeholder: f.placeholder ?? '',
+      'data-testid': `form-field-${f.name}`,
+    });
+  }
+  if (f.initial !== undefined) input.value = f.initial;
+  return el('div', { class: 'form-row', 'data-required': f.required }, label, input);
+}
+
+/** Client-side `required`: returns the values, or null after showing which fields are missing. */
+function collect(formEl, form) {
+  const values = {};
+  const missing = [];
+  for (const f of form.fields) {
+    const input = formEl.elements.namedItem(f.name);
+    const value = input ? input.value : '';
+    values[f.name] = value;
+    const empty = value.trim() === '';
+    input?.classList.toggle('invalid', f.required && empty);
+    if (f.required && empty) missing.push(`${f.kind === 'select' ? '请选择' : '请填写'}「${f.label}」`);
+  }
+  const error = formEl.querySelector('.form-error');
+  error.textContent = missing.join('；');
+  error.hidden = missing.length === 0;
+  return missing.length ? null : values;
+}
+
+function renderForm(form, onAction) {
+  const error = el('div', { class: 'form-error', 'data-testid': 'form-error', role: 'alert', hidden: true });
+  const formEl = el(
+    'form',
+    { class: 'card-form', 'data-testid': 'card-form', 'data-form': form.name, novalidate: true },
+    form.fields.map((f) => formField(f, form.name)),
+    error,
+    el('div', { class: 'card-actions' }, button(form.submit, 'submit')),
+  );
+  formEl.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const values = collect(formEl, form);
+    if (values) onAction(form.submit, values);
+  });
+  formEl.addEventListener('input', (ev) => ev.target.classList?.remove('invalid'));
+  return formEl;
+}
+
+/**
+ * A card message → a DOM element. `onAction(button, formValues | undefined)` runs when a button is clicked or a
+ * form submitted; the caller posts it as the selected person.
+ */
+export function renderCard(message, card, { timeZone, onAction }) {
+  const closed = card.actions.length === 0 && card.forms.length === 0;
+  const actions = card.actions.length
+    ? el(
+        'div',
+        { class: 'card-actions', 'data-testid': 'card-actions' },
+        card.actions.map((b) => {
+          const node = button(b);
+          node.addEventListener('click', () => onAction(b, undefined));
+          return node;
+        }),
+      )
+    : null;
+  return el(
+    'article',
+    {
+      class: `card card-${card.header.color}`,
+      'data-testid': 'card',
+      'data-message-id': message.id,
+      'data-color': card.header.color,
+      'data-closed': closed,
+    },
+    el(
+      'header',
+      { class: 'card-header', 'data-testid': 'card-header' },
+      el('div', { class: 'card-title', 'data-testid': 'card-title' }, card.header.title),
+      card.header.subtitle
+        ? el('div', { class: 'card-subtitle', 'data-testid': 'card-subtitle' }, card.header.subtitle)
+        : null,
+    ),
+    el(
+      'div',
+      { class: 'card-body' },
+      card.blocks.map((b) => block(b, timeZone)),
+      actions,
+      card.forms.map((f) => renderForm(f, onAction)),
+    ),
+  );
+}
+
+/** Disables every control of a card while its click is on its way (a second click would be a duplicate). */
+export function setPending(cardEl, pending) {
+  cardEl.classList.toggle('pending', pending);
+  for (const c of cardEl.querySelectorAll('button, input, select')) {
+    if (pending) {
+      c.dataset.wasDisabled = String(c.disabled);
+      c.disabled = true;
+    } else if (c.dataset.wasDisabled !== undefined) {
+      c.disabled = c.dataset.wasDisabled === 'true';
+      delete c.dataset.wasDisabled;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { CardModel } from '../../cards/model';
+
+export const PLATFORMS = ['feishu', 'dingtalk', 'wecom', 'local'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A user as the platform knows them (Feishu: open_id). Mapped to org users through identities. */
+export interface ActorRef {
+  platform: Platform;
+  userId: string;
+}
+
+/** Where a message came from / where a reply goes. */
+export interface ChatRef {
+  chatId: string;
+  /** p2p = a one-to-one chat with the bot; group = the bot was @-mentioned in a group. */
+  type: 'p2p' | 'group';
+}
+
+/** Transport-level inbound events, already verified and decrypted by the adapter. */
+export type InboundEvent =
+  | { kind: 'message'; eventId: string; actor: ActorRef; chat: ChatRef; messageId: string; text: string }
+  | {
+      kind: 'cardAction';
+      eventId: string;
+      actor: ActorRef;
+      chat: ChatRef | null;
+      messageId: string | null;
+      /** The button's callback value, untrusted. */
+      value: unknown;
+      /** Form field values when a form was submitted. */
+      form?: Record<string, unknown>;
+    }
+  | { kind: 'ignored'; reason: string };
+
+/** What the app answers to an inbound event, before the adapter turns it into the platform's reply. */
+export interface AckReply {
+  toast?: { type: 'success' | 'info' | 'warning' | 'error'; text: string };
+  /** The clicked card re-rendered for the clicker, for platforms that update inline. */
+  card?: CardModel;
+}
+
+/** Outbound target: a platform user (p2p) or a platform chat. */
+export type SendTarget = { kind: 'user'; id: string } | { kind: 'chat'; id: string };
+
+export type OutboundContent = { kind: 'card'; card: CardModel } | { kind: 'text'; text: string };
+
+/**
+ * Thrown by adapters on a failed platform call. `retryAfterMs` comes from the platform's rate-limit headers;
+ * `permanent` failures (bad request, unknown user) are not retried.
+ */
+export class PlatformApiError extends Error {
+  constructor(
+    message: string,
+    readonly platform: Platform,
+    readonly opts: { code?: number | string; status?: number; retryAfterMs?: number; permanent?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'PlatformApiError';
+  }
+}
+
+/** The outbound half of a platform: send and update cards. Inbound transports feed the pipeline. */
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /** How long the platform waits for the reply to a delivery (Feishu: 3 s). */
+  readonly ackDeadlineMs: number;
+  /** `idempotencyKey` is stable across retries of the same message, so a retry never posts twice. */
+  send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }>;
+  update(messageId: string, card: CardModel): Promise<void>;
+}
+
+/** An HTTP delivery as received: raw bytes, before any parsing (signatures are computed over these bytes). */
+export interface RawInbound {
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+/** A platform's HTTP-level handshake (Feishu url_verification, WeCom echostr) is answered by the adapter alone. */
+export type ParsedDelivery = { kind: 'handshake'; body: unknown } | InboundEvent;
+
+/** Handles a verified inbound event; implemented by the app's pipeline. */
+export type InboundHandler = (ev: InboundEvent) => Promise<AckReply>;
+
+/** The HTTP side of a webhook platform: verify + decrypt + normalise a delivery, and shape the reply body. */
+export interface WebhookInbound {
+  parseHttp(raw: RawInbound): ParsedDelivery | Promise<ParsedDelivery>;
+  renderAck(reply: AckReply): unknown;
+}

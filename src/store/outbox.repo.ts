@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, isNull, lte, or } from 'drizzle-orm';
+import type { OutboxPayload, OutboxRepo, OutboxRow } from '../app/ports';
+import type { Platform } from '../platforms/types';
+import type { DB } from './db';
+import { outbox } from './schema';
+
+export class SqliteOutboxRepo implements OutboxRepo {
+  constructor(private readonly db: DB) {}
+
+  enqueue(platform: Platform, payload: OutboxPayload, at: Date): void {
+    this.db
+      .insert(outbox)
+      .values({
+        key: randomUUID(),
+        platform,
+        payloadJson: JSON.stringify(payload),
+        status: 'pending',
+        nextAttemptAt: at,
+        createdAt: at,
+      })
+      .run();
+  }
+
+  lease(now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
+    return this.db.transaction((tx) => {
+      const rows = tx
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, now),
+            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+          ),
+        )
+        .orderBy(asc(outbox.id))
+        .limit(limit)
+        .all();
+      for (const r of rows) tx.update(outbox).set({ lockedUntil: leaseUntil }).where(eq(outbox.id, r.id)).run();
+      return rows.map((r) => ({
+        id: r.id,
+        key: r.key,
+        platform: r.platform as Platform,
+        payload: JSON.parse(r.payloadJson) as OutboxPayload,
+        attempts: r.attempts,
+      }));
+    });
+  }
+
+  markSent(id: number, messageId: string | null, at: Date): void {
+    this.db
+      .update(outbox)
+      .set({ status: 'sent', messageId, sentAt: at, lockedUntil: null, lastError: null })
+      .where(eq(outbox.id, id))
+      .run();
+  }
+
+  markFailed(id: number, error: string, nextAttemptAt: Date | null): void {
+    const row = this.db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.id, id)).get();
+    this.db
+      .update(outbox)
+      .set({
+        attempts: (row?.attempts ?? 0) + 1,
+        lastError: error.slice(0, 1000),
+        lockedUntil: null,
+        ...(nextAttemptAt ? { nextAttemptAt } : { status: 'dead' as const }),
+      })
+      .where(eq(outbox.id, id))
+      .run();
+  }
+
+  pendingCount(): number {
+    return this.db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending')).get()?.n ?? 0;
+  }
+}

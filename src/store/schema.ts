@@ -1,0 +1,146 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DECISION_ACTIONS, PROJECT_KINDS, PROJECT_STATES } from '../domain/project';
+
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** The organisation directory, replaced from ORG_FILE at start-up. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const identities = sqliteTable(
+  'identities',
+  {
+    platform: text('platform').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.platformUserId] }), index('identities_user').on(t.userId)],
+);
+
+/** region '*' = the role is not split by region. */
+export const roleMembers = sqliteTable(
+  'role_members',
+  {
+    role: text('role').notNull(),
+    region: text('region').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.role, t.region, t.userId] })],
+);
+
+export const regions = sqliteTable('regions', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const orgChats = sqliteTable(
+  'org_chats',
+  {
+    purpose: text('purpose').notNull(),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.purpose, t.platform, t.chatId] })],
+);
+
+export const projects = sqliteTable('projects', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  regNo: text('reg_no').notNull().unique(),
+  name: text('name').notNull(),
+  customer: text('customer').notNull(),
+  kind: text('kind', { enum: PROJECT_KINDS }).notNull(),
+  region: text('region').notNull(),
+  contractNo: text('contract_no').notNull(),
+  signed: integer('signed', { mode: 'boolean' }).notNull(),
+  paid: integer('paid', { mode: 'boolean' }).notNull(),
+  reqLink: text('req_link'),
+  solutionLink: text('solution_link'),
+  formLink: text('form_link'),
+  submitterId: text('submitter_id').notNull(),
+  /** 外采 follow-up from the commercial review: null = not decided yet. */
+  outsourcing: integer('outsourcing', { mode: 'boolean' }),
+  state: text('state', { enum: PROJECT_STATES }).notNull(),
+  round: integer('round').notNull(),
+  stepIndex: integer('step_index').notNull(),
+  /** The current round's chain: [{ role, region }]. */
+  chainJson: text('chain_json').notNull(),
+  version: integer('version').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Append-only (enforced by triggers in a migration): every decision and every refused attempt. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    regNo: text('reg_no').notNull(),
+    round: integer('round').notNull(),
+    stepIndex: integer('step_index').notNull(),
+    role: text('role').notNull(),
+    action: text('action', { enum: DECISION_ACTIONS }).notNull(),
+    actorId: text('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    reason: text('reason'),
+    platform: text('platform').notNull(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('audit_reg_no').on(t.regNo, t.id)],
+);
+
+/** Every card message sent for a project, so a decision can update every copy in place. */
+export const cardMessages = sqliteTable(
+  'card_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    regNo: text('reg_no').notNull(),
+    platform: text('platform').notNull(),
+    messageId: text('message_id').notNull(),
+    viewerId: text('viewer_id'),
+    banner: text('banner'),
+    renderedVersion: integer('rendered_version').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('card_messages_msg').on(t.platform, t.messageId), index('card_messages_reg').on(t.regNo)],
+);
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
+
+/** Transactional outbox: written in the same transaction as the state change, delivered after commit. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Stable idempotency key (Feishu `uuid`), so a retried send never posts twice. */
+    key: text('key').notNull().unique(),
+    platform: text('platform').notNull(),
+    payloadJson: text('payload_json').notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    lockedUntil: ts('locked_until'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** Deliveries already handled, for exactly-once processing of platform retries. */
+export const inboundEvents = sqliteTable(
+  'inbound_events',
+  {
+    platform: text('platform').notNull(),
+    eventId: text('event_id').notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.eventId] })],
+);
+
+export const regCounters = sqliteTable('reg_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});

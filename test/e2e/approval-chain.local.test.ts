@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cardText, createTestHandoff, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+
+describe('approval chain through the local platform', () => {
+  let h: ReturnType<typeof createTestHandoff>;
+  let chat: LocalChat;
+  beforeEach(() => {
+    h = createTestHandoff();
+    chat = new LocalChat(h);
+  });
+  afterEach(() => h.stop());
+
+  it('walks an unsigned north project through the special chain to the project director', async () => {
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    expect(chat.lastText('wang.sales')).toContain('HO-2026-0001');
+    expect(cardText(chat.lastCard('wang.sales'))).toContain('销售主管审批');
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+
+    await chat.click('li.lead', '同意');
+    expect(chat.buttons('li.lead')).toEqual([]);
+    expect(cardText(chat.lastCard('yang.huiyu'))).toContain('特批领导审批（北方）');
+    expect(chat.cards('dai.juanxiang')).toHaveLength(0);
+
+    await chat.click('yang.huiyu', '同意');
+    const biz = chat.lastCard('zhao.biz');
+    expect(biz.blocks.some((b) => b.type === 'checklist')).toBe(true);
+    await chat.click('zhao.biz', '审核通过', { outsourcing: 'yes', comment: '需外采 OCR 模块' });
+
+    expect(cardText(chat.lastCard('sun.director'))).toContain('项目总监受理');
+    await chat.click('sun.director', '受理');
+
+    const final = chat.lastCard('wang.sales');
+    expect(final.header.color).toBe('green');
+    expect(cardText(final)).toContain('外采跟进: 需外采产品');
+    expect(chat.lastText('wang.sales')).toContain('已由 孙总监 受理');
+    // Every copy of the card was updated in place: nobody has a live button left.
+    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director', 'wang.sales']) {
+      expect(chat.buttons(u), u).toEqual([]);
+    }
+  });
+});

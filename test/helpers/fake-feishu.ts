@@ -1,0 +1,260 @@
+/**
+ * A fake Feishu Open API on 127.0.0.1 (random port) for tests that drive the REAL SDK over real HTTP.
+ *
+ *   const fake = await startFakeFeishu({ appId: 'cli_test', appSecret: 's3cret' });
+ *   new FeishuAdapter({ ..., baseUrl: fake.baseUrl });
+ *   ...
+ *   await fake.close();
+ *
+ * Endpoints: tenant_access_token/internal, POST im/v1/messages (uuid idempotency: the same uuid returns the same
+ * message_id and records nothing new), PATCH im/v1/messages/:id, PATCH .../urgent_app, POST interactive/v1/card/update.
+ * Every API call (not the token call) needs `Authorization: Bearer <issued token>`; unknown tokens get HTTP 400
+ * code 99991663 (see `invalidateTokens`). `failNext` faults apply to API calls only, in FIFO order.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeMessage {
+  messageId: string;
+  receive_id_type: string;
+  receive_id: string;
+  msg_type: string;
+  /** The `content` JSON string, parsed. */
+  content: unknown;
+  uuid: string | undefined;
+}
+export interface FakeUpdate {
+  messageId: string;
+  content: unknown;
+}
+export interface FakeUrgent {
+  messageId: string;
+  userIds: string[];
+}
+export interface FakeCardUpdate {
+  token: string;
+  card: unknown;
+}
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+/**
+ * `status` 429 → body code 99991400 + `x-ogw-ratelimit-reset`; `status` 200 + `code` → business error body;
+ * `hang: true` → the request is never answered (for timeout tests).
+ */
+export interface Fault {
+  status: number;
+  hang?: boolean;
+  code?: number;
+  msg?: string;
+  resetSeconds?: number;
+}
+
+export interface FakeFeishu {
+  readonly baseUrl: string;
+  readonly messages: FakeMessage[];
+  readonly updates: FakeUpdate[];
+  readonly urgents: FakeUrgent[];
+  readonly cardUpdates: FakeCardUpdate[];
+  readonly tokenRequests: { app_id: unknown; app_secret: unknown }[];
+  readonly requests: FakeRequest[];
+  failNext(n: number, fault: Fault): void;
+  addApp(appId: string, appSecret: string): void;
+  /** Makes every token issued so far invalid (the next API call with one gets code 99991663). */
+  invalidateTokens(): void;
+  messagesTo(receiveId: string): FakeMessage[];
+  /** The latest card shown in the last interactive message sent to `receiveId` (its newest update, if any). */
+  lastCardTo(receiveId: string): unknown;
+  /** Clears records, faults, the uuid memory and message numbering; issued tokens and apps stay valid. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeFeishu(app: { appId: string; appSecret: string }): Promise<FakeFeishu> {
+  const apps = new Map<string, string>([[app.appId, app.appSecret]]);
+  const validTokens = new Set<string>();
+  const byUuid = new Map<string, string>();
+  const faults: Fault[] = [];
+  let tokenSeq = 0;
+  let msgSeq = 0;
+  const state = {
+    messages: [] as FakeMessage[],
+    updates: [] as FakeUpdate[],
+    urgents: [] as FakeUrgent[],
+    cardUpdates: [] as FakeCardUpdate[],
+    tokenRequests: [] as { app_id: unknown; app_secret: unknown }[],
+    requests: [] as FakeRequest[],
+  };
+
+  const handle = (req: FakeRequest): Reply | 'hang' => {
+    if (req.method === 'POST' && req.path === '/open-apis/auth/v3/tenant_access_token/internal') {
+      const b = asRecord(req.body);
+      state.tokenRequests.push({ app_id: b.app_id, app_secret: b.app_secret });
+      if (typeof b.app_id !== 'string' || apps.get(b.app_id) !== b.app_secret) {
+        return { status: 200, body: { code: 10014, msg: 'app secret invalid' } };
+      }
+      const token = `t-fake-${++tokenSeq}`;
+      validTokens.add(token);
+      return { status: 200, body: { code: 0, msg: 'ok', tenant_access_token: token, expire: 7200 } };
+    }
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    if (!token) return { status: 400, body: { code: 99991661, msg: 'Missing access token for authorization.' } };
+    if (!validTokens.has(token)) return { status: 400, body: { code: 99991663, msg: 'Invalid access token.' } };
+    const fault = faults.shift();
+    if (fault?.hang) return 'hang';
+    if (fault) return faultResponse(fault);
+    return route(req);
+  };
+
+  const route = (req: FakeRequest): { status: number; body: unknown } => {
+    const b = asRecord(req.body);
+    if (req.method === 'POST' && req.path === '/open-apis/im/v1/messages') {
+      const uuid = typeof b.uuid === 'string' ? b.uuid : undefined;
+      const existing = uuid ? byUuid.get(uuid) : undefined;
+      if (existing) return ok({ message_id: existing });
+      if (typeof b.receive_id !== 'string' || typeof b.content !== 'string' || typeof b.msg_type !== 'string') {
+        return { status: 400, body: { code: 230001, msg: 'invalid param' } };
+      }
+      const messageId = `om_${++msgSeq}`;
+      if (uuid) byUuid.set(uuid, messageId);
+      state.messages.push({
+        messageId,
+        receive_id_type: req.query.receive_id_type ?? '',
+        receive_id: b.receive_id,
+        msg_type: b.msg_type,
+        content: JSON.parse(b.content),
+        uuid,
+      });
+      return ok({ message_id: messageId, msg_type: b.msg_type });
+    }
+    const urgent = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_app$/.exec(req.path);
+    if (req.method === 'PATCH' && urgent?.[1]) {
+      const messageId = urgent[1];
+      if (!state.messages.some((m) => m.messageId === messageId)) return notFound();
+      const userIds = Array.isArray(b.user_id_list) ? b.user_id_list.map(String) : [];
+      state.urgents.push({ messageId, userIds });
+      return ok({ invalid_user_id_list: [] });
+    }
+    const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(req.path);
+    if (req.method === 'PATCH' && patch?.[1]) {
+      const messageId = patch[1];
+      if (!state.messages.some((m) => m.messageId === messageId)) return notFound();
+      if (typeof b.content !== 'string') return { status: 400, body: { code: 230001, msg: 'invalid param' } };
+      state.updates.push({ messageId, content: JSON.parse(b.content) });
+      return ok({});
+    }
+    if (req.method === 'POST' && req.path === '/open-apis/interactive/v1/card/update') {
+      state.cardUpdates.push({ token: String(b.token), card: b.card });
+      return ok({});
+    }
+    return { status: 404, body: { code: 404, msg: `fake feishu: no route ${req.method} ${req.path}` } };
+  };
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((raw) => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const fr: FakeRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body: parseBody(raw),
+        };
+        state.requests.push(fr);
+        const r = handle(fr);
+        if (r !== 'hang') reply(res, r);
+      })
+      .catch(() => reply(res, { status: 500, body: { code: 500, msg: 'fake failure' } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const fake: FakeFeishu = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    ...state,
+    failNext(n, fault) {
+      for (let i = 0; i < n; i++) faults.push(fault);
+    },
+    addApp(appId, appSecret) {
+      apps.set(appId, appSecret);
+    },
+    invalidateTokens() {
+      validTokens.clear();
+    },
+    messagesTo(receiveId) {
+      return state.messages.filter((m) => m.receive_id === receiveId);
+    },
+    lastCardTo(receiveId) {
+      const sent = state.messages.filter((m) => m.receive_id === receiveId && m.msg_type === 'interactive').at(-1);
+      if (!sent) return undefined;
+      const update = state.updates.filter((u) => u.messageId === sent.messageId).at(-1);
+      return update ? update.content : sent.content;
+    },
+    reset() {
+      for (const list of Object.values(state)) list.length = 0;
+      faults.length = 0;
+      byUuid.clear();
+      msgSeq = 0;
+    },
+    close: () => closeServer(server),
+  };
+  return fake;
+}
+
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+function faultResponse(f: Fault): Reply {
+  if (f.status === 429 || f.code === 99991400) {
+    const headers = { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': String(f.resetSeconds ?? 1) };
+    const body = { code: 99991400, msg: f.msg ?? 'request trigger frequency limit' };
+    return { status: f.status, body, headers };
+  }
+  return { status: f.status, body: { code: f.code ?? f.status, msg: f.msg ?? 'fake fault' } };
+}
+
+function ok(data: unknown) {
+  return { status: 200, body: { code: 0, msg: 'success', data } };
+}
+
+function notFound() {
+  return { status: 400, body: { code: 230011, msg: 'message not found' } };
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** The SDK sends `{}` (or nothing) on GETs; anything unparsable is kept as a string. */
+function parseBody(raw: string): unknown {
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, r: Reply): void {
+  res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+  res.end(JSON.stringify(r.body));
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+}
