@@ -1,0 +1,175 @@
+import type { FeishuConfig } from '../../src/config/env';
+import type { OrgFile } from '../../src/config/org-file';
+import type { FakeClock } from './fake-clock';
+import { type FakeFeishu, startFakeFeishu } from './fake-feishu';
+import { cardActionEvent, type Delivery, signAndEncrypt, textMessageEvent } from './feishu-deliveries';
+import { createTestHandoff, demoOrg } from './handoff';
+
+export const ENCRYPT_KEY = 'handoff-test-encrypt-key';
+export const VERIFICATION_TOKEN = 'handoff-test-verification-token';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every button in a rendered Feishu card 2.0 JSON: its text, callback value, name and the form it submits. */
+export function feishuButtons(card: unknown): { label: string; value: unknown; name?: string; disabled: boolean }[] {
+  const out: { label: string; value: unknown; name?: string; disabled: boolean }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObj(node)) return;
+    if (node.tag === 'button') {
+      const text = isObj(node.text) ? String(node.text.content) : '';
+      const behaviors = Array.isArray(node.behaviors) ? node.behaviors : [];
+      const cb = behaviors.find((b) => isObj(b) && b.type === 'callback');
+      out.push({
+        label: text,
+        value: isObj(cb) ? cb.value : undefined,
+        ...(typeof node.name === 'string' ? { name: node.name } : {}),
+        disabled: node.disabled === true,
+      });
+    }
+    for (const v of Object.values(node)) walk(v);
+  };
+  walk(card);
+  return out;
+}
+
+/** All text in a rendered card (markdown and plain_text contents). */
+export function feishuCardText(card: unknown): string {
+  const parts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isObj(node)) return;
+    if (typeof node.content === 'string') parts.push(node.content);
+    for (const v of Object.values(node)) walk(v);
+  };
+  walk(card);
+  return parts.join('\n');
+}
+
+/** The demo org with a Feishu open_id (ou_<id>) for every user; p2p chat ids are oc_<id>. */
+export function feishuOrg(): OrgFile {
+  const org = demoOrg();
+  for (const u of org.users) u.feishu = openIdOf(u.id);
+  org.chats = { handover_news: { feishu: 'oc_news' } };
+  return org;
+}
+export const openIdOf = (user: string) => `ou_${user.replace('.', '_')}`;
+export const chatIdOf = (user: string) => `oc_${user.replace('.', '_')}`;
+
+/** Drives the bot as Feishu users: deliveries signed and encrypted as Feishu does, POSTed over real HTTP. */
+export class FeishuChat {
+  constructor(
+    readonly fake: FakeFeishu,
+    readonly url: string,
+    readonly clock: FakeClock,
+    readonly flush: () => Promise<void>,
+  ) {}
+
+  deliver(path: string, d: Delivery): Promise<Response> {
+    return fetch(`${this.url}${path}`, { method: 'POST', headers: d.headers, body: d.body });
+  }
+
+  sign(envelope: Json, timestamp = Math.floor(this.clock.now().getTime() / 1000)): Delivery {
+    return signAndEncrypt(envelope, { encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN, timestamp });
+  }
+
+  textEvent(user: string, text: string, eventId?: string): Json {
+    return textMessageEvent({
+      openId: openIdOf(user),
+      chatId: chatIdOf(user),
+      chatType: 'p2p',
+      text,
+      ...(eventId ? { eventId } : {}),
+      createTime: this.clock.now().getTime(),
+    });
+  }
+
+  async say(user: string, text: string): Promise<Response> {
+    const res = await this.deliver('/feishu/events', this.sign(this.textEvent(user, text)));
+    await this.flush();
+    return res;
+  }
+
+  /** The current content of every interactive message sent to the user (latest PATCH applied). */
+  cards(user: string): { messageId: string; card: unknown }[] {
+    return this.fake.messages
+      .filter((m) => m.receive_id === openIdOf(user) && m.msg_type === 'interactive')
+      .map((m) => {
+        const update = this.fake.updates.filter((u) => u.messageId === m.messageId).at(-1);
+        return { messageId: m.messageId, card: update ? update.content : m.content };
+      });
+  }
+
+  lastCard(user: string): unknown {
+    return this.cards(user).at(-1)?.card;
+  }
+
+  texts(user: string): string[] {
+    return this.fake.messages
+      .filter((m) => (m.receive_id === openIdOf(user) || m.receive_id === chatIdOf(user)) && m.msg_type === 'text')
+      .map((m) => (isObj(m.content) ? String(m.content.text) : ''));
+  }
+
+  lastText(user: string): string {
+    return this.texts(user).at(-1) ?? '';
+  }
+
+  buttons(user: string): string[] {
+    return feishuButtons(this.lastCard(user))
+      .filter((b) => !b.disabled)
+      .map((b) => b.label);
+  }
+
+  clickEvent(user: string, label: string, form?: Record<string, unknown>, eventId?: string): Json {
+    const found = this.cards(user)
+      .reverse()
+      .map((c) => ({ ...c, button: feishuButtons(c.card).find((b) => b.label === label && !b.disabled) }))
+      .find((c) => c.button);
+    if (!found?.button) throw new Error(`${user} has no Feishu card with a "${label}" button`);
+    return cardActionEvent({
+      openId: openIdOf(user),
+      messageId: found.messageId,
+      chatId: chatIdOf(user),
+      value: found.button.value,
+      ...(found.button.name ? { name: found.button.name } : {}),
+      ...(form ? { formValue: form } : {}),
+      ...(eventId ? { eventId } : {}),
+      createTime: this.clock.now().getTime(),
+    });
+  }
+
+  /** Clicks and returns the callback response body (toast + inline card). */
+  async click(user: string, label: string, form?: Record<string, unknown>): Promise<Json> {
+    const res = await this.deliver('/feishu/cards', this.sign(this.clickEvent(user, label, form)));
+    const body = (await res.json()) as Json;
+    await this.flush();
+    return body;
+  }
+}
+
+export async function startFeishuHandoff(opts: { org?: OrgFile } = {}) {
+  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
+  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+  const feishu: FeishuConfig = {
+    appId,
+    appSecret: 'secret',
+    verificationToken: VERIFICATION_TOKEN,
+    encryptKey: ENCRYPT_KEY,
+    baseUrl: fake.baseUrl,
+    mode: 'webhook',
+  };
+  const h = createTestHandoff({ org: opts.org ?? feishuOrg(), feishu, localUi: false });
+  const { url } = await h.listen();
+  const chat = new FeishuChat(fake, url, h.clock, () => h.flush());
+  return {
+    h,
+    fake,
+    chat,
+    url,
+    async stop() {
+      await h.stop();
+      await fake.close();
+    },
+  };
+}
