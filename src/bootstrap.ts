@@ -7,7 +7,7 @@ import { createOutboxRunner, dispatchOutbox } from './app/dispatch-outbox';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
 import type { Config } from './config/env';
-import { type OrgFile, parseOrgFile } from './config/org-file';
+import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
 import { startScheduler } from './jobs/scheduler';
@@ -57,7 +57,7 @@ export function loadOrg(config: Config): { org: OrgFile; source: string } {
   try {
     text = readFileSync(source, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ORG_FILE ${source}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new OrgFileError(`cannot read ORG_FILE ${source}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return { org: parseOrgFile(text, source), source };
 }

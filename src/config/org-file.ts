@@ -52,7 +52,12 @@ export function parseOrgFile(text: string, source: string): OrgFile {
   }
   const parsed = OrgFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const at = i.path.join('.') || '(root)';
+      if (i.code !== 'unrecognized_keys') return `  - ${at}: ${i.message}`;
+      const known = at === 'roles' ? ` (roles are: ${ROLES.join(', ')})` : '';
+      return `  - ${i.keys.map((k) => (i.path.length ? `${at}.${k}` : k)).join(', ')}: unknown key${known}`;
+    });
     throw new OrgFileError(`${source}: invalid organisation file:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -4,8 +4,8 @@ import { FeishuAdapter } from '../../../src/platforms/feishu/adapter';
 import type { LongConnection } from '../../../src/platforms/feishu/ws';
 import type { AckReply, InboundEvent } from '../../../src/platforms/types';
 import { silentLogger } from '../../../src/shared/logger';
+import { type FakeFeishuWs, startFakeFeishuWs } from '../../helpers/fake-feishu-ws';
 import { cardActionEvent, textMessageEvent } from '../../helpers/feishu-deliveries';
-import { type FakeFeishuWs, startFakeFeishuWs } from './fake-feishu-ws';
 
 const APP = { appId: 'cli_0123456789abcdef', appSecret: 'ws-secret' };
 const resultCard: CardModel = {

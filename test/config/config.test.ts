@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EnvSchema, loadConfig } from '../../src/config/env';
+import { parseOrgFile, regionsOf } from '../../src/config/org-file';
+
+describe('loadConfig', () => {
+  it('defaults to the local simulator with no platform keys', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      databasePath: './data/handoff.db',
+      timeZone: 'Asia/Shanghai',
+      feishu: null,
+      localUi: true,
+    });
+  });
+
+  it('a half-configured Feishu stops start-up naming the missing key', () => {
+    expect(() => loadConfig({ FEISHU_APP_ID: 'cli_x' })).toThrow(/missing FEISHU_APP_SECRET/);
+    expect(() => loadConfig({ FEISHU_APP_SECRET: 's' })).toThrow(/missing FEISHU_APP_ID/);
+    expect(() => loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's' })).toThrow(/FEISHU_VERIFICATION_TOKEN/);
+  });
+
+  it('a complete Feishu block turns the simulator off unless LOCAL_UI=on', () => {
+    const env = {
+      FEISHU_APP_ID: 'cli_x',
+      FEISHU_APP_SECRET: 's',
+      FEISHU_VERIFICATION_TOKEN: 't',
+      FEISHU_BASE_URL: 'http://127.0.0.1:9/',
+    };
+    expect(loadConfig(env)).toMatchObject({
+      localUi: false,
+      feishu: { baseUrl: 'http://127.0.0.1:9', mode: 'webhook' },
+    });
+    expect(loadConfig({ ...env, LOCAL_UI: 'on' }).localUi).toBe(true);
+    expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'ws' }).feishu?.mode).toBe('ws');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE'],
+    [{ FEISHU_MODE: 'socket' }, 'FEISHU_MODE'],
+    [{ FEISHU_BASE_URL: 'open.feishu.cn' }, 'FEISHU_BASE_URL'],
+  ])('refuses %j naming the key', (env, key) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(key));
+  });
+
+  it('.env.example lists every key the schema reads', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(Object.keys(EnvSchema.shape).filter((k) => !listed.has(k))).toEqual([]);
+  });
+});
+
+describe('parseOrgFile', () => {
+  const example = readFileSync(new URL('../../org.example.yaml', import.meta.url), 'utf8');
+
+  it('reads the shipped example; regions are the keys the file uses', () => {
+    const org = parseOrgFile(example, 'org.example.yaml');
+    expect(regionsOf(org).sort()).toEqual(['north', 'south']);
+  });
+
+  it('accepts JSON', () => {
+    const org = parseOrgFile('{"users":[{"id":"a","name":"A"}],"roles":{"sales":["a"]}}', 'org.json');
+    expect(org.users).toHaveLength(1);
+  });
+
+  it.each([
+    ['users: [ {id: a, name: A', 'not valid YAML'],
+    ['users: []\nroles: {}', 'users: at least one user is required'],
+    ['users: [{id: a, name: A}]\nroles: {sales: [b]}', 'roles.sales.0: unknown user id "b"'],
+    [
+      'users: [{id: a, name: A}]\nroles: {special_approver: {north: [zz]}}',
+      'roles.special_approver.north.0: unknown user id "zz"',
+    ],
+    ['users: [{id: a, name: A}, {id: a, name: B}]\nroles: {}', 'users.1.id: duplicate user id "a"'],
+    ['users: [{id: a, name: A}]\nroles: {boss: [a]}', 'roles.boss: unknown key (roles are: sales, sales_lead'],
+    ['users: [{id: a, name: A, slack: U1}]\nroles: {}', 'users.0.slack: unknown key'],
+  ])('%j → names the key path', (text, message) => {
+    expect(() => parseOrgFile(text, 'org.yaml')).toThrow(message);
+  });
+});
