@@ -71,12 +71,18 @@ export interface PlatformAdapter {
 
 /** An HTTP delivery as received: raw bytes, before any parsing (signatures are computed over these bytes). */
 export interface RawInbound {
+  method: 'GET' | 'POST';
+  /** Query-string parameters (WeCom signs with msg_signature/timestamp/nonce in the query). */
+  query: Record<string, string | undefined>;
+  /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
   rawBody: Buffer;
 }
 
 /** A platform's HTTP-level handshake (Feishu url_verification, WeCom echostr) is answered by the adapter alone. */
-export type ParsedDelivery = { kind: 'handshake'; body: unknown } | InboundEvent;
+export type ParsedDelivery =
+  | { kind: 'handshake'; body: unknown; contentType?: 'application/json' | 'text/plain' | 'application/xml' }
+  | InboundEvent;
 
 /** Handles a verified inbound event; implemented by the app's pipeline. */
 export type InboundHandler = (ev: InboundEvent) => Promise<AckReply>;
@@ -84,5 +90,16 @@ export type InboundHandler = (ev: InboundEvent) => Promise<AckReply>;
 /** The HTTP side of a webhook platform: verify + decrypt + normalise a delivery, and shape the reply body. */
 export interface WebhookInbound {
   parseHttp(raw: RawInbound): ParsedDelivery | Promise<ParsedDelivery>;
-  renderAck(reply: AckReply): unknown;
+  /** The HTTP body answering a handled event (Feishu: toast/card JSON; WeCom: "success" or encrypted XML). */
+  renderAck(reply: AckReply, ev: InboundEvent): { body: unknown; contentType?: string } | unknown;
+}
+
+/**
+ * Small persistent key-value state an adapter needs across restarts (e.g. WeCom's single-use response codes,
+ * keyed by message). Implemented over SQLite by the store; adapters never import the store.
+ */
+export interface AdapterState {
+  get(key: string): string | null;
+  set(key: string, value: string, expiresAt?: Date): void;
+  delete(key: string): void;
 }

@@ -144,3 +144,15 @@ export const regCounters = sqliteTable('reg_counters', {
   year: integer('year').primaryKey(),
   last: integer('last').notNull(),
 });
+
+/** Key-value state owned by platform adapters (e.g. WeCom response codes), namespaced by platform. */
+export const platformState = sqliteTable(
+  'platform_state',
+  {
+    platform: text('platform').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.key] })],
+);

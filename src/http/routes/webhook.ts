@@ -1,25 +1,54 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { InboundHandler, WebhookInbound } from '../../platforms/types';
 import { readRawBody } from '../middleware/raw-body';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Mounts a webhook platform on `paths`: raw body → adapter.parseHttp → pipeline → adapter.renderAck. */
-export function mountWebhook(router: Router, paths: string[], adapter: WebhookInbound, handle: InboundHandler): void {
-  for (const path of paths) {
-    router.post(path, async (ctx) => {
-      const rawBody = await readRawBody(ctx, MAX_BODY_BYTES);
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(ctx.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
-      const parsed = await adapter.parseHttp({ headers, rawBody });
-      ctx.status = 200;
+export function mountWebhook(
+  router: Router,
+  paths: string[],
+  adapter: WebhookInbound,
+  handle: InboundHandler,
+  methods: ('GET' | 'POST')[] = ['POST'],
+): void {
+  const route = async (ctx: Context) => {
+    const method = ctx.method === 'GET' ? 'GET' : 'POST';
+    const rawBody = method === 'POST' ? await readRawBody(ctx, MAX_BODY_BYTES) : Buffer.alloc(0);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(ctx.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+    const query: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(ctx.query)) query[k] = Array.isArray(v) ? v[0] : v;
+    const parsed = await adapter.parseHttp({ method, query, headers, rawBody });
+    ctx.status = 200;
+    if (parsed.kind === 'handshake') {
+      ctx.type = parsed.contentType ?? 'application/json';
+      ctx.body = parsed.body;
+      return;
+    }
+    const reply = await handle(parsed);
+    const rendered = adapter.renderAck(reply, parsed);
+    if (isShaped(rendered)) {
+      ctx.type = rendered.contentType ?? 'application/json';
+      ctx.body = rendered.body;
+    } else {
       ctx.type = 'application/json';
-      if (parsed.kind === 'handshake') {
-        ctx.body = parsed.body;
-        return;
-      }
-      const reply = await handle(parsed);
-      ctx.body = adapter.renderAck(reply) ?? {};
-    });
+      ctx.body = rendered ?? {};
+    }
+  };
+  for (const path of paths) {
+    if (methods.includes('POST')) router.post(path, route);
+    if (methods.includes('GET')) router.get(path, route);
   }
+}
+
+/** A renderAck result that names its own content type (`{ body, contentType }`). */
+function isShaped(v: unknown): v is { body: unknown; contentType?: string } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'body' in v &&
+    Object.keys(v).every((k) => k === 'body' || k === 'contentType')
+  );
 }

@@ -43,7 +43,7 @@ function tamper(body: string): string {
 function raw(d: Delivery, dropHeaders: string[] = []): RawInbound {
   const headers: Record<string, string | undefined> = { ...d.headers };
   for (const h of dropHeaders) delete headers[h];
-  return { headers, rawBody: Buffer.from(d.body, 'utf8') };
+  return { method: 'POST', query: {}, headers, rawBody: Buffer.from(d.body, 'utf8') };
 }
 
 const message = () =>
