@@ -5,7 +5,8 @@ export const STATE_LABELS: Record<ProjectState, string> = {
   in_approval: '审批中',
   rejected: '已驳回',
   withdrawn: '已撤回',
-  accepted: '执行部门已受理',
+  accepted: '实施中',
+  closed: '已完成移交',
 };
 
 /** "销售主管审批", "特批领导审批（北方）", "商务审核", "项目总监受理" … */

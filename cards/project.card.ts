@@ -1,7 +1,9 @@
+import { TASK_LABELS } from '../src/domain/lifecycle';
 import { displayName, type OrgView, ROLE_LABELS, type UserId } from '../src/domain/org';
 import { currentStep, type Decision, type Project } from '../src/domain/project';
 import { canWithdraw, isCurrentApprover } from '../src/domain/transition';
 import { holdersOf, kindLabel, STATE_LABELS, stepLabel, yesNo } from './labels';
+import { lifecycleBlocks, pmField, taskControls } from './lifecycle';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel } from './model';
 
 export interface ProjectCardInput {
@@ -18,6 +20,7 @@ const COLORS: Record<Project['state'], CardColor> = {
   rejected: 'red',
   withdrawn: 'grey',
   accepted: 'green',
+  closed: 'purple',
 };
 
 const ACTION_LABELS: Record<Decision['action'], string> = {
@@ -27,6 +30,10 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   resubmit: '修改后重新提交',
   withdraw: '撤回',
   denied: '越权操作（已拒绝）',
+  submit: '提交',
+  doc: '提交验收资料',
+  due: '调整资料截止日期',
+  handover: '申请移交',
 };
 
 function link(label: string, url: string | null): string | null {
@@ -70,15 +77,23 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
     ],
   });
   if (step?.role === 'commercial_reviewer') blocks.push(commercialChecklist(p));
+  blocks.push(...lifecycleBlocks(p, org));
   blocks.push({
     type: 'history',
-    title: '审批记录',
-    entries: p.history.map((d) => {
-      const where = d.action === 'approve' || d.action === 'reject' ? ROLE_LABELS[d.role] : '';
+    title: '流程记录',
+    entries: p.history.map((d, i) => {
+      const task = d.task !== null ? p.lifecycle.tasks.find((t) => t.id === d.task) : undefined;
+      const where = task
+        ? TASK_LABELS[task.kind]
+        : d.action === 'approve' || d.action === 'reject'
+          ? ROLE_LABELS[d.role]
+          : '';
+      const prev = p.history[i - 1];
+      const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
       return {
         at: d.at,
         who: displayName(org, d.by),
-        what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' ? ` · 第${d.round}轮` : ''}`,
+        what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : ''}${waited ? ` · 等待${waited}` : ''}`,
         ...(d.reason ? { reason: d.reason } : {}),
       };
     }),
@@ -108,6 +123,34 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
           ],
           submit: { label: '审核通过', style: 'primary', value: { v: 1, type: 'approve', ...ref } },
         });
+      } else if (step.role === 'project_director' && p.facts.kind === 'project') {
+        forms.push({
+          name: 'setup_form',
+          fields: [
+            pmField(p, org),
+            { name: 'feasibility', label: '可行性评估（产品匹配方案）', kind: 'text', required: false },
+            { name: 'risk', label: '合同要求与实施落地风险', kind: 'text', required: false },
+          ],
+          submit: { label: '立项并指派', style: 'primary', value: { v: 1, type: 'approve', ...ref } },
+        });
+      } else if (step.role === 'customer_success') {
+        forms.push({
+          name: 'intake_form',
+          fields: [
+            {
+              name: 'integration',
+              label: '是否需要系统集成',
+              kind: 'select',
+              required: true,
+              options: [
+                { value: 'no', label: '不需要集成' },
+                { value: 'yes', label: '需要集成（发起实施集成申请）' },
+              ],
+              initial: 'no',
+            },
+          ],
+          submit: { label: approveLabel, style: 'primary', value: { v: 1, type: 'approve', ...ref } },
+        });
       } else {
         actions.push({ label: approveLabel, style: 'primary', value: { v: 1, type: 'approve', ...ref } });
       }
@@ -119,6 +162,9 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
         submit: { label: '驳回', style: 'danger', value: { v: 1, type: 'reject', ...ref } },
       });
     }
+    const lc = taskControls(p, org, viewer);
+    actions.push(...lc.actions);
+    forms.push(...lc.forms);
     if (viewer === p.submitter) {
       if (p.state === 'rejected') {
         actions.push({ label: '重新提交', style: 'primary', value: { v: 1, type: 'resubmit', regNo: p.regNo } });
@@ -156,4 +202,15 @@ function commercialChecklist(p: Project): CardBlock {
       { text: '需求中是否包含需外采的产品（如有，按合同执行外采并记录跟进）', checked: null },
     ],
   };
+}
+
+/** "3 小时", "2 天 4 小时"; empty under a minute. */
+export function waitedText(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return '';
+  if (minutes < 60) return ` ${minutes} 分钟`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return ` ${hours} 小时`;
+  const days = Math.floor(hours / 24);
+  return ` ${days} 天${hours % 24 ? ` ${hours % 24} 小时` : ''}`;
 }

@@ -10,6 +10,7 @@ import type { Config } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
+import { tick as remindersTick } from './jobs/reminders.job';
 import { startScheduler } from './jobs/scheduler';
 import { FeishuAdapter } from './platforms/feishu/adapter';
 import { LocalAdapter } from './platforms/local/adapter';
@@ -22,6 +23,7 @@ import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteOrgRepo } from './store/org.repo';
 import { SqliteOutboxRepo } from './store/outbox.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
+import { SqliteReminderRepo } from './store/reminders.repo';
 
 export const DEMO_ORG_FILE = new URL('../org.example.yaml', import.meta.url);
 
@@ -45,6 +47,8 @@ export interface Handoff {
   feishu: FeishuAdapter | null;
   /** The inbound pipeline of each running platform (what transports call). */
   pipelines: ReadonlyMap<Platform, InboundHandler>;
+  /** One reminder sweep now (what the cron job runs): overdue documents and waiting approvals. */
+  remind(): Promise<{ reminders: number; nudges: number }>;
   /** Runs outbox passes until idle (serialised). */
   flush(): Promise<void>;
   listen(): Promise<{ url: string; server: Server }>;
@@ -99,6 +103,9 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     logger,
     timeZone: config.timeZone,
     platforms: [...adapters.keys()],
+    reminders: new SqliteReminderRepo(db),
+    lifecycle: config.lifecycle,
+    reminderConfig: config.reminders,
   };
 
   const runner = createOutboxRunner(
@@ -127,6 +134,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     local,
     feishu,
     pipelines,
+    async remind() {
+      const result = remindersTick(deps, clock.now());
+      await runner.kick();
+      return result;
+    },
     async flush() {
       await runner.kick();
       await runner.idle();
@@ -149,7 +161,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       }
       if (opts.scheduler !== false) {
         scheduler = startScheduler(
-          [{ name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() }],
+          [
+            { name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() },
+            { name: 'reminders', schedule: config.reminders.cron, tick: () => handoff.remind() },
+          ],
           config.timeZone,
           logger,
         );

@@ -1,3 +1,4 @@
+import type { LifecycleConfig } from '../domain/lifecycle';
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
 import type {
@@ -8,8 +9,10 @@ import type {
   OrgRepo,
   OutboxRepo,
   ProjectRepo,
+  ReminderRepo,
   Transactor,
 } from './ports';
+import type { ReminderConfig } from './reminders';
 
 /** Everything the use cases need, wired once in main.ts (and in tests with a fake clock). */
 export interface AppDeps {
@@ -26,4 +29,7 @@ export interface AppDeps {
   timeZone: string;
   /** Platforms with a running adapter: messages are fanned out to these only. */
   platforms: readonly Platform[];
+  reminders: ReminderRepo;
+  lifecycle: LifecycleConfig;
+  reminderConfig: ReminderConfig;
 }

@@ -59,24 +59,32 @@ async function deliver(
   try {
     if (payload.op === 'send') {
       const { messageId } = await adapter.send(payload.target, rendered.content, row.key);
+      if (payload.urgent && adapter.urgent && payload.target.kind === 'user') {
+        // A repeated nudge: buzz the person in-app (Feishu urgent_app). Best effort: the message itself is out.
+        await adapter.urgent(messageId, [payload.target.id]).catch((e: unknown) => {
+          log.warn('urgent notification failed', { error: e instanceof Error ? e.message : String(e) });
+        });
+      }
       deps.tx(() => {
         const now = deps.clock.now();
         deps.outbox.markSent(row.id, messageId, now);
-        if (rendered.project) {
+        const card = rendered.card;
+        if (card) {
           deps.cardMessages.record(
             {
-              regNo: rendered.project.regNo,
+              regNo: card.regNo,
               platform: row.platform,
               messageId,
               viewerId: payload.viewer,
-              banner: rendered.project.banner,
-              renderedVersion: rendered.project.version,
+              kind: card.kind,
+              banner: card.banner,
+              renderedVersion: card.version,
             },
             now,
           );
           // The project changed while this card was on its way: queue an update so no copy stays stale.
-          const current = deps.projects.get(rendered.project.regNo);
-          if (current && current.version !== rendered.project.version) {
+          const current = deps.projects.get(card.regNo);
+          if (current && current.version !== card.version) {
             deps.outbox.enqueue(
               row.platform,
               { op: 'update', messageId, view: payload.view, viewer: payload.viewer },

@@ -9,7 +9,9 @@ import { register, type Transitioned, transition } from '../domain/transition';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { enqueueEffects } from './effects';
+import { decideTaskByCommand, handleLifecycleIntent } from './lifecycle-intents';
 import { refusalText, waitingText } from './messages';
+import type { AuditEntry } from './ports';
 import type { View } from './views';
 
 /** What the user who acted is told. `regNo` names the project the answer is about (for inline card updates). */
@@ -68,31 +70,48 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
         const stale = staleClick(p, intent.round, intent.step ?? -1, org, deps.timeZone);
         if (stale) return { ...stale, regNo: p.regNo };
       }
-      const ev = toEvent(intent, actor.user, at, org);
-      const res = transition(p, ev, org);
-      if (!res.ok) {
-        if (res.error.code === 'NOT_CURRENT_APPROVER') {
-          deps.audit.append({
-            ...denied(p, actor, at),
-            actorName: displayName(org, actor.user),
-            reason: `attempted ${intent.type}`,
-          });
-          deps.logger.warn('decision refused: not the current approver', {
-            regNo: p.regNo,
-            user: actor.user,
-            platform: actor.platform,
-            intent: intent.type,
-          });
-        }
-        return { ok: false, text: refusalText(res.error, org, p), regNo: p.regNo };
+      if ((intent.type === 'approve' || intent.type === 'reject') && p.state === 'accepted') {
+        // Typed /approve or /reject during delivery: the review task this user holds.
+        return decideTaskByCommand(deps, p, intent, actor, at);
       }
-      if (!deps.projects.update(res.value.next, p.version)) throw new StaleVersionError(p.regNo);
-      commit(deps, res.value, actor, p.regNo, at, res.value.effects);
-      return { ok: true, text: doneText(intent.type, res.value.next, org), regNo: p.regNo };
+      return applyEvent(deps, p, toEvent(intent, actor.user, at, org), actor, intent.type);
     }
+    case 'task':
+    case 'docs':
+    case 'doc':
+    case 'due':
+    case 'handover':
+    case 'remind':
+      return handleLifecycleIntent(deps, intent, actor, at);
     default:
       return assertNever(intent);
   }
+}
+
+/** Runs a workflow event on a loaded project: transition, CAS update, audit, effects → outbox. */
+export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: Actor, what: string): Outcome {
+  const org = deps.org.view();
+  const res = transition(p, ev, org, deps.lifecycle);
+  if (!res.ok) {
+    if (res.error.code === 'NOT_CURRENT_APPROVER' || res.error.code === 'NOT_TASK_HOLDER') {
+      deps.audit.append({
+        ...denied(p, actor, ev.at),
+        task: ev.type === 'task' ? ev.taskId : null,
+        actorName: displayName(org, actor.user),
+        reason: `attempted ${what}`,
+      });
+      deps.logger.warn('action refused: not the holder', {
+        regNo: p.regNo,
+        user: actor.user,
+        platform: actor.platform,
+        intent: what,
+      });
+    }
+    return { ok: false, text: refusalText(res.error, org, p), regNo: p.regNo };
+  }
+  if (!deps.projects.update(res.value.next, p.version)) throw new StaleVersionError(p.regNo);
+  commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
+  return { ok: true, text: doneText(ev, res.value.next, org), regNo: p.regNo };
 }
 
 function commit(
@@ -109,7 +128,7 @@ function commit(
   deps.logger.info('transition', { regNo, action: t.record.action, user: actor.user, platform: actor.platform });
 }
 
-function denied(p: Project, actor: Actor, at: Date) {
+function denied(p: Project, actor: Actor, at: Date): Omit<AuditEntry, 'actorName' | 'task' | 'reason'> {
   return {
     regNo: p.regNo,
     round: p.round,
@@ -139,7 +158,12 @@ function staleClick(p: Project, round: number, step: number, org: OrgView, tz: s
   };
 }
 
-function toEvent(intent: Extract<Intent, { regNo: string }>, by: UserId, at: Date, org: OrgView): WorkflowEvent {
+function toEvent(
+  intent: Extract<Intent, { type: 'approve' | 'reject' | 'resubmit' | 'withdraw' }>,
+  by: UserId,
+  at: Date,
+  org: OrgView,
+): WorkflowEvent {
   switch (intent.type) {
     case 'approve':
       return {
@@ -148,6 +172,7 @@ function toEvent(intent: Extract<Intent, { regNo: string }>, by: UserId, at: Dat
         at,
         ...(intent.comment ? { comment: intent.comment } : {}),
         ...(intent.outsourcing !== undefined ? { outsourcing: intent.outsourcing } : {}),
+        ...(intent.fields ? { fields: intent.fields } : {}),
       };
     case 'reject':
       return { type: 'reject', by, at, reason: intent.reason };
@@ -155,8 +180,6 @@ function toEvent(intent: Extract<Intent, { regNo: string }>, by: UserId, at: Dat
       return { type: 'withdraw', by, at };
     case 'resubmit':
       return { type: 'resubmit', by, at, ...(intent.changes ? { changes: toFactChanges(intent.changes, org) } : {}) };
-    case 'status':
-      throw new Error('status is not a workflow event');
     default:
       return assertNever(intent);
   }
@@ -201,13 +224,13 @@ function toFactChanges(
   return out;
 }
 
-function doneText(type: 'approve' | 'reject' | 'resubmit' | 'withdraw', p: Project, org: OrgView): string {
+function doneText(ev: WorkflowEvent, p: Project, org: OrgView): string {
   const last = p.history.at(-1);
   const step = last ? p.chain[last.stepIndex] : undefined;
-  switch (type) {
+  switch (ev.type) {
     case 'approve':
       return p.state === 'accepted'
-        ? `已受理 ${p.regNo}，审批流程完成。`
+        ? `已受理 ${p.regNo}，审批流程完成，进入实施阶段。`
         : `已同意${step ? `（${stepLabel(step, org)}）` : ''}，${waitingText(p, org)}。`;
     case 'reject':
       return `已驳回 ${p.regNo}，已通知责任销售。`;
@@ -215,6 +238,17 @@ function doneText(type: 'approve' | 'reject' | 'resubmit' | 'withdraw', p: Proje
       return `已重新提交 ${p.regNo}（第 ${p.round} 轮），${waitingText(p, org)}。`;
     case 'withdraw':
       return `已撤回 ${p.regNo}。`;
+    case 'task': {
+      const verb = ev.action === 'approve' ? '已通过' : ev.action === 'reject' ? '已驳回' : '已提交';
+      if (p.state === 'closed') return `${verb}，${p.regNo} 已完成移交，新闻已发布。`;
+      return `${verb}，${waitingText(p, org)}。`;
+    }
+    case 'doc':
+      return `已提交 ${p.regNo} 的验收资料 ${ev.doc}。`;
+    case 'due':
+      return `已更新 ${p.regNo} 验收资料 ${ev.doc} 的截止日期/负责人。`;
+    case 'handover':
+      return `已申请移交 ${p.regNo}，${waitingText(p, org)}。`;
   }
 }
 

@@ -83,19 +83,17 @@ function handleOnce(
       .find((m) => m.platform === platform && m.messageId === ev.messageId);
     // A registration form that was just submitted becomes the project's card, refreshed like any other copy.
     if (known || (parsed.intent.type === 'register' && outcome.ok)) {
-      const view: View = { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
-      const rendered = renderView(deps, view, known ? known.viewerId : user);
-      if (rendered.content.kind === 'card' && rendered.project) {
+      const view: View =
+        known?.kind === 'docs'
+          ? { type: 'docs', regNo: outcome.regNo }
+          : { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
+      const viewer = known ? known.viewerId : user;
+      const rendered = renderView(deps, view, viewer);
+      if (rendered.content.kind === 'card' && rendered.card) {
         reply.card = rendered.content.card;
+        const { version, ...card } = rendered.card;
         deps.cardMessages.record(
-          {
-            regNo: outcome.regNo,
-            platform,
-            messageId: ev.messageId,
-            viewerId: known ? known.viewerId : user,
-            banner: known?.banner ?? null,
-            renderedVersion: rendered.project.version,
-          },
+          { ...card, platform, messageId: ev.messageId, viewerId: viewer, renderedVersion: version },
           at,
         );
       }

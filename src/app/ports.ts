@@ -18,6 +18,8 @@ export interface ProjectRepo {
   /** Allocates the next registration number for the year of `at` (in the configured time zone). */
   nextRegNo(year: number): string;
   listOpen(): Project[];
+  /** Projects in delivery (state accepted). */
+  listDelivering(): Project[];
   listBySubmitter(userId: UserId): Project[];
 }
 
@@ -45,7 +47,7 @@ export interface InboundLog {
 
 /** What an outbox row asks a platform to do. Views are rendered at delivery time, from the current state. */
 export type OutboxPayload =
-  | { op: 'send'; target: SendTarget; view: View; viewer: UserId | null }
+  | { op: 'send'; target: SendTarget; view: View; viewer: UserId | null; urgent?: boolean }
   | { op: 'update'; messageId: string; view: View; viewer: UserId | null };
 
 export interface OutboxRow {
@@ -71,6 +73,7 @@ export interface CardMessage {
   platform: Platform;
   messageId: string;
   viewerId: UserId | null;
+  kind: 'project' | 'docs';
   banner: string | null;
   renderedVersion: number;
 }
@@ -78,4 +81,11 @@ export interface CardMessage {
 export interface CardMessageRepo {
   record(m: CardMessage, at: Date): void;
   forProject(regNo: string): CardMessage[];
+}
+
+export interface ReminderRepo {
+  /** Records a reminder under a unique key; false when that key was already sent (idempotent ticks). */
+  claim(key: string, userId: UserId, regNo: string | null, kind: string, at: Date): boolean;
+  /** How many reminders with keys starting with `prefix` were sent (to escalate a repeated nudge). */
+  countPrefix(prefix: string): number;
 }

@@ -3,4 +3,7 @@ export type View =
   | { type: 'project'; regNo: string; banner?: string }
   | { type: 'text'; text: string }
   | { type: 'registerForm' }
-  | { type: 'mine' };
+  | { type: 'mine' }
+  | { type: 'docs'; regNo: string }
+  | { type: 'news'; regNo: string }
+  | { type: 'reminder'; title: string; lines: string[] };

@@ -7,8 +7,14 @@ export const USAGE = {
   mine: '/mine（别名 /待办）— 列出等待我处理的事项',
   resubmit: '/resubmit <登记号> [字段=新值 ...]（别名 /重新提交）— 驳回后修改并重新提交',
   withdraw: '/withdraw <登记号>（别名 /撤回）— 在无人审批前撤回，或驳回后放弃',
-  approve: '/approve <登记号> [意见]（别名 /同意）— 同意当前由你处理的步骤',
+  approve:
+    '/approve <登记号> [意见] [pm=区域项目经理 feasibility=… risk=… integration=yes|no]（别名 /同意）— 同意当前由你处理的步骤',
   reject: '/reject <登记号> <原因>（别名 /驳回）— 驳回当前由你处理的步骤，必须写原因',
+  docs: '/docs <登记号>（别名 /资料）— 查看七项验收资料清单并提交',
+  doc: '/doc <登记号> <资料编号1-7> <链接>（别名 /提交资料）— 提交一项验收资料',
+  due: '/due <登记号> <资料编号1-7> <YYYY-MM-DD> [负责人]（别名 /截止）— 区域项目经理调整截止日期/负责人',
+  handover: '/handover <登记号> [operated=yes]（别名 /移交）— 资料齐全后申请移交售后；运营项目先交接客户成功部',
+  remind: '/remind <登记号>（别名 /催办）— 立即催办该项目的逾期资料和待处理事项',
   help: '/help（别名 /帮助）— 显示本帮助',
 } as const;
 export type CommandName = keyof typeof USAGE;

@@ -45,6 +45,16 @@ export const RegisterFieldsSchema = z
 export type RegisterFields = z.infer<typeof RegisterFieldsSchema>;
 export const REGISTER_KEYS = Object.keys(RegisterFieldsSchema.shape) as (keyof RegisterFields)[];
 
+/** Free-form fields of a task form (validated by the workflow, which knows each task's rules). */
+const Fields = z.record(z.string().max(64), z.string().max(2000, '内容过长（最多 2000 字符）'));
+
+/** Acceptance documents are numbered 1–7 as in the process document. */
+const DocNo = z.coerce
+  .number({ error: '资料编号应为 1–7' })
+  .int('资料编号应为 1–7')
+  .min(1, '资料编号应为 1–7')
+  .max(7, '资料编号应为 1–7');
+
 const StepRef = {
   round: z.number().int().positive().optional(),
   step: z.number().int().nonnegative().optional(),
@@ -66,6 +76,8 @@ export const IntentSchema = z.discriminatedUnion('type', [
     comment: z.string().trim().max(500, '意见最多 500 个字符').optional(),
     /** Commercial review only: whether products must be bought from outside (外采). */
     outsourcing: YesNo.optional(),
+    /** Executing-department step: pm / feasibility / risk (project), integration (saas). */
+    fields: Fields.optional(),
   }),
   z.object({
     type: z.literal('reject'),
@@ -73,6 +85,28 @@ export const IntentSchema = z.discriminatedUnion('type', [
     ...StepRef,
     reason: z.string().trim().min(1, '驳回必须填写原因 (a reason is required)').max(500, '原因最多 500 个字符'),
   }),
+  z.object({
+    type: z.literal('task'),
+    regNo: RegNoSchema,
+    task: z.number().int().positive(),
+    action: z.enum(['approve', 'reject', 'submit']),
+    reason: z.string().trim().max(500, '原因最多 500 个字符').optional(),
+    fields: Fields.optional(),
+  }),
+  z.object({ type: z.literal('docs'), regNo: RegNoSchema }),
+  z.object({ type: z.literal('doc'), regNo: RegNoSchema, doc: DocNo, link: Link }),
+  z.object({
+    type: z.literal('due'),
+    regNo: RegNoSchema,
+    doc: DocNo,
+    date: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+    owner: z.string().trim().min(1).optional(),
+  }),
+  z.object({ type: z.literal('handover'), regNo: RegNoSchema, operated: YesNo.optional() }),
+  z.object({ type: z.literal('remind'), regNo: RegNoSchema }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 export type IntentType = Intent['type'];
@@ -90,6 +124,10 @@ export const FIELD_LABELS: Record<string, string> = {
   form: '项目实施登记表 form',
   regNo: '登记号',
   reason: '驳回原因 reason',
+  doc: '资料编号 doc',
+  link: '链接 link',
+  date: '截止日期 date',
+  task: '任务 task',
   comment: '意见 comment',
 };
 

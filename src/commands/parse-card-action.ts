@@ -26,7 +26,20 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
   let candidate: Record<string, unknown> = rest;
   if (rest.type === 'register') candidate = { type: 'register', fields };
   else if (rest.type === 'reject') candidate = { ...rest, reason: fields.reason ?? '' };
-  else if (rest.type === 'approve') candidate = { ...rest, ...fields };
+  else if (rest.type === 'approve') {
+    const { comment, outsourcing, ...others } = fields;
+    candidate = {
+      ...rest,
+      ...(comment ? { comment } : {}),
+      ...(outsourcing ? { outsourcing } : {}),
+      ...(Object.keys(others).length ? { fields: others } : {}),
+    };
+  } else if (rest.type === 'task') {
+    const { reason, ...others } = fields;
+    candidate = { ...rest, ...(rest.action === 'reject' ? { reason: reason ?? '' } : {}), fields: others };
+  } else if (rest.type === 'doc') candidate = { ...rest, ...fields };
+  else if (rest.type === 'due') candidate = { ...rest, ...fields };
+  else if (rest.type === 'handover') candidate = { ...rest, ...fields };
   const parsed = IntentSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, error: describeIssues(parsed.error.issues).join('\n') };
   return { ok: true, intent: parsed.data };

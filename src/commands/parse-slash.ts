@@ -25,6 +25,16 @@ const ALIASES: Record<string, CommandName> = {
   拒绝: 'reject',
   help: 'help',
   帮助: 'help',
+  docs: 'docs',
+  资料: 'docs',
+  doc: 'doc',
+  提交资料: 'doc',
+  due: 'due',
+  截止: 'due',
+  handover: 'handover',
+  移交: 'handover',
+  remind: 'remind',
+  催办: 'remind',
 };
 
 /** Chinese keys accepted as aliases of the public keys. */
@@ -120,6 +130,8 @@ export function parseSlash(text: string): ParseResult | null {
     }
     case 'status':
     case 'withdraw':
+    case 'docs':
+    case 'remind':
       if (args.length !== 1) return fail(cmd, args.length === 0 ? '缺少登记号' : '参数过多：只需要一个登记号');
       candidate = { type: cmd, regNo: args[0] };
       break;
@@ -130,10 +142,37 @@ export function parseSlash(text: string): ParseResult | null {
       candidate = { type: 'resubmit', regNo: args[0], ...(args.length > 1 ? { changes } : {}) };
       break;
     }
-    case 'approve':
+    case 'approve': {
       if (args.length === 0) return fail(cmd, '缺少登记号');
-      candidate = { type: 'approve', regNo: args[0], ...(args.length > 1 ? { comment: args.slice(1).join(' ') } : {}) };
+      const rest = args.slice(1);
+      const kv = keyValues(rest.filter((a) => /[=＝]/.test(a)));
+      if ('error' in kv) return fail(cmd, kv.error as string);
+      const comment = rest.filter((a) => !/[=＝]/.test(a)).join(' ');
+      candidate = {
+        type: 'approve',
+        regNo: args[0],
+        ...(comment ? { comment } : {}),
+        ...(Object.keys(kv).length ? { fields: kv } : {}),
+      };
       break;
+    }
+    case 'doc':
+      if (args.length !== 3) return fail(cmd, '需要三个参数：登记号、资料编号、链接');
+      candidate = { type: 'doc', regNo: args[0], doc: args[1], link: args[2] };
+      break;
+    case 'due':
+      if (args.length !== 3 && args.length !== 4) return fail(cmd, '需要登记号、资料编号、截止日期，可选负责人');
+      candidate = { type: 'due', regNo: args[0], doc: args[1], date: args[2], ...(args[3] ? { owner: args[3] } : {}) };
+      break;
+    case 'handover': {
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      const kv = keyValues(args.slice(1));
+      if ('error' in kv) return fail(cmd, kv.error as string);
+      const unknown = Object.keys(kv).filter((k) => k !== 'operated');
+      if (unknown.length) return fail(cmd, `未知字段：${unknown.join(', ')}（可用：operated=yes|no）`);
+      candidate = { type: 'handover', regNo: args[0], ...(kv.operated ? { operated: kv.operated } : {}) };
+      break;
+    }
     case 'reject':
       if (args.length === 0) return fail(cmd, '缺少登记号');
       if (args.length === 1) return fail(cmd, '驳回必须填写原因');

@@ -1,4 +1,7 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+import type { ReminderConfig } from '../app/reminders';
+import type { LifecycleConfig } from '../domain/lifecycle';
 
 const optional = z
   .string()
@@ -37,6 +40,15 @@ export const EnvSchema = z.object({
     .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/+$/, '')), 'must be a base URL like https://open.feishu.cn')
     .transform((u) => u.replace(/\/+$/, '')),
   FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  DOC_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  REMINDER_CRON: z
+    .string()
+    .trim()
+    .default('0 9-18 * * 1-5')
+    .refine((e) => cron.validate(e), 'not a valid cron expression, e.g. "0 9-18 * * 1-5"'),
+  REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
+  REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
+  APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -60,6 +72,8 @@ export interface Config {
   feishu: FeishuConfig | null;
   /** Serve the local simulator page (always when no platform is configured). */
   localUi: boolean;
+  lifecycle: LifecycleConfig;
+  reminders: ReminderConfig & { cron: string };
 }
 
 export class ConfigError extends Error {
@@ -107,5 +121,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     feishu,
     localUi: e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null),
+    lifecycle: { docDueDays: e.DOC_DUE_DAYS },
+    reminders: {
+      cron: e.REMINDER_CRON,
+      escalatePmDays: e.REMINDER_ESCALATE_PM_DAYS,
+      escalateDirectorDays: e.REMINDER_ESCALATE_DIRECTOR_DAYS,
+      approvalSlaHours: e.APPROVAL_SLA_HOURS,
+    },
   };
 }

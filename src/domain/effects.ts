@@ -5,6 +5,14 @@ export type Effect =
   /** Send the approval card to everyone who holds the current step. */
   | { type: 'notify.assignees'; regNo: string }
   /** Tell the submitter what happened. */
-  | { type: 'notify.submitter'; regNo: string; event: SubmitterNotice; reason?: string };
+  | { type: 'notify.submitter'; regNo: string; event: SubmitterNotice; reason?: string }
+  /** Send the project card to everyone who may act on a lifecycle task. */
+  | { type: 'notify.task'; regNo: string; taskId: number }
+  /** Tell named users something about the lifecycle (e.g. product download paths are out). */
+  | { type: 'notify.users'; regNo: string; users: string[]; notice: LifecycleNotice; reason?: string }
+  /** 项目已完成移交: the news post to the configured group chats. */
+  | { type: 'news.handover'; regNo: string };
+
+export type LifecycleNotice = 'pickup_issued' | 'task_rejected' | 'closed' | 'docs_complete';
 
 export type SubmitterNotice = 'registered' | 'advanced' | 'rejected' | 'accepted' | 'withdrawn' | 'resubmitted';

@@ -9,7 +9,13 @@ export type DomainErrorCode =
   | 'NO_ASSIGNEE'
   | 'MISSING_DOCUMENT'
   | 'UNKNOWN_REGION'
-  | 'NOT_ALLOWED_TO_REGISTER';
+  | 'NOT_ALLOWED_TO_REGISTER'
+  | 'TASK_NOT_OPEN'
+  | 'NOT_TASK_HOLDER'
+  | 'INVALID_FIELD'
+  | 'NOT_IN_DELIVERY'
+  | 'DOCS_INCOMPLETE'
+  | 'HANDOVER_PENDING';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -1,3 +1,4 @@
+import type { Lifecycle } from './lifecycle';
 import type { Role, UserId } from './org';
 
 export const PROJECT_KINDS = ['project', 'saas'] as const;
@@ -6,9 +7,10 @@ export const KIND_LABELS: Record<ProjectKind, string> = { project: '项目类', 
 
 /**
  * in_approval: a step of the chain is waiting; rejected: back with sales; withdrawn: closed by sales;
- * accepted: the executing department took it over (the delivery lifecycle continues from here).
+ * accepted: the executing department took it over and the delivery lifecycle runs (tasks, documents);
+ * closed: handed over to after-sales (移交), the news is out.
  */
-export const PROJECT_STATES = ['in_approval', 'rejected', 'withdrawn', 'accepted'] as const;
+export const PROJECT_STATES = ['in_approval', 'rejected', 'withdrawn', 'accepted', 'closed'] as const;
 export type ProjectState = (typeof PROJECT_STATES)[number];
 
 export interface ProjectFacts {
@@ -36,7 +38,18 @@ export interface Step {
   region: string | null;
 }
 
-export const DECISION_ACTIONS = ['register', 'approve', 'reject', 'resubmit', 'withdraw', 'denied'] as const;
+export const DECISION_ACTIONS = [
+  'register',
+  'approve',
+  'reject',
+  'resubmit',
+  'withdraw',
+  'denied',
+  'submit',
+  'doc',
+  'due',
+  'handover',
+] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 /** One line of the append-only audit log. */
@@ -45,6 +58,8 @@ export interface Decision {
   stepIndex: number;
   role: Role;
   action: DecisionAction;
+  /** The lifecycle task this decision closed, or null for the approval chain. */
+  task: number | null;
   by: UserId;
   at: Date;
   reason: string | null;
@@ -63,6 +78,7 @@ export interface Project {
   version: number;
   createdAt: Date;
   followUps: FollowUps;
+  lifecycle: Lifecycle;
   /** Decisions so far, oldest first (never includes `denied` attempts). */
   history: Decision[];
 }
@@ -74,6 +90,10 @@ export const isLastStep = (p: Project): boolean => p.stepIndex === p.chain.lengt
 /** The decision that closed step (round, stepIndex), if any. */
 export function decisionFor(p: Project, round: number, stepIndex: number): Decision | undefined {
   return p.history.find(
-    (d) => d.round === round && d.stepIndex === stepIndex && (d.action === 'approve' || d.action === 'reject'),
+    (d) =>
+      d.task === null &&
+      d.round === round &&
+      d.stepIndex === stepIndex &&
+      (d.action === 'approve' || d.action === 'reject'),
   );
 }

@@ -1,6 +1,8 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
+import { DOCUMENTS, emptyLifecycle, type LifecycleConfig } from './lifecycle';
+import { lifecycleTransition, startLifecycle } from './lifecycle-transition';
 import { holdsRole, membersOf, type OrgView, type UserId } from './org';
 import { currentStep, type Decision, isLastStep, isOpen, type Project } from './project';
 import { assertNever, err, ok, type Result } from './result';
@@ -24,6 +26,7 @@ export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
     stepIndex: 0,
     role: 'sales',
     action: 'register',
+    task: null,
     by: ev.by,
     at: ev.at,
     reason: null,
@@ -39,6 +42,7 @@ export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
     version: 1,
     createdAt: ev.at,
     followUps: { outsourcing: null },
+    lifecycle: emptyLifecycle(),
     history: [record],
   };
   return ok({
@@ -62,13 +66,21 @@ export function canWithdraw(p: Project): boolean {
   return p.state === 'in_approval' && !p.history.some((d) => d.round === p.round && d.action === 'approve');
 }
 
-export function transition(p: Project, ev: WorkflowEvent, org: OrgView): TransitionResult {
+export const DEFAULT_LIFECYCLE_CONFIG: LifecycleConfig = { docDueDays: 30 };
+
+export function transition(
+  p: Project,
+  ev: WorkflowEvent,
+  org: OrgView,
+  cfg: LifecycleConfig = DEFAULT_LIFECYCLE_CONFIG,
+): TransitionResult {
   const step = currentStep(p);
   const base = (action: Decision['action'], reason: string | null): Decision => ({
     round: p.round,
     stepIndex: p.stepIndex,
     role: step?.role ?? 'sales',
     action,
+    task: null,
     by: ev.by,
     at: ev.at,
     reason,
@@ -87,9 +99,13 @@ export function transition(p: Project, ev: WorkflowEvent, org: OrgView): Transit
           ? { ...p.followUps, outsourcing: ev.outsourcing }
           : p.followUps;
       if (isLastStep(p)) {
-        return applied({ ...p, followUps, state: 'accepted' }, record, [
+        // The executing department's acceptance starts the delivery lifecycle (setup / intake).
+        const started = startLifecycle(p, ev.fields ?? {}, org, ev.at);
+        if (!started.ok) return started;
+        return applied({ ...p, followUps, state: 'accepted', lifecycle: started.value.lifecycle }, record, [
           refresh,
           { type: 'notify.submitter', regNo: p.regNo, event: 'accepted' },
+          ...started.value.effects,
         ]);
       }
       return applied({ ...p, followUps, stepIndex: p.stepIndex + 1 }, record, [
@@ -120,6 +136,7 @@ export function transition(p: Project, ev: WorkflowEvent, org: OrgView): Transit
         stepIndex: 0,
         role: 'sales',
         action: 'resubmit',
+        task: null,
         by: ev.by,
         at: ev.at,
         reason: null,
@@ -141,7 +158,45 @@ export function transition(p: Project, ev: WorkflowEvent, org: OrgView): Transit
         { type: 'notify.submitter', regNo: p.regNo, event: 'withdrawn' },
       ]);
     }
+    case 'task':
+    case 'doc':
+    case 'due':
+    case 'handover': {
+      const res = lifecycleTransition(p, ev, org, cfg);
+      if (!res.ok) return res;
+      const task = ev.type === 'task' ? p.lifecycle.tasks.find((t) => t.id === ev.taskId) : undefined;
+      const record: Decision = {
+        round: p.round,
+        stepIndex: p.stepIndex,
+        role: task?.role ?? (ev.type === 'due' ? 'regional_pm' : 'implementer'),
+        action: ev.type === 'task' ? ev.action : ev.type,
+        task: task?.id ?? null,
+        by: ev.by,
+        at: ev.at,
+        reason: lifecycleReason(ev),
+      };
+      const next: Omit<Project, 'version' | 'history'> = {
+        ...p,
+        lifecycle: res.value.lifecycle,
+        state: res.value.closed ? 'closed' : p.state,
+      };
+      return applied(next, record, res.value.effects);
+    }
     default:
       return assertNever(ev);
+  }
+}
+
+/** What the audit line says about a lifecycle action (the reason of a rejection, the link of a document…). */
+function lifecycleReason(ev: Extract<WorkflowEvent, { type: 'task' | 'doc' | 'due' | 'handover' }>): string | null {
+  switch (ev.type) {
+    case 'task':
+      return ev.action === 'reject' ? (ev.reason?.trim() ?? null) : null;
+    case 'doc':
+      return `${DOCUMENTS[ev.doc - 1]}：${ev.link.trim()}`;
+    case 'due':
+      return `${DOCUMENTS[ev.doc - 1]} 截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${ev.owner}` : ''}`;
+    case 'handover':
+      return ev.operated ? '运营项目：先交接客户成功部' : null;
   }
 }

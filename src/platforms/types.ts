@@ -67,6 +67,8 @@ export interface PlatformAdapter {
   /** `idempotencyKey` is stable across retries of the same message, so a retry never posts twice. */
   send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }>;
   update(messageId: string, card: CardModel): Promise<void>;
+  /** Optional: buzz users about a message already sent (Feishu urgent_app). */
+  urgent?(messageId: string, userIds: string[]): Promise<unknown>;
 }
 
 /** An HTTP delivery as received: raw bytes, before any parsing (signatures are computed over these bytes). */

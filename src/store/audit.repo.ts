@@ -14,6 +14,7 @@ export class SqliteAuditRepo implements AuditRepo {
         stepIndex: e.stepIndex,
         role: e.role,
         action: e.action,
+        taskId: e.task,
         actorId: e.by,
         actorName: e.actorName,
         reason: e.reason,

@@ -30,6 +30,7 @@ export class SqliteCardMessageRepo implements CardMessageRepo {
         platform: r.platform as Platform,
         messageId: r.messageId,
         viewerId: r.viewerId,
+        kind: r.kind,
         banner: r.banner,
         renderedVersion: r.renderedVersion,
       }));

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
+import { emptyLifecycle, type Lifecycle } from '../domain/lifecycle';
 import type { UserId } from '../domain/org';
 import type { Decision, Project, Step } from '../domain/project';
 import type { DB } from './db';
@@ -44,6 +45,10 @@ export class SqliteProjectRepo implements ProjectRepo {
 
   listOpen(): Project[] {
     return this.withHistory(this.db.select().from(projects).where(eq(projects.state, 'in_approval')).all());
+  }
+
+  listDelivering(): Project[] {
+    return this.withHistory(this.db.select().from(projects).where(eq(projects.state, 'accepted')).all());
   }
 
   listBySubmitter(userId: UserId): Project[] {
@@ -116,6 +121,7 @@ export class SqliteProjectRepo implements ProjectRepo {
       version: row.version,
       createdAt: row.createdAt,
       followUps: { outsourcing: row.outsourcing },
+      lifecycle: lifecycleFromJson(row.lifecycleJson),
       history,
     };
   }
@@ -130,6 +136,7 @@ export class SqliteProjectRepo implements ProjectRepo {
       round: p.round,
       stepIndex: p.stepIndex,
       chainJson: JSON.stringify(p.chain),
+      lifecycleJson: JSON.stringify(p.lifecycle),
       version: p.version,
       createdAt: p.createdAt,
       updatedAt: p.history.at(-1)?.at ?? p.createdAt,
@@ -145,8 +152,19 @@ function toDecision(e: typeof auditLog.$inferSelect): Decision {
     stepIndex: e.stepIndex,
     role: e.role as Decision['role'],
     action: e.action,
+    task: e.taskId,
     by: e.actorId,
     at: e.at,
     reason: e.reason,
   };
+}
+
+const DATE_KEYS = new Set(['openedAt', 'closedAt', 'due', 'submittedAt']);
+
+/** Lifecycle JSON → domain object: ISO strings back to Dates; rows from before the lifecycle existed read as empty. */
+export function lifecycleFromJson(json: string): Lifecycle {
+  const parsed = JSON.parse(json, (k, v) =>
+    DATE_KEYS.has(k) && typeof v === 'string' ? new Date(v) : v,
+  ) as Partial<Lifecycle>;
+  return { ...emptyLifecycle(), ...parsed };
 }

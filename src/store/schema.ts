@@ -67,6 +67,8 @@ export const projects = sqliteTable('projects', {
   /** The current round's chain: [{ role, region }]. */
   chainJson: text('chain_json').notNull(),
   version: integer('version').notNull(),
+  /** The delivery lifecycle after approval: tasks, team, documents (JSON; dates as ISO strings). */
+  lifecycleJson: text('lifecycle_json').notNull().default('{}'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 });
@@ -81,6 +83,8 @@ export const auditLog = sqliteTable(
     stepIndex: integer('step_index').notNull(),
     role: text('role').notNull(),
     action: text('action', { enum: DECISION_ACTIONS }).notNull(),
+    /** The lifecycle task decided, or null for the approval chain. */
+    taskId: integer('task_id'),
     actorId: text('actor_id').notNull(),
     actorName: text('actor_name').notNull(),
     reason: text('reason'),
@@ -99,6 +103,10 @@ export const cardMessages = sqliteTable(
     platform: text('platform').notNull(),
     messageId: text('message_id').notNull(),
     viewerId: text('viewer_id'),
+    /** Which card of the project this message shows: the project card or the documents checklist. */
+    kind: text('kind', { enum: ['project', 'docs'] })
+      .notNull()
+      .default('project'),
     banner: text('banner'),
     renderedVersion: integer('rendered_version').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -155,4 +163,20 @@ export const platformState = sqliteTable(
     expiresAt: ts('expires_at'),
   },
   (t) => [primaryKey({ columns: [t.platform, t.key] })],
+);
+
+/**
+ * One row per reminder or nudge sent: the unique key (who, what, day) makes the reminder job idempotent —
+ * at most one per owner per day, across restarts and overlapping ticks.
+ */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    key: text('key').primaryKey(),
+    userId: text('user_id').notNull(),
+    regNo: text('reg_no'),
+    kind: text('kind').notNull(),
+    sentAt: ts('sent_at').notNull(),
+  },
+  (t) => [index('reminders_user').on(t.userId)],
 );

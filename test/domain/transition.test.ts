@@ -23,6 +23,7 @@ const org: OrgView = {
     commercial_reviewer: { '*': ['biz'] },
     project_director: { '*': ['dir'] },
     customer_success: { '*': ['cs'] },
+    regional_pm: { north: ['pmn'], south: ['pms'] },
   },
   regions: ['north', 'south'],
   regionNames: { north: '北方', south: '南方' },
@@ -151,7 +152,7 @@ describe('transition table', () => {
       expect(types).toEqual(
         i < full.length - 1
           ? ['card.refresh', 'notify.assignees', 'notify.submitter']
-          : ['card.refresh', 'notify.submitter'],
+          : ['card.refresh', 'notify.submitter', 'notify.task'],
       );
       p = r.value.next;
     }

@@ -45,9 +45,9 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     await chat.click('yang.huiyu', '同意');
     expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('商务审核清单');
     await chat.click('zhao.biz', '审核通过', { outsourcing: 'no', comment: '' });
-    await chat.click('sun.director', '受理');
+    await chat.click('sun.director', '立项并指派');
 
-    expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('执行部门已受理');
+    expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('实施中');
     expect((chat.lastCard('wang.sales') as { header: { template: string } }).header.template).toBe('green');
     for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director', 'wang.sales'])
       expect(chat.buttons(u), u).toEqual([]);
@@ -73,7 +73,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(chat.cards('li.lead')).toHaveLength(1);
     await chat.click('zhao.biz', '审核通过', { outsourcing: 'yes' });
     expect(feishuCardText(chat.lastCard('he.cs'))).toContain('客户成功部受理');
-    await chat.click('he.cs', '受理');
+    await chat.click('he.cs', '受理', { integration: 'no' });
     expect(chat.lastText('wang.sales')).toContain('已由 何经理（客户成功） 受理');
   });
 

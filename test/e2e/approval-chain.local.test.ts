@@ -27,7 +27,7 @@ describe('approval chain through the local platform', () => {
     await chat.click('zhao.biz', '审核通过', { outsourcing: 'yes', comment: '需外采 OCR 模块' });
 
     expect(cardText(chat.lastCard('sun.director'))).toContain('项目总监受理');
-    await chat.click('sun.director', '受理');
+    await chat.click('sun.director', '立项并指派');
 
     const final = chat.lastCard('wang.sales');
     expect(final.header.color).toBe('green');

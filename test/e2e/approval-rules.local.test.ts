@@ -124,7 +124,7 @@ describe('approval rules through the local platform', () => {
         .filter((r) => r.action === 'approve'),
     ).toHaveLength(1);
     expect(chat.buttons('qian.biz')).toEqual([]);
-    expect(chat.buttons('sun.director')).toEqual(['受理', '驳回']);
+    expect(chat.buttons('sun.director')).toEqual(['立项并指派', '驳回']);
   });
 
   it('withdraw before anyone decides closes the project and disables every card', async () => {

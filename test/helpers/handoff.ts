@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CardModel } from '../../cards/model';
-import { bootstrap, DEMO_ORG_FILE, type Handoff } from '../../src/bootstrap';
+import { type BootstrapOptions, bootstrap, DEMO_ORG_FILE, type Handoff } from '../../src/bootstrap';
 import type { Config, FeishuConfig } from '../../src/config/env';
 import { type OrgFile, parseOrgFile } from '../../src/config/org-file';
 import { dmConversation, type LocalAdapter } from '../../src/platforms/local/adapter';
@@ -19,6 +19,8 @@ export function testConfig(over: Partial<Config> = {}): Config {
     logLevel: 'silent',
     feishu: null,
     localUi: true,
+    lifecycle: { docDueDays: 30 },
+    reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
     ...over,
   };
 }
@@ -29,6 +31,8 @@ export interface TestHandoffOptions {
   localUi?: boolean;
   databasePath?: string;
   clock?: FakeClock;
+  /** Extra route mounts passed to bootstrap, e.g. the local simulator page (mountLocalUi). */
+  mounts?: BootstrapOptions['mounts'];
 }
 
 export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { clock: FakeClock } {
@@ -39,7 +43,13 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       localUi: opts.localUi ?? true,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
     }),
-    { clock, logger: silentLogger, org: opts.org ?? demoOrg(), scheduler: false },
+    {
+      clock,
+      logger: silentLogger,
+      org: opts.org ?? demoOrg(),
+      scheduler: false,
+      ...(opts.mounts ? { mounts: opts.mounts } : {}),
+    },
   );
   return Object.assign(h, { clock });
 }

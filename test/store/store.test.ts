@@ -93,6 +93,7 @@ describe('store', () => {
       stepIndex: 0,
       role: 'sales',
       action: 'register',
+      task: null,
       by: 'u',
       at,
       reason: null,
