@@ -281,6 +281,7 @@ function onTask(
       task.state = 'done';
       task.closedAt = ev.at;
       l.closedAt = ev.at;
+      for (const t of openTasks(l)) Object.assign(t, { state: 'cancelled', closedAt: ev.at });
       effects.push(
         { type: 'news.handover', regNo: p.regNo },
         { type: 'notify.users', regNo: p.regNo, users: [p.submitter, ...l.implementers], notice: 'closed' },

@@ -61,7 +61,8 @@ export interface Task {
   region: string | null;
   /** When set, only these users may act (the assigned PM, the implementers, the submitter). */
   users: UserId[] | null;
-  state: 'open' | 'done' | 'rejected';
+  /** cancelled = still open when the project closed (e.g. a pickup filed outside the bot). */
+  state: 'open' | 'done' | 'rejected' | 'cancelled';
   openedAt: Date;
   closedAt: Date | null;
 }
