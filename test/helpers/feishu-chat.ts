@@ -91,10 +91,12 @@ export class FeishuChat {
     return res;
   }
 
-  /** The current content of every interactive message sent to the user (latest PATCH applied). */
+  /** The current content of every interactive message sent to the user or their p2p chat (latest PATCH applied). */
   cards(user: string): { messageId: string; card: unknown }[] {
     return this.fake.messages
-      .filter((m) => m.receive_id === openIdOf(user) && m.msg_type === 'interactive')
+      .filter(
+        (m) => (m.receive_id === openIdOf(user) || m.receive_id === chatIdOf(user)) && m.msg_type === 'interactive',
+      )
       .map((m) => {
         const update = this.fake.updates.filter((u) => u.messageId === m.messageId).at(-1);
         return { messageId: m.messageId, card: update ? update.content : m.content };
