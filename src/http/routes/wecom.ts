@@ -1,0 +1,11 @@
+import type Router from '@koa/router';
+import type { InboundHandler, WebhookInbound } from '../../platforms/types';
+import { mountWebhook } from './webhook';
+
+/** The WeCom app's callback URL ("接收消息 → 设置API接收"): GET = URL verification, POST = messages and events. */
+export const WECOM_CALLBACK_PATH = '/wecom/callback';
+
+/** Mounts the WeCom callback (GET + POST) through the shared webhook route. */
+export function mountWecom(router: Router, adapter: WebhookInbound, handle: InboundHandler): void {
+  mountWebhook(router, [WECOM_CALLBACK_PATH], adapter, handle, ['GET', 'POST']);
+}

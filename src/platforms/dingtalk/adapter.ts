@@ -1,0 +1,258 @@
+/**
+ * DingTalk app-robot adapter: outbound (interactive cards through the card-instance API, text through robot
+ * messages), the HTTP callback path (`parseHttp`/`renderAck`, mounted by the app at POST /dingtalk/callback) and the
+ * Stream source (`startStream`).
+ *
+ * Outbound:
+ * - Card → `POST /v1.0/card/instances/createAndDeliver` with the generic template (render-card.ts), `outTrackId` =
+ *   sha256 hex of the idempotency key (stable, so a retry reuses it; 64 `[0-9a-f]`, like the official SDK's ids),
+ *   delivered to `IM_ROBOT.<userId>` (user, or a `p2p:` chat) or `IM_GROUP.<openConversationId>`. messageId =
+ *   outTrackId. Callbacks come over STREAM unless `cardCallbackRouteKey` is set (then HTTP to that route key).
+ * - update → `PUT /v1.0/card/instances` with `updateCardDataByKey` (every slot is written, so nothing stale stays).
+ * - Text → `oToMessages/batchSend` (user) or `groupMessages/send` (group) with `sampleText`; messageId =
+ *   processQueryKey. DingTalk has no idempotency key for these: a retry after a lost response may post twice.
+ * Inbound replies: a card click's AckReply.card goes back inline in the callback response. DingTalk has no toast we
+ * can rely on, so `reply.toast` is sent AFTER the ack (setImmediate) as a one-to-one text to the clicker.
+ */
+import { createHash } from 'node:crypto';
+import type { CardModel } from '../../../cards/model';
+import { MalformedPayloadError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import {
+  type AckReply,
+  type InboundEvent,
+  type InboundHandler,
+  type OutboundContent,
+  type ParsedDelivery,
+  type PlatformAdapter,
+  PlatformApiError,
+  type RawInbound,
+  type SendTarget,
+  type WebhookInbound,
+} from '../types';
+import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DingtalkApi, trimBaseUrl } from './client';
+import { normalizeCardCallback, normalizeRobotMessage } from './normalize';
+import { chatDestination, isRecord, type Json, rec, str, tryJson } from './payloads';
+import { type CardParams, renderCardParams, renderCardResponse, toastText } from './render-card';
+import { type StreamConnection, startStream } from './stream';
+import { SIGNATURE_HEADERS, verifySign } from './verify';
+
+export interface DingtalkAdapterOptions {
+  /** AppKey (Client ID). */
+  clientId: string;
+  /** AppSecret (Client Secret): token, Stream auth and the HTTP callback signature. */
+  clientSecret: string;
+  /** The app robot's robotCode (usually equal to the AppKey). */
+  robotCode: string;
+  /** The generic template's id from the card platform (docs/dingtalk-card-template.json). */
+  cardTemplateId: string;
+  /** OpenAPI base URL. Default https://api.dingtalk.com. */
+  baseUrl?: string;
+  /** Stream gateway base URL (tests). Default: baseUrl. */
+  gatewayUrl?: string;
+  /** When set, cards use HTTP callbacks routed to this callbackRouteKey instead of STREAM. */
+  cardCallbackRouteKey?: string;
+  clock: () => Date;
+  logger: Logger;
+  /** OpenAPI / gateway request timeout. Default 10 s. */
+  timeoutMs?: number;
+  /** Time zone for card history times. Default Asia/Shanghai. */
+  timeZone?: string;
+}
+
+export type { StreamConnection };
+
+/** A stable outTrackId for an idempotency key. */
+export function toOutTrackId(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey, 'utf8').digest('hex');
+}
+
+export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
+  readonly platform = 'dingtalk' as const;
+  /** Card-callback response deadline: NOT CONFIRMED by DingTalk docs; 3 s is assumed (as Feishu). */
+  readonly ackDeadlineMs = 3000;
+  private readonly api: DingtalkApi;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: DingtalkAdapterOptions) {
+    this.log = opts.logger.child({ platform: 'dingtalk' });
+    this.api = new DingtalkApi({
+      clientId: opts.clientId,
+      clientSecret: opts.clientSecret,
+      baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      clock: opts.clock,
+      logger: this.log,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    });
+  }
+
+  async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
+    const dest = to.kind === 'user' ? { kind: 'user' as const, userId: to.id } : chatDestination(to.id);
+    if (content.kind === 'text') {
+      const msg = { msgKey: 'sampleText', msgParam: JSON.stringify({ content: content.text }) };
+      return { messageId: await this.sendRobotMessage(dest, msg) };
+    }
+    const outTrackId = toOutTrackId(idempotencyKey);
+    const body: Json = {
+      cardTemplateId: this.opts.cardTemplateId,
+      outTrackId,
+      cardData: { cardParamMap: this.render(content.card) },
+      userIdType: 1,
+      ...this.callbackFields(),
+    };
+    if (dest.kind === 'user') {
+      body.openSpaceId = `dtv1.card//IM_ROBOT.${dest.userId}`;
+      body.imRobotOpenSpaceModel = { supportForward: false };
+      body.imRobotOpenDeliverModel = { spaceType: 'IM_ROBOT', robotCode: this.opts.robotCode };
+    } else {
+      body.openSpaceId = `dtv1.card//IM_GROUP.${dest.id}`;
+      body.imGroupOpenSpaceModel = { supportForward: false };
+      body.imGroupOpenDeliverModel = { robotCode: this.opts.robotCode };
+    }
+    const res = await this.api.call('card.send', 'POST', '/v1.0/card/instances/createAndDeliver', body);
+    const failed = deliverFailures(res);
+    if (failed.length > 0) {
+      throw new PlatformApiError(`dingtalk card.send not delivered: ${failed.join('; ').slice(0, 200)}`, 'dingtalk', {
+        code: 'deliverFailed',
+        status: 200,
+        permanent: true,
+      });
+    }
+    return { messageId: outTrackId };
+  }
+
+  async update(messageId: string, card: CardModel): Promise<void> {
+    await this.api.call('card.update', 'PUT', '/v1.0/card/instances', {
+      outTrackId: messageId,
+      cardData: { cardParamMap: this.render(card) },
+      cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: false },
+      userIdType: 1,
+    });
+  }
+
+  /** Stream mode: connects to the gateway and feeds robot messages and card clicks to `handler`. */
+  startStream(handler: InboundHandler, opts: { connectTimeoutMs?: number } = {}): Promise<StreamConnection> {
+    return startStream({
+      clientId: this.opts.clientId,
+      clientSecret: this.opts.clientSecret,
+      gatewayUrl: trimBaseUrl(this.opts.gatewayUrl ?? this.opts.baseUrl ?? DEFAULT_BASE_URL),
+      logger: this.opts.logger,
+      handler,
+      cardResponse: (reply) => renderCardResponse(reply, this.renderOpts()),
+      afterAck: (ev, reply) => this.scheduleToast(ev, reply),
+      connectTimeoutMs: opts.connectTimeoutMs ?? 30_000,
+      timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+  }
+
+  /**
+   * HTTP callback (robot messages; card callbacks when `cardCallbackRouteKey` is used). Verifies `timestamp`/`sign`
+   * (VerificationError → 401), then parses (MalformedPayloadError → 400). A card callback has no per-click id over
+   * HTTP: its eventId is a hash of the body and the request timestamp.
+   */
+  parseHttp(raw: RawInbound): ParsedDelivery {
+    const timestamp = raw.headers[SIGNATURE_HEADERS.timestamp];
+    verifySign({
+      timestamp,
+      sign: raw.headers[SIGNATURE_HEADERS.sign],
+      appSecret: this.opts.clientSecret,
+      now: this.opts.clock(),
+    });
+    const text = raw.rawBody.toString('utf8');
+    const body = tryJson(text);
+    if (!isRecord(body)) throw new MalformedPayloadError('body is not a JSON object');
+    if ('msgId' in body || 'msgtype' in body) return normalizeRobotMessage(body);
+    if ('outTrackId' in body) {
+      const eventId = `http:${createHash('sha256').update(`${timestamp}\n${text}`, 'utf8').digest('hex').slice(0, 40)}`;
+      return normalizeCardCallback(body, eventId);
+    }
+    return { kind: 'ignored', reason: 'unrecognised callback body' };
+  }
+
+  /**
+   * The HTTP response body: `{}` for messages, the CardResponse (inline update) for card clicks. Also schedules the
+   * toast message, which therefore leaves after the response (shape of the HTTP card response: NOT CONFIRMED).
+   */
+  renderAck(reply: AckReply, ev: InboundEvent): object {
+    this.scheduleToast(ev, reply);
+    if (ev.kind !== 'cardAction') return {};
+    return renderCardResponse(reply, this.renderOpts()) ?? {};
+  }
+
+  private scheduleToast(ev: InboundEvent, reply: AckReply): void {
+    const toast = reply.toast;
+    if (ev.kind !== 'cardAction' || !toast?.text) return;
+    const userId = ev.actor.userId;
+    setImmediate(() => {
+      const msg = { msgKey: 'sampleText', msgParam: JSON.stringify({ content: toastText(toast) }) };
+      this.sendRobotMessage({ kind: 'user', userId }, msg).catch((e: unknown) => {
+        this.log.warn('toast message failed', {
+          eventId: ev.eventId,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      });
+    });
+  }
+
+  private async sendRobotMessage(
+    dest: { kind: 'user'; userId: string } | { kind: 'group'; id: string },
+    msg: { msgKey: string; msgParam: string },
+  ): Promise<string> {
+    const robotCode = this.opts.robotCode;
+    if (dest.kind === 'group') {
+      const res = await this.api.call('text.group', 'POST', '/v1.0/robot/groupMessages/send', {
+        robotCode,
+        openConversationId: dest.id,
+        ...msg,
+      });
+      return str(res.processQueryKey) ?? '';
+    }
+    const res = await this.api.call('text.user', 'POST', '/v1.0/robot/oToMessages/batchSend', {
+      robotCode,
+      userIds: [dest.userId],
+      ...msg,
+    });
+    if (listHas(res.flowControlledStaffIdList, dest.userId)) {
+      throw new PlatformApiError('dingtalk text.user flow-controlled', 'dingtalk', {
+        code: 'flowControlled',
+        status: 200,
+        retryAfterMs: 1000,
+      });
+    }
+    if (listHas(res.invalidStaffIdList, dest.userId)) {
+      throw new PlatformApiError('dingtalk text.user: invalid staff id', 'dingtalk', {
+        code: 'invalidStaffId',
+        status: 200,
+        permanent: true,
+      });
+    }
+    return str(res.processQueryKey) ?? '';
+  }
+
+  private callbackFields(): Json {
+    const key = this.opts.cardCallbackRouteKey;
+    return key ? { callbackType: 'HTTP', callbackRouteKey: key } : { callbackType: 'STREAM' };
+  }
+
+  private render(card: CardModel): CardParams {
+    return renderCardParams(card, this.renderOpts());
+  }
+
+  private renderOpts(): { timeZone?: string } {
+    return this.opts.timeZone ? { timeZone: this.opts.timeZone } : {};
+  }
+}
+
+function listHas(list: unknown, id: string): boolean {
+  return Array.isArray(list) && list.includes(id);
+}
+
+/** Error messages of failed deliveries in a createAndDeliver result (`success: false` entries). */
+function deliverFailures(res: Json): string[] {
+  const results = rec(res.result)?.deliverResults;
+  if (!Array.isArray(results)) return [];
+  return results
+    .map(rec)
+    .filter((r): r is Json => r !== undefined && r.success === false)
+    .map((r) => `${str(r.spaceType) ?? '?'}: ${str(r.errorMsg) ?? 'failed'}`);
+}

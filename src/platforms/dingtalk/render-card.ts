@@ -1,0 +1,197 @@
+/**
+ * CardModel → the `cardParamMap` of ONE generic card template (docs/dingtalk-card-template.json), and
+ * AckReply → the card-callback response. The satori MessageEncoder analogue for DingTalk.
+ *
+ * Every value is a string (cardParamMap is `map<string,string>`); booleans are "true"/"false", lists are JSON text.
+ * - Header: `title`, `subtitle`, `color` (a CardColor name: blue/green/red/orange/grey/purple).
+ * - `body`: one markdown text with fields, markdown, checklists, history, notes and dividers. Blocks are separated
+ *   by a blank line, lines inside a block end with a hard break ("  \n"). User text has `<`/`>` escaped.
+ * - Buttons: fixed slots `btn1…btn10`; CardModel actions first, then each form's submit button.
+ *   `btnK_action` = encoded ButtonPayload (payloads.ts), passed back by the template as callback param `action`.
+ * - Inputs: fixed slots `in1…in12`, filled form by form; a form's submit payload maps its slots to field names.
+ *   A form that does not fit in the remaining slots is left out whole (with a note), never half-shown.
+ * - Every slot is always written (unused ones with show "false"), so an update by key clears old buttons/inputs.
+ * - `body` is kept under MAX_BODY_CHARS (the real limit is not confirmed) by trimming history to its newest entries.
+ */
+import type { CardBlock, CardButton, CardModel, FormField } from '../../../cards/model';
+import type { AckReply } from '../types';
+import { encodeButtonPayload } from './payloads';
+
+export const MAX_BUTTONS = 10;
+export const MAX_INPUTS = 12;
+export const MAX_BODY_CHARS = 8000;
+export const HISTORY_TRIMMED_LINE = '…更早的记录已省略';
+export const OVERFLOW_NOTE = '部分操作无法在钉钉卡片中显示，请发送 /help 查看对应命令。';
+
+export type CardParams = Record<string, string>;
+
+export interface RenderOptions {
+  /** IANA zone for history times. Default Asia/Shanghai. */
+  timeZone?: string;
+  maxBodyChars?: number;
+}
+
+/** The callback response that updates the clicked card in place (Go SDK CardResponse; B1). */
+export interface CardResponse {
+  cardData: { cardParamMap: CardParams };
+  cardUpdateOptions: { updateCardDataByKey: boolean; updatePrivateDataByKey: boolean };
+}
+
+export function renderCardParams(card: CardModel, opts: RenderOptions = {}): CardParams {
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  const maxChars = opts.maxBodyChars ?? MAX_BODY_CHARS;
+  const params: CardParams = {
+    title: card.header.title,
+    subtitle: card.header.subtitle ?? '',
+    color: card.header.color,
+  };
+  const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({ button }));
+  const inputs: { field: FormField }[] = [];
+  let overflow = false;
+  for (const form of card.forms) {
+    if (inputs.length + form.fields.length > MAX_INPUTS) {
+      overflow = true;
+      continue;
+    }
+    const slots: Record<string, string> = {};
+    for (const field of form.fields) {
+      inputs.push({ field });
+      slots[`in${inputs.length}`] = field.name;
+    }
+    buttons.push({ button: form.submit, slots });
+  }
+  if (buttons.length > MAX_BUTTONS) overflow = true;
+  const shown = buttons.slice(0, MAX_BUTTONS);
+  for (let k = 1; k <= MAX_BUTTONS; k++) Object.assign(params, buttonParams(k, shown[k - 1]));
+  for (let k = 1; k <= MAX_INPUTS; k++) Object.assign(params, inputParams(k, inputs[k - 1]?.field));
+  params.has_actions = String(shown.length > 0);
+  params.has_inputs = String(inputs.length > 0);
+  params.body = renderBody(card.blocks, timeZone, maxChars, overflow);
+  return params;
+}
+
+export function renderCardResponse(reply: AckReply, opts: RenderOptions = {}): CardResponse | null {
+  if (!reply.card) return null;
+  return {
+    cardData: { cardParamMap: renderCardParams(reply.card, opts) },
+    cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: false },
+  };
+}
+
+const TOAST_ICONS = { success: '✅', info: 'ℹ️', warning: '⚠️', error: '❌' } as const;
+
+/** DingTalk cards have no toast we can rely on: the toast becomes a one-to-one text message with this content. */
+export function toastText(toast: NonNullable<AckReply['toast']>): string {
+  return `${TOAST_ICONS[toast.type]} ${toast.text}`;
+}
+
+function buttonParams(k: number, b: { button: CardButton; slots?: Record<string, string> } | undefined): CardParams {
+  const p = `btn${k}_`;
+  if (!b) {
+    return {
+      [`${p}show`]: 'false',
+      [`${p}text`]: '',
+      [`${p}style`]: 'default',
+      [`${p}disabled`]: 'true',
+      [`${p}action`]: '',
+    };
+  }
+  const payload = b.slots ? { a: b.button.value, f: b.slots } : { a: b.button.value };
+  return {
+    [`${p}show`]: 'true',
+    [`${p}text`]: b.button.label,
+    [`${p}style`]: b.button.style,
+    [`${p}disabled`]: String(b.button.disabled === true),
+    [`${p}action`]: encodeButtonPayload(payload),
+  };
+}
+
+function inputParams(k: number, f: FormField | undefined): CardParams {
+  const p = `in${k}_`;
+  const options = (f?.options ?? []).map((o) => ({ value: o.value, text: o.label }));
+  return {
+    [`${p}show`]: String(f !== undefined),
+    [`${p}show_text`]: String(f?.kind === 'text'),
+    [`${p}show_select`]: String(f?.kind === 'select'),
+    [`${p}label`]: f ? `${f.label}${f.required ? ' *' : ''}` : '',
+    [`${p}required`]: String(f?.required === true),
+    [`${p}placeholder`]: f?.placeholder ?? (f?.kind === 'select' ? '请选择' : f ? '请输入' : ''),
+    [`${p}initial`]: f?.initial ?? '',
+    [`${p}options`]: JSON.stringify(options),
+  };
+}
+
+function renderBody(blocks: CardBlock[], timeZone: string, maxChars: number, overflow: boolean): string {
+  const render = (keep: number) => {
+    const parts = blocks.map((b) => renderBlock(b, timeZone, keep)).filter((s) => s.length > 0);
+    if (overflow) parts.push(`> ${OVERFLOW_NOTE}`);
+    return parts.join('\n\n');
+  };
+  let body = render(Number.POSITIVE_INFINITY);
+  const longest = Math.max(0, ...blocks.map((b) => (b.type === 'history' ? b.entries.length : 0)));
+  for (let keep = longest - 1; body.length > maxChars && keep >= 0; keep--) body = render(keep);
+  return body;
+}
+
+function renderBlock(block: CardBlock, timeZone: string, keep: number): string {
+  switch (block.type) {
+    case 'fields':
+      return lines(block.fields.map((f) => `**${f.label}：** ${escapeText(f.value)}`));
+    case 'markdown':
+      return block.text;
+    case 'checklist':
+      return lines([
+        `**${block.title}**`,
+        ...block.items.map((it) => `${checkMark(it.checked)} ${escapeText(it.text)}`),
+      ]);
+    case 'history': {
+      const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
+      const kept = ordered.length > keep ? ordered.slice(ordered.length - keep) : ordered;
+      const rows = kept.map((e) => {
+        const reason = e.reason ? `（原因：${escapeText(e.reason)}）` : '';
+        return `• ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${reason}`;
+      });
+      if (kept.length < ordered.length) rows.unshift(HISTORY_TRIMMED_LINE);
+      return lines([`**${block.title}**`, ...rows]);
+    }
+    case 'note':
+      return `> ${escapeText(block.text)}`;
+    case 'divider':
+      return '---';
+  }
+}
+
+function lines(rows: string[]): string {
+  return rows.join('  \n');
+}
+
+function checkMark(checked: boolean | null): string {
+  if (checked === null) return '➖';
+  return checked ? '✅' : '⬜';
+}
+
+export function escapeText(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:mm` in `timeZone`. */
+export function formatTime(at: Date, timeZone: string): string {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, fmt);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

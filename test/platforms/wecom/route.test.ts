@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../../src/http/app';
+import { mountWecom } from '../../../src/http/routes/wecom';
+import type { AckReply, InboundEvent } from '../../../src/platforms/types';
+import { WecomAdapter } from '../../../src/platforms/wecom/adapter';
+import { encodeButtonKey } from '../../../src/platforms/wecom/payloads';
+import { silentLogger } from '../../../src/shared/logger';
+import { FakeClock } from '../../helpers/fake-clock';
+import { type FakeWecom, MapAdapterState, startFakeWecom } from '../../helpers/fake-wecom';
+import {
+  cardClickXml,
+  type Delivery,
+  encryptedDelivery,
+  textMessageXml,
+  verificationRequest,
+} from '../../helpers/wecom-deliveries';
+
+const APP = { corpId: 'wwcorp', secret: 's3cret', agentId: 1000002 };
+const CB = { token: 'cbtoken', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', corpId: APP.corpId };
+const clock = new FakeClock();
+const nowS = () => Math.floor(clock.now().getTime() / 1000);
+
+let fake: FakeWecom;
+let server: Server;
+let url: string;
+const events: InboundEvent[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeWecom(APP);
+  const adapter = new WecomAdapter({
+    ...APP,
+    token: CB.token,
+    aesKey: CB.aesKey,
+    baseUrl: fake.baseUrl,
+    clock: () => clock.now(),
+    logger: silentLogger,
+    state: new MapAdapterState(() => clock.now()),
+  });
+  const handler = async (ev: InboundEvent): Promise<AckReply> => {
+    events.push(ev);
+    return ev.kind === 'cardAction' ? { toast: { type: 'error', text: '驳回必须填写原因' } } : {};
+  };
+  const app = createHttpApp({
+    logger: silentLogger,
+    health: () => ({}),
+    mounts: [(r) => mountWecom(r, adapter, handler)],
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wecom/callback`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await fake.close();
+});
+
+const postDelivery = (d: Delivery, body = d.body) =>
+  fetch(`${url}${d.search}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+
+describe('the /wecom/callback route on the Koa app', () => {
+  it('answers URL verification with the plain decrypted echostr, fast', async () => {
+    // An echostr with '+' (URL-encoded as %2B by WeCom) must reach the adapter intact.
+    let d = verificationRequest(CB, '6381263817219381', { timestamp: nowS() });
+    for (let i = 0; i < 100 && !d.query.echostr?.includes('+'); i++) {
+      d = verificationRequest(CB, '6381263817219381', { timestamp: nowS() });
+    }
+    expect(d.search).toContain('%2B');
+    await fetch(url.replace('/wecom/callback', '/healthz')); // warm up the HTTP client before timing
+    const started = Date.now();
+    const res = await fetch(`${url}${d.search}`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('6381263817219381');
+  });
+
+  it('refuses a forged verification with 401', async () => {
+    const d = verificationRequest(CB, 'x', { timestamp: nowS(), signature: 'a'.repeat(40) });
+    expect((await fetch(`${url}${d.search}`)).status).toBe(401);
+  });
+
+  it('accepts an encrypted text message: 200 with an empty body, event handed to the pipeline', async () => {
+    const d = encryptedDelivery(
+      CB,
+      textMessageXml({ corpId: APP.corpId, from: 'zhangsan', content: '/mine', msgId: 'm-1' }),
+      {
+        timestamp: nowS(),
+      },
+    );
+    const res = await postDelivery(d);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(events.at(-1)).toMatchObject({ kind: 'message', eventId: 'm-1', text: '/mine' });
+  });
+
+  it('answers 401 for forged, stale or foreign deliveries and 400 for malformed ones, without calling the pipeline', async () => {
+    const before = events.length;
+    const xml = textMessageXml({ corpId: APP.corpId, from: 'zhangsan', content: '/help' });
+    const good = encryptedDelivery(CB, xml, { timestamp: nowS() });
+    const cases: [Delivery, string, number][] = [
+      [encryptedDelivery(CB, xml, { timestamp: nowS(), signature: 'b'.repeat(40) }), '', 401],
+      [encryptedDelivery(CB, xml, { timestamp: nowS() - 3600 }), '', 401],
+      [encryptedDelivery(CB, xml, { timestamp: nowS(), receiveId: 'wwother' }), '', 401],
+      [good, '<xml><Encrypt>', 400],
+      [good, 'hello', 400],
+    ];
+    for (const [d, body, status] of cases) {
+      const res = await postDelivery(d, body || d.body);
+      expect(res.status).toBe(status);
+    }
+    expect(events.length).toBe(before);
+  });
+
+  it('hands a card click to the pipeline and sends the toast text to the clicker after the ack', async () => {
+    const eventKey = encodeButtonKey(0, { value: { v: 1, type: 'reject', regNo: 'HO-2026-0001' } }, null);
+    const xml = cardClickXml({
+      corpId: APP.corpId,
+      from: 'lisi',
+      eventKey,
+      taskId: 'ho_x',
+      responseCode: 'RC',
+      createTime: nowS(),
+    });
+    const before = fake.messages.length;
+    const res = await postDelivery(encryptedDelivery(CB, xml, { timestamp: nowS() }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(events.at(-1)).toMatchObject({ kind: 'cardAction', value: { type: 'reject' }, actor: { userId: 'lisi' } });
+    await expect
+      .poll(() => fake.messages.slice(before).map((m) => m.body.text))
+      .toEqual([{ content: '驳回必须填写原因' }]);
+  });
+});
