@@ -10,11 +10,14 @@ import type { Config } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
+import { mountWecom } from './http/routes/wecom';
 import { tick as remindersTick } from './jobs/reminders.job';
 import { startScheduler } from './jobs/scheduler';
+import { DingtalkAdapter } from './platforms/dingtalk/adapter';
 import { FeishuAdapter } from './platforms/feishu/adapter';
 import { LocalAdapter } from './platforms/local/adapter';
 import type { InboundHandler, Platform, PlatformAdapter } from './platforms/types';
+import { WecomAdapter } from './platforms/wecom/adapter';
 import { createLogger, type Logger } from './shared/logger';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
@@ -22,6 +25,7 @@ import { type DB, openDb } from './store/db';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteOrgRepo } from './store/org.repo';
 import { SqliteOutboxRepo } from './store/outbox.repo';
+import { SqliteAdapterState } from './store/platform-state.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
 
@@ -45,6 +49,8 @@ export interface Handoff {
   adapters: Map<Platform, PlatformAdapter>;
   local: LocalAdapter | null;
   feishu: FeishuAdapter | null;
+  dingtalk: DingtalkAdapter | null;
+  wecom: WecomAdapter | null;
   /** The inbound pipeline of each running platform (what transports call). */
   pipelines: ReadonlyMap<Platform, InboundHandler>;
   /** One reminder sweep now (what the cron job runs): overdue documents and waiting approvals. */
@@ -88,6 +94,36 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       })
     : null;
   if (feishu) adapters.set('feishu', feishu);
+  const dingtalk = config.dingtalk
+    ? new DingtalkAdapter({
+        clientId: config.dingtalk.clientId,
+        clientSecret: config.dingtalk.clientSecret,
+        robotCode: config.dingtalk.robotCode,
+        cardTemplateId: config.dingtalk.cardTemplateId,
+        baseUrl: config.dingtalk.baseUrl,
+        ...(config.dingtalk.cardCallbackRouteKey ? { cardCallbackRouteKey: config.dingtalk.cardCallbackRouteKey } : {}),
+        clock: () => clock.now(),
+        logger,
+        timeZone: config.timeZone,
+      })
+    : null;
+  if (dingtalk) adapters.set('dingtalk', dingtalk);
+  const wecom = config.wecom
+    ? new WecomAdapter({
+        corpId: config.wecom.corpId,
+        agentId: config.wecom.agentId,
+        secret: config.wecom.secret,
+        token: config.wecom.token,
+        aesKey: config.wecom.aesKey,
+        baseUrl: config.wecom.baseUrl,
+        ...(config.wecom.newsWebhook ? { newsWebhook: config.wecom.newsWebhook } : {}),
+        clock: () => clock.now(),
+        logger: logger.child({ platform: 'wecom' }),
+        state: new SqliteAdapterState(db, 'wecom', () => clock.now()),
+        timeZone: config.timeZone,
+      })
+    : null;
+  if (wecom) adapters.set('wecom', wecom);
   const local = config.localUi ? new LocalAdapter(() => clock.now()) : null;
   if (local) adapters.set('local', local);
 
@@ -124,7 +160,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
 
   let server: Server | null = null;
   let scheduler: { stop(): Promise<void> } | null = null;
-  let longConnection: { stop(): Promise<void> } | null = null;
+  /** Long-lived inbound connections (Feishu WSClient, DingTalk Stream), stopped on shutdown. */
+  const sources: { stop(): Promise<void> }[] = [];
 
   const handoff: Handoff = {
     config,
@@ -133,6 +170,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     adapters,
     local,
     feishu,
+    dingtalk,
+    wecom,
     pipelines,
     async remind() {
       const result = remindersTick(deps, clock.now());
@@ -149,6 +188,12 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         const handle = pipelines.get('feishu');
         if (handle) mounts.push((r) => mountWebhook(r, ['/feishu/events', '/feishu/cards'], feishu, handle));
       }
+      const dingtalkHandle = pipelines.get('dingtalk');
+      if (dingtalk && dingtalkHandle && config.dingtalk?.mode === 'http') {
+        mounts.push((r) => mountWebhook(r, ['/dingtalk/callback'], dingtalk, dingtalkHandle));
+      }
+      const wecomHandle = pipelines.get('wecom');
+      if (wecom && wecomHandle) mounts.push((r) => mountWecom(r, wecom, wecomHandle));
       for (const m of opts.mounts ?? []) mounts.push((r) => m(r, handoff));
       const app = createHttpApp({
         logger,
@@ -157,7 +202,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       });
       if (feishu && config.feishu?.mode === 'ws') {
         const handle = pipelines.get('feishu');
-        if (handle) longConnection = await feishu.startLongConnection(handle);
+        if (handle) sources.push(await feishu.startLongConnection(handle));
+      }
+      if (dingtalk && dingtalkHandle && config.dingtalk?.mode === 'stream') {
+        sources.push(await dingtalk.startStream(dingtalkHandle));
       }
       if (opts.scheduler !== false) {
         scheduler = startScheduler(
@@ -183,9 +231,14 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     },
     async stop() {
       await scheduler?.stop();
-      await longConnection?.stop();
+      for (const s of sources.splice(0)) await s.stop();
       const srv = server;
-      if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+      if (srv) {
+        const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+        // Open server-sent-event streams (the simulator page) never end on their own.
+        srv.closeAllConnections();
+        await closed;
+      }
       await runner.idle();
       db.$client.close();
     },

@@ -114,7 +114,9 @@ async function deliver(
       status: apiErr?.opts.status,
       error: e instanceof Error ? e.message : String(e),
     };
-    if (giveUp) log.error('outbox delivery failed for good', fields);
+    // A card copy the platform will not let us update (e.g. WeCom without a fresh response code) is stale, not lost.
+    if (giveUp && payload.op === 'update' && apiErr?.opts.permanent) log.warn('card copy could not be updated', fields);
+    else if (giveUp) log.error('outbox delivery failed for good', fields);
     else log.warn('outbox delivery failed; will retry', { ...fields, retryAt: next?.toISOString() });
     return false;
   }

@@ -38,6 +38,8 @@ export interface OrgRepo {
   userByIdentity(platform: Platform, platformUserId: string): UserId | null;
   identitiesOf(userId: UserId): { platform: Platform; platformUserId: string }[];
   chats(purpose: string): { platform: Platform; chatId: string }[];
+  /** Purposes of the group chats configured for a platform (e.g. handover_news). */
+  chatPurposes(platform: Platform): string[];
 }
 
 export interface InboundLog {

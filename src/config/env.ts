@@ -9,6 +9,15 @@ const optional = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
+/** A base URL without path or trailing slash (tests point these at fakes on 127.0.0.1). */
+const baseUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/+$/, '')), `must be a base URL like ${fallback}`)
+    .transform((u) => u.replace(/\/+$/, ''));
+
 /** Every key the bot reads. `.env.example` lists the same keys (a test checks it). */
 export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,13 +42,22 @@ export const EnvSchema = z.object({
   FEISHU_APP_SECRET: optional,
   FEISHU_VERIFICATION_TOKEN: optional,
   FEISHU_ENCRYPT_KEY: optional,
-  FEISHU_BASE_URL: z
-    .string()
-    .trim()
-    .default('https://open.feishu.cn')
-    .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/+$/, '')), 'must be a base URL like https://open.feishu.cn')
-    .transform((u) => u.replace(/\/+$/, '')),
+  FEISHU_BASE_URL: baseUrl('https://open.feishu.cn'),
   FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+  DINGTALK_CLIENT_ID: optional,
+  DINGTALK_CLIENT_SECRET: optional,
+  DINGTALK_ROBOT_CODE: optional,
+  DINGTALK_CARD_TEMPLATE_ID: optional,
+  DINGTALK_BASE_URL: baseUrl('https://api.dingtalk.com'),
+  DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
+  DINGTALK_CARD_CALLBACK_ROUTE_KEY: optional,
+  WECOM_CORP_ID: optional,
+  WECOM_AGENT_ID: optional,
+  WECOM_SECRET: optional,
+  WECOM_TOKEN: optional,
+  WECOM_AES_KEY: optional,
+  WECOM_BASE_URL: baseUrl('https://qyapi.weixin.qq.com'),
+  WECOM_NEWS_WEBHOOK: optional,
   DOC_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   REMINDER_CRON: z
     .string()
@@ -62,6 +80,26 @@ export interface FeishuConfig {
   mode: 'webhook' | 'ws';
 }
 
+export interface DingtalkConfig {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  cardTemplateId: string;
+  baseUrl: string;
+  mode: 'stream' | 'http';
+  cardCallbackRouteKey: string | undefined;
+}
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: string;
+  secret: string;
+  token: string;
+  aesKey: string;
+  baseUrl: string;
+  newsWebhook: string | undefined;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -70,6 +108,8 @@ export interface Config {
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
   feishu: FeishuConfig | null;
+  dingtalk: DingtalkConfig | null;
+  wecom: WecomConfig | null;
   /** Serve the local simulator page (always when no platform is configured). */
   localUi: boolean;
   lifecycle: LifecycleConfig;
@@ -112,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: e.FEISHU_MODE,
     };
   }
+  const dingtalk = dingtalkBlock(e);
+  const wecom = wecomBlock(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -120,7 +162,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     feishu,
-    localUi: e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null),
+    dingtalk,
+    wecom,
+    localUi: e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null && dingtalk === null && wecom === null),
     lifecycle: { docDueDays: e.DOC_DUE_DAYS },
     reminders: {
       cron: e.REMINDER_CRON,
@@ -128,5 +172,56 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateDirectorDays: e.REMINDER_ESCALATE_DIRECTOR_DAYS,
       approvalSlaHours: e.APPROVAL_SLA_HOURS,
     },
+  };
+}
+
+/** All-or-nothing, like Feishu: any DINGTALK_* credential key switches DingTalk on and requires the others. */
+function dingtalkBlock(e: Env): DingtalkConfig | null {
+  const keys = [
+    'DINGTALK_CLIENT_ID',
+    'DINGTALK_CLIENT_SECRET',
+    'DINGTALK_ROBOT_CODE',
+    'DINGTALK_CARD_TEMPLATE_ID',
+  ] as const;
+  if (!keys.some((k) => e[k] !== undefined)) return null;
+  const missing = keys.filter((k) => !e[k]);
+  if (missing.length) {
+    throw new ConfigError(
+      `DingTalk is half-configured: missing ${missing.join(', ')}. Set it, or unset every DINGTALK_* key.`,
+    );
+  }
+  return {
+    clientId: e.DINGTALK_CLIENT_ID as string,
+    clientSecret: e.DINGTALK_CLIENT_SECRET as string,
+    robotCode: e.DINGTALK_ROBOT_CODE as string,
+    cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID as string,
+    baseUrl: e.DINGTALK_BASE_URL,
+    mode: e.DINGTALK_MODE,
+    cardCallbackRouteKey: e.DINGTALK_CARD_CALLBACK_ROUTE_KEY,
+  };
+}
+
+/** All-or-nothing: any WECOM_* credential key switches WeCom on and requires the others. */
+function wecomBlock(e: Env): WecomConfig | null {
+  const keys = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY'] as const;
+  if (!keys.some((k) => e[k] !== undefined)) return null;
+  const missing = keys.filter((k) => !e[k]);
+  if (missing.length) {
+    throw new ConfigError(
+      `WeCom is half-configured: missing ${missing.join(', ')}. Set it, or unset every WECOM_* key.`,
+    );
+  }
+  if (!/^\d+$/.test(e.WECOM_AGENT_ID ?? '')) throw new ConfigError("WECOM_AGENT_ID must be the app's numeric AgentId.");
+  if (!/^[A-Za-z0-9]{43}$/.test(e.WECOM_AES_KEY ?? '')) {
+    throw new ConfigError('WECOM_AES_KEY must be the 43-character EncodingAESKey from the WeCom console.');
+  }
+  return {
+    corpId: e.WECOM_CORP_ID as string,
+    agentId: e.WECOM_AGENT_ID as string,
+    secret: e.WECOM_SECRET as string,
+    token: e.WECOM_TOKEN as string,
+    aesKey: e.WECOM_AES_KEY as string,
+    baseUrl: e.WECOM_BASE_URL,
+    newsWebhook: e.WECOM_NEWS_WEBHOOK,
   };
 }

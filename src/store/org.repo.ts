@@ -84,6 +84,15 @@ export class SqliteOrgRepo implements OrgRepo {
       .all() as { platform: Platform; platformUserId: string }[];
   }
 
+  chatPurposes(platform: Platform): string[] {
+    const rows = this.db
+      .selectDistinct({ purpose: orgChats.purpose })
+      .from(orgChats)
+      .where(eq(orgChats.platform, platform))
+      .all();
+    return rows.map((r) => r.purpose);
+  }
+
   chats(purpose: string): { platform: Platform; chatId: string }[] {
     return this.db
       .select({ platform: orgChats.platform, chatId: orgChats.chatId })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CardModel } from '../../cards/model';
 import { type BootstrapOptions, bootstrap, DEMO_ORG_FILE, type Handoff } from '../../src/bootstrap';
-import type { Config, FeishuConfig } from '../../src/config/env';
+import type { Config, DingtalkConfig, FeishuConfig, WecomConfig } from '../../src/config/env';
 import { type OrgFile, parseOrgFile } from '../../src/config/org-file';
 import { dmConversation, type LocalAdapter } from '../../src/platforms/local/adapter';
 import { silentLogger } from '../../src/shared/logger';
@@ -18,6 +18,8 @@ export function testConfig(over: Partial<Config> = {}): Config {
     timeZone: 'Asia/Shanghai',
     logLevel: 'silent',
     feishu: null,
+    dingtalk: null,
+    wecom: null,
     localUi: true,
     lifecycle: { docDueDays: 30 },
     reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
@@ -28,6 +30,8 @@ export function testConfig(over: Partial<Config> = {}): Config {
 export interface TestHandoffOptions {
   org?: OrgFile;
   feishu?: FeishuConfig;
+  dingtalk?: DingtalkConfig;
+  wecom?: WecomConfig;
   localUi?: boolean;
   databasePath?: string;
   clock?: FakeClock;
@@ -40,6 +44,8 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
   const h = bootstrap(
     testConfig({
       feishu: opts.feishu ?? null,
+      dingtalk: opts.dingtalk ?? null,
+      wecom: opts.wecom ?? null,
       localUi: opts.localUi ?? true,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
     }),

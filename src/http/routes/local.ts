@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
-import { eq } from 'drizzle-orm';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Handoff } from '../../bootstrap';
 import { USAGE } from '../../commands/help';
 import { ANY_REGION, type OrgView, ROLE_LABELS, ROLES } from '../../domain/org';
 import { dmConversation, type LocalAdapter, type LocalEvent } from '../../platforms/local/adapter';
-import { orgChats } from '../../store/schema';
 import { readRawBody } from '../middleware/raw-body';
 
 /**
@@ -25,6 +22,7 @@ const KEEP_ALIVE_MS = 15_000;
 const ASSETS: Readonly<Record<string, string>> = {
   'app.js': 'text/javascript; charset=utf-8',
   'cards.js': 'text/javascript; charset=utf-8',
+  'cards.css': 'text/css; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 
@@ -34,21 +32,24 @@ const GROUP_NAMES: Readonly<Record<string, string>> = {
   handoff_news: '项目移交新闻',
 };
 
+const UserId = z.string({ error: '缺少 userId（操作的人）' }).min(1, '缺少 userId（操作的人）');
+
 const SayBody = z.object({
-  userId: z.string().min(1, '缺少 userId'),
-  text: z.string().trim().min(1, '消息不能为空').max(10_000, '消息过长（最多 10000 个字符）'),
-  conversation: z.string().min(1).optional(),
+  userId: UserId,
+  text: z
+    .string({ error: '缺少 text（消息内容）' })
+    .trim()
+    .min(1, '消息不能为空')
+    .max(10_000, '消息过长（最多 10000 个字符）'),
+  conversation: z.string({ error: 'conversation 应为会话 id' }).min(1, 'conversation 不能为空').optional(),
 });
 
 const ClickBody = z.object({
-  userId: z.string().min(1, '缺少 userId'),
-  messageId: z.string().min(1, '缺少 messageId'),
+  userId: UserId,
+  messageId: z.string({ error: '缺少 messageId（卡片消息 id）' }).min(1, '缺少 messageId（卡片消息 id）'),
   value: z.unknown(),
-  form: z.record(z.string(), z.unknown()).optional(),
+  form: z.record(z.string(), z.unknown(), { error: 'form 应为表单字段对象' }).optional(),
 });
-
-/** A client-side mistake: answered 400 with a Chinese message the page shows as an error toast. */
-class BadRequest extends Error {}
 
 export function mountLocalUi(router: Router, handoff: Handoff): void {
   const local = handoff.local;
@@ -85,8 +86,9 @@ export function mountLocalUi(router: Router, handoff: Handoff): void {
     if (!body) return;
     const conversation = body.conversation ?? dmConversation(body.userId);
     const allowed = conversation === dmConversation(body.userId) || groupPurposes(handoff).includes(conversation);
-    if (!allowed)
+    if (!allowed) {
       return badRequest(ctx, `不能在会话「${conversation}」中发言：只能在自己与机器人的私聊或已配置的群聊中发言。`);
+    }
     const reply = await local.say(body.userId, body.text, conversation);
     void handoff.flush();
     ctx.body = reply.toast ? { toast: reply.toast } : {};
@@ -112,26 +114,24 @@ async function parseBody<T extends { userId: string }>(
   org: OrgView,
 ): Promise<T | null> {
   const raw = await readRawBody(ctx, MAX_BODY);
-  try {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new BadRequest('请求不是有效的 JSON。');
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join('；'));
-    if (!org.users[parsed.data.userId]) {
-      throw new BadRequest(`组织名单中没有用户「${parsed.data.userId}」，请在左侧选择一个人后再操作。`);
-    }
-    return parsed.data;
-  } catch (e) {
-    if (!(e instanceof BadRequest)) throw e;
-    badRequest(ctx, e.message);
+  const refuse = (message: string) => {
+    badRequest(ctx, message);
     return null;
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return refuse('请求不是有效的 JSON。');
   }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.message).join('；'));
+  const { userId } = parsed.data;
+  if (!org.users[userId]) return refuse(`组织名单中没有用户「${userId}」，请在左侧选择一个人后再操作。`);
+  return parsed.data;
 }
 
+/** A client-side mistake: 400 with a Chinese message, which the page shows as an error toast. */
 function badRequest(ctx: Context, message: string): void {
   ctx.status = 400;
   ctx.body = { error: message, toast: { type: 'error', text: message } };
@@ -139,12 +139,7 @@ function badRequest(ctx: Context, message: string): void {
 
 /** Group chats configured for the local platform: their ids are the purposes (e.g. handover_news). */
 function groupPurposes(handoff: Handoff): string[] {
-  const rows = handoff.db
-    .select({ purpose: orgChats.purpose })
-    .from(orgChats)
-    .where(eq(orgChats.platform, 'local'))
-    .all();
-  return [...new Set(rows.map((r) => r.purpose))];
+  return handoff.deps.org.chatPurposes('local');
 }
 
 /** "销售主管", "特批领导（北方）" … for every role the user holds. */
@@ -172,33 +167,32 @@ function snapshot(handoff: Handoff, local: LocalAdapter) {
   return { people, groups, conversations, commands, timeZone: handoff.config.timeZone };
 }
 
-/** Server-sent events: every LocalEvent as one JSON `data:` line; a comment every 15 s keeps proxies from closing it. */
+/**
+ * Server-sent events: every LocalEvent as one JSON `data:` line; a comment every 15 s keeps proxies from closing it.
+ * Koa steps aside (`respond = false`): the stream is written to the socket directly and ends when the page goes.
+ */
 function streamEvents(ctx: Context, local: LocalAdapter): void {
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setKeepAlive(true);
-  ctx.set({
+  ctx.respond = false;
+  const res = ctx.res;
+  res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
+    'x-request-id': String(ctx.response.get('x-request-id')),
   });
-  const stream = new PassThrough();
-  ctx.status = 200;
-  ctx.body = stream;
-  const send = (e: LocalEvent) => stream.write(`data: ${JSON.stringify(e)}\n\n`);
-  const unsubscribe = local.subscribe(send);
-  const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
+  const write = (chunk: string) => {
+    if (!res.writableEnded && !res.destroyed) res.write(chunk);
+  };
+  const unsubscribe = local.subscribe((e: LocalEvent) => write(`data: ${JSON.stringify(e)}\n\n`));
+  const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  res.once('close', () => {
     clearInterval(keepAlive);
     unsubscribe();
-    stream.end();
-  };
-  ctx.res.once('close', close);
-  stream.once('error', close);
+  });
   // Flushes the headers at once, so the page's EventSource opens before it asks for the snapshot.
-  stream.write('retry: 2000\n: connected\n\n');
+  write('retry: 2000\n: connected\n\n');
 }

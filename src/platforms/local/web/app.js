@@ -199,13 +199,19 @@ function renderHeader() {
   $('hint').textContent = `命令：${state.commands.join('  ')} — 发送 /help 查看用法；只发 /register 会收到登记表单。`;
 }
 
+let clockFormat = null;
+
+/** `HH:mm` of a message, in the company's time zone. */
 function timeOf(iso) {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: state.timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  if (clockFormat?.resolvedOptions().timeZone !== state.timeZone) {
+    clockFormat = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: state.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+  }
+  return clockFormat.format(new Date(iso));
 }
 
 function messageBody(message) {
@@ -272,12 +278,12 @@ function renderAll() {
 
 // ── actions ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
+let toastSeq = 0;
+
 function toast({ type, text }) {
-  const node = el(
-    'div',
-    { class: `toast toast-${type}`, 'data-testid': 'toast', 'data-type': type, role: 'status' },
-    lines(text),
-  );
+  toastSeq += 1;
+  const attrs = { class: `toast toast-${type}`, 'data-testid': 'toast', 'data-type': type, 'data-seq': toastSeq };
+  const node = el('div', { ...attrs, role: 'status' }, lines(text));
   node.addEventListener('click', () => node.remove());
   $('toasts').append(node);
   setTimeout(() => node.remove(), type === 'error' || type === 'warning' ? 10_000 : 5_000);

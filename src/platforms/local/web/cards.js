@@ -86,7 +86,12 @@ export function formatTime(iso, timeZone) {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-const CHECK_MARKS = { true: '✅', false: '⬜', null: '➖' };
+/** Checklist marks (Feishu shows ✅ ⬜ ➖), drawn with CSS so they do not depend on an emoji font. */
+const CHECK_MARKS = {
+  true: { text: '✓', label: '已满足' },
+  false: { text: '', label: '未满足' },
+  null: { text: '–', label: '需人工核对' },
+};
 
 function block(b, timeZone) {
   switch (b.type) {
@@ -117,7 +122,15 @@ function block(b, timeZone) {
             el(
               'li',
               { 'data-checked': String(it.checked) },
-              el('span', { class: 'mark' }, CHECK_MARKS[String(it.checked)]),
+              el(
+                'span',
+                {
+                  class: 'mark',
+                  'aria-label': CHECK_MARKS[String(it.checked)].label,
+                  title: CHECK_MARKS[String(it.checked)].label,
+                },
+                CHECK_MARKS[String(it.checked)].text,
+              ),
               it.text,
             ),
           ),
@@ -178,7 +191,7 @@ function formField(f, formName) {
   if (f.kind === 'select') {
     const options = [el('option', { value: '' }, f.placeholder ?? '请选择…')];
     for (const o of f.options ?? []) options.push(el('option', { value: o.value }, o.label));
-    input = el('select', { id, name: f.name, 'data-testid': `form-field-${f.name}` }, options);
+    input = el('select', { id, name: f.name, 'data-testid': `form-field-${f.name}`, 'data-kind': 'select' }, options);
   } else {
     input = el('input', {
       id,
@@ -186,6 +199,7 @@ function formField(f, formName) {
       type: 'text',
       placeholder: f.placeholder ?? '',
       'data-testid': `form-field-${f.name}`,
+      'data-kind': 'text',
     });
   }
   if (f.initial !== undefined) input.value = f.initial;
