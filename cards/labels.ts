@@ -1,5 +1,6 @@
 import { displayName, membersOf, type OrgView, ROLE_LABELS, regionName } from '../src/domain/org';
 import { KIND_LABELS, type Project, type ProjectState, type Step } from '../src/domain/project';
+import { formatTime } from '../src/shared/time';
 
 export const STATE_LABELS: Record<ProjectState, string> = {
   in_approval: '审批中',
@@ -34,17 +35,4 @@ export function holdersOf(step: Step, org: OrgView): string {
 export const kindLabel = (p: Project): string => KIND_LABELS[p.facts.kind];
 export const yesNo = (b: boolean, yes: string, no: string): string => (b ? yes : no);
 
-/** Time in the company's zone, `YYYY-MM-DD HH:mm`. */
-export function formatTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+export { formatTime };

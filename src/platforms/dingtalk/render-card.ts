@@ -13,7 +13,9 @@
  * - Every slot is always written (unused ones with show "false"), so an update by key clears old buttons/inputs.
  * - `body` is kept under MAX_BODY_CHARS (the real limit is not confirmed) by trimming history to its newest entries.
  */
+
 import type { CardBlock, CardButton, CardModel, FormField } from '../../../cards/model';
+import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
 import { encodeButtonPayload } from './payloads';
 
@@ -172,26 +174,4 @@ function checkMark(checked: boolean | null): string {
 
 export function escapeText(s: string): string {
   return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** `YYYY-MM-DD HH:mm` in `timeZone`. */
-export function formatTime(at: Date, timeZone: string): string {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, fmt);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }

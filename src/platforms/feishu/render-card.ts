@@ -12,7 +12,9 @@
  *   request body (a JSON string holding JSON, so quotes are escaped twice); when over budget the history blocks
  *   are trimmed to their newest entries with a "…更早的记录已省略" line.
  */
+
 import type { ActionValue, CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
+import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
 import { encodeSubmitName, fieldWireName, type Json } from './payloads';
 
@@ -169,26 +171,4 @@ function markdown(content: string): Json {
 
 export function escapeText(s: string): string {
   return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** `YYYY-MM-DD HH:mm` in `timeZone`. */
-export function formatTime(at: Date, timeZone: string): string {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, fmt);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }

@@ -20,7 +20,9 @@
  *   required; its click is ignored but still brings a fresh update code.
  * Text budgets (not documented as hard limits; the doc only recommends short texts): see the constants.
  */
+
 import type { CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
+import { formatTime } from '../../shared/time';
 import { encodeButtonKey, type Json, type KeyPayload, type KeyStore, NOOP_KEY } from './payloads';
 
 export const MAX_BUTTONS = 6;
@@ -252,26 +254,4 @@ function compact(o: Record<string, string>): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(o)) if (v) out[k] = v;
   return out;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** `YYYY-MM-DD HH:mm` in `timeZone`. */
-export function formatTime(at: Date, timeZone: string): string {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, fmt);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
