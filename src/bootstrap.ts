@@ -11,6 +11,7 @@ import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
 import { mountWecom } from './http/routes/wecom';
+import { tick as housekeepingTick } from './jobs/housekeeping.job';
 import { tick as remindersTick } from './jobs/reminders.job';
 import { startScheduler } from './jobs/scheduler';
 import { DingtalkAdapter } from './platforms/dingtalk/adapter';
@@ -212,6 +213,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
           [
             { name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() },
             { name: 'reminders', schedule: config.reminders.cron, tick: () => handoff.remind() },
+            { name: 'housekeeping', schedule: '17 3 * * *', tick: async () => housekeepingTick(deps, clock.now()) },
           ],
           config.timeZone,
           logger,

@@ -18,7 +18,21 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(handoff.config.logLevel);
-  const { url } = await handoff.listen();
+  let url: string;
+  try {
+    ({ url } = await handoff.listen());
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${handoff.config.port} is already in use. Stop the other process or set PORT to a free port.`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    process.stderr.write(`Handoff cannot start: ${why}\n`);
+    await handoff.stop().catch(() => {});
+    process.exit(1);
+  }
   const c = handoff.config;
   const lines = [
     'Handoff is running.',

@@ -45,6 +45,8 @@ export interface OrgRepo {
 export interface InboundLog {
   /** true the first time (platform, eventId) is seen; false for a redelivery. */
   claim(platform: Platform, eventId: string, at: Date): boolean;
+  /** Forgets event ids received before `at` (platforms stop retrying long before); returns how many. */
+  purgeBefore(at: Date): number;
 }
 
 /** What an outbox row asks a platform to do. Views are rendered at delivery time, from the current state. */
@@ -68,6 +70,8 @@ export interface OutboxRepo {
   /** `nextAttemptAt` null = give up (dead letter). */
   markFailed(id: number, error: string, nextAttemptAt: Date | null): void;
   pendingCount(): number;
+  /** Deletes delivered rows sent before `at` (dead letters are kept for inspection); returns how many. */
+  purgeSentBefore(at: Date): number;
 }
 
 export interface CardMessage {

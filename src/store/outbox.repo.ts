@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, lte, or } from 'drizzle-orm';
 import type { OutboxPayload, OutboxRepo, OutboxRow } from '../app/ports';
 import type { Platform } from '../platforms/types';
 import type { DB } from './db';
@@ -68,6 +68,13 @@ export class SqliteOutboxRepo implements OutboxRepo {
       })
       .where(eq(outbox.id, id))
       .run();
+  }
+
+  purgeSentBefore(at: Date): number {
+    return this.db
+      .delete(outbox)
+      .where(and(eq(outbox.status, 'sent'), lt(outbox.sentAt, at)))
+      .run().changes;
   }
 
   pendingCount(): number {
