@@ -163,7 +163,7 @@ function onTask(
   cfg: LifecycleConfig,
 ): Out {
   const task = l.tasks.find((t) => t.id === ev.taskId);
-  if (!task || task.state !== 'open') return err(domainError('TASK_NOT_OPEN', { task: ev.taskId }));
+  if (task?.state !== 'open') return err(domainError('TASK_NOT_OPEN', { task: ev.taskId }));
   if (!canActOnTask(task, ev.by, org)) return err(domainError('NOT_TASK_HOLDER', { task: task.id }));
   const isReview = REVIEW_TASKS.includes(task.kind);
   if (isReview === (ev.action === 'submit')) return err(invalid('action', isReview ? 'review' : 'submit'));
