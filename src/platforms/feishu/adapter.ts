@@ -20,6 +20,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { CardModel } from '../../../cards/model';
 import { MalformedPayloadError, VerificationError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
+import { checkFreshness } from '../../shared/verify';
 import type {
   AckReply,
   InboundHandler,
@@ -42,7 +43,7 @@ import {
 import { normalizeEnvelope } from './normalize';
 import { isRecord } from './payloads';
 import { renderAck, renderCard } from './render-card';
-import { checkFreshness, checkToken, decrypt, SIGNATURE_HEADERS, verifySignature } from './verify';
+import { checkToken, decrypt, SIGNATURE_HEADERS, verifySignature } from './verify';
 import { type LongConnection, startLongConnection } from './ws';
 
 export interface FeishuAdapterOptions {

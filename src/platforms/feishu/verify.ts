@@ -8,10 +8,9 @@
  * - Freshness: the timestamp header is in seconds; more than 300 s away from our clock is refused (replay window).
  * - Verification token: `header.token` (schema 2.0) or top-level `token` (url_verification, v1), constant-time.
  */
-import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { VerificationError } from '../../shared/errors';
-
-export const MAX_CLOCK_SKEW_SECONDS = 300;
+import { safeEqual, signatureMatches } from '../../shared/verify';
 
 export const SIGNATURE_HEADERS = {
   timestamp: 'x-lark-request-timestamp',
@@ -55,22 +54,10 @@ export interface SignatureInput {
 export function verifySignature(input: SignatureInput): void {
   const { timestamp, nonce, signature, rawBody, encryptKey } = input;
   if (!timestamp || !nonce || !signature) throw new VerificationError('missing signature headers');
-  const expected = Buffer.from(computeSignature(timestamp, nonce, encryptKey, rawBody), 'utf8');
-  const given = Buffer.from(signature.trim().toLowerCase(), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const expected = computeSignature(timestamp, nonce, encryptKey, rawBody);
+  if (!signatureMatches(signature, expected)) {
     throw new VerificationError('bad signature');
   }
-}
-
-/** Refuses a request timestamp (seconds, decimal string) more than `maxSkewSeconds` away from `now`. */
-export function checkFreshness(
-  timestamp: string | undefined,
-  now: Date,
-  maxSkewSeconds: number = MAX_CLOCK_SKEW_SECONDS,
-): void {
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) throw new VerificationError('missing or invalid timestamp');
-  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
-  if (skew > maxSkewSeconds) throw new VerificationError('stale or future timestamp');
 }
 
 /** Reads the verification token of a plaintext envelope: `header.token` (schema 2.0), else top-level `token`. */
@@ -86,11 +73,6 @@ export function envelopeToken(envelope: unknown): string | undefined {
 }
 
 /** Constant-time comparison (hashes first, so lengths do not leak either). */
-export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
-}
 
 /** Throws VerificationError unless the envelope's verification token equals `expected`. HTTP only (see adapter). */
 export function checkToken(envelope: unknown, expected: string): void {

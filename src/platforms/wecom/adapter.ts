@@ -26,6 +26,7 @@
 import type { CardModel } from '../../../cards/model';
 import { MalformedPayloadError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
+import { checkFreshness } from '../../shared/verify';
 import {
   type AckReply,
   type AdapterState,
@@ -45,7 +46,7 @@ import { renderTemplateCard } from './render-card';
 import { renderMarkdown, splitText } from './render-text';
 import { ResponseCodes } from './response-codes';
 import { checkInvalidUser, type Destination, resolveDestination } from './targets';
-import { aesKeyFrom, checkFreshness, checkReceiveId, decrypt, verifySignature } from './verify';
+import { aesKeyFrom, checkReceiveId, decrypt, verifySignature } from './verify';
 
 export const DEFAULT_BASE_URL = 'https://qyapi.weixin.qq.com';
 const DAY_MS = 24 * 3600_000;

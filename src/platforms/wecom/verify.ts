@@ -10,10 +10,9 @@
  *   which the caller must compare itself (`checkReceiveId`).
  * - Freshness: the `timestamp` query parameter (seconds) more than 300 s from our clock is refused.
  */
-import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { VerificationError } from '../../shared/errors';
-
-export const MAX_CLOCK_SKEW_SECONDS = 300;
+import { safeEqual, signatureMatches } from '../../shared/verify';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -44,22 +43,10 @@ export interface SignatureInput {
 export function verifySignature(input: SignatureInput): void {
   const { token, timestamp, nonce, signature, encrypt } = input;
   if (!timestamp || !nonce || !signature) throw new VerificationError('missing msg_signature/timestamp/nonce');
-  const expected = Buffer.from(computeSignature(token, timestamp, nonce, encrypt), 'utf8');
-  const given = Buffer.from(signature.trim().toLowerCase(), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const expected = computeSignature(token, timestamp, nonce, encrypt);
+  if (!signatureMatches(signature, expected)) {
     throw new VerificationError('bad msg_signature');
   }
-}
-
-/** Refuses a timestamp (seconds, decimal string) more than `maxSkewSeconds` away from `now`. */
-export function checkFreshness(
-  timestamp: string | undefined,
-  now: Date,
-  maxSkewSeconds: number = MAX_CLOCK_SKEW_SECONDS,
-): void {
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) throw new VerificationError('missing or invalid timestamp');
-  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
-  if (skew > maxSkewSeconds) throw new VerificationError('stale or future timestamp');
 }
 
 export interface Decrypted {
@@ -101,7 +88,5 @@ export function decrypt(encryptB64: string, aesKey: Buffer): Decrypted {
 
 /** The decrypted receiveId must be our corp id (self-built app). Constant-time. */
 export function checkReceiveId(receiveId: string, corpId: string): void {
-  const a = createHash('sha256').update(receiveId, 'utf8').digest();
-  const b = createHash('sha256').update(corpId, 'utf8').digest();
-  if (!timingSafeEqual(a, b) || receiveId !== corpId) throw new VerificationError('receive id is not our corp id');
+  if (!safeEqual(receiveId, corpId)) throw new VerificationError('receive id is not our corp id');
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkFreshness,
-  checkToken,
-  computeSignature,
-  decrypt,
-  safeEqual,
-  verifySignature,
-} from '../../../src/platforms/feishu/verify';
+import { checkToken, computeSignature, decrypt, verifySignature } from '../../../src/platforms/feishu/verify';
 import { VerificationError } from '../../../src/shared/errors';
+import { checkFreshness, safeEqual } from '../../../src/shared/verify';
 import { encryptFeishu, signFeishu } from '../../helpers/feishu-deliveries';
 
 const KEY = 'test key';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   aesKeyFrom,
-  checkFreshness,
   checkReceiveId,
   computeSignature,
   decrypt,
   verifySignature,
 } from '../../../src/platforms/wecom/verify';
 import { VerificationError } from '../../../src/shared/errors';
+import { checkFreshness } from '../../../src/shared/verify';
 import { WECOM_KAT, wecomEncrypt, wecomSignature } from '../../helpers/wecom-deliveries';
 
 const KAT = WECOM_KAT;
