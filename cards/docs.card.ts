@@ -36,21 +36,27 @@ export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: D
   const forms: CardForm[] = [];
   const team = viewer !== null && (l.implementers.includes(viewer) || l.pm === viewer);
   const open = p.state === 'accepted';
-  if (open && team && missing.length) {
-    forms.push({
-      name: 'doc_form',
-      fields: [
-        {
-          name: 'doc',
-          label: '资料',
-          kind: 'select',
-          required: true,
-          options: missing.map((d) => ({ value: String(d), label: `${d}.《${DOCUMENTS[d - 1]}》` })),
+  if (open && team) {
+    // One submit action per missing document, so each row of the checklist can be filled from the phone directly.
+    for (const d of missing) {
+      forms.push({
+        name: `doc_${d}_form`,
+        fields: [
+          {
+            name: 'link',
+            label: `${d}.《${DOCUMENTS[d - 1]}》链接`,
+            kind: 'text',
+            required: true,
+            placeholder: 'https://…',
+          },
+        ],
+        submit: {
+          label: `提交《${DOCUMENTS[d - 1]}》`,
+          style: 'primary',
+          value: { v: 1, type: 'doc', regNo: p.regNo, doc: d },
         },
-        { name: 'link', label: '资料链接', kind: 'text', required: true, placeholder: 'https://…' },
-      ],
-      submit: { label: '提交资料', style: 'primary', value: { v: 1, type: 'doc', regNo: p.regNo } },
-    });
+      });
+    }
   }
   if (open && viewer !== null && viewer === l.pm) {
     forms.push({

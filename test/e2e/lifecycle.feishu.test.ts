@@ -29,7 +29,7 @@ describe('delivery lifecycle on Feishu (real SDK, fake Open API)', () => {
     expect(feishuCardText(chat.lastCard('zheng.impl'))).toContain('https://dl/l');
     await chat.say('zheng.impl', `/docs ${REG}`);
     expect(feishuCardText(chat.lastCard('zheng.impl'))).toContain('验收资料 1/7');
-    await chat.click('zheng.impl', '提交资料', { doc: '2', link: 'https://docs/2' });
+    await chat.click('zheng.impl', '提交《客户服务单》', { link: 'https://docs/2' });
     // The checklist card was updated in place (PATCH) after the submission.
     expect(feishuCardText(chat.lastCard('zheng.impl'))).toContain('验收资料 2/7');
   });

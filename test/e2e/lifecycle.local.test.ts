@@ -124,7 +124,7 @@ describe('delivery lifecycle through the local platform', () => {
     expect(chat.lastText('zheng.impl')).toContain('验收资料未齐全，还缺');
     for (const d of [2, 3, 4, 5, 6]) await chat.say('zheng.impl', `/doc ${REG} ${d} https://docs/${d}`);
     await chat.say('zheng.impl', `/docs ${REG}`);
-    await chat.click('zheng.impl', '提交资料', { doc: '7', link: 'https://docs/7' });
+    await chat.click('zheng.impl', '提交《实施基本信息登记表》', { link: 'https://docs/7' });
     expect(chat.lastText('zheng.impl')).toContain('七项验收资料已齐全');
     await chat.click('zheng.impl', '申请移交', { operated: 'no' });
 
