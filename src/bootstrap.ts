@@ -24,6 +24,7 @@ import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
 import { SqliteInboundLog } from './store/inbound-events.repo';
+import { SqliteMessageLog } from './store/local-messages.repo';
 import { SqliteOrgRepo } from './store/org.repo';
 import { SqliteOutboxRepo } from './store/outbox.repo';
 import { SqliteAdapterState } from './store/platform-state.repo';
@@ -125,7 +126,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       })
     : null;
   if (wecom) adapters.set('wecom', wecom);
-  const local = config.localUi ? new LocalAdapter(() => clock.now()) : null;
+  const local = config.localUi ? new LocalAdapter(() => clock.now(), 5000, new SqliteMessageLog(db)) : null;
   if (local) adapters.set('local', local);
 
   const deps: AppDeps = {

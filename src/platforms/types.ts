@@ -105,3 +105,24 @@ export interface AdapterState {
   set(key: string, value: string, expiresAt?: Date): void;
   delete(key: string): void;
 }
+
+/** A message as an embedded platform keeps it (the local simulator's chat history). */
+export interface StoredMessage {
+  id: string;
+  conversation: string;
+  /** 'bot' or the user id who typed it. */
+  from: string;
+  content: OutboundContent;
+  at: Date;
+  updatedAt: Date;
+  /** The outbox idempotency key it was sent under, so a retried send after a restart never posts twice. */
+  key: string | null;
+}
+
+/** Persistence for an embedded platform's messages, implemented over SQLite by the store. Synchronous. */
+export interface MessageLog {
+  /** The newest `limit` messages, oldest first. */
+  recent(limit: number): StoredMessage[];
+  insert(m: StoredMessage): void;
+  update(id: string, content: OutboundContent, updatedAt: Date): void;
+}

@@ -180,3 +180,18 @@ export const reminders = sqliteTable(
   },
   (t) => [index('reminders_user').on(t.userId)],
 );
+
+/** The local simulator's chat history (the embedded platform's own storage), so the page survives restarts. */
+export const localMessages = sqliteTable(
+  'local_messages',
+  {
+    id: text('id').primaryKey(),
+    conversation: text('conversation').notNull(),
+    from: text('from').notNull(),
+    contentJson: text('content_json').notNull(),
+    key: text('key').unique(),
+    at: ts('at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('local_messages_at').on(t.at)],
+);

@@ -3,6 +3,7 @@ import type { CardModel } from '../../../cards/model';
 import {
   type AckReply,
   type InboundHandler,
+  type MessageLog,
   type OutboundContent,
   type PlatformAdapter,
   PlatformApiError,
@@ -42,7 +43,16 @@ export class LocalAdapter implements PlatformAdapter {
   constructor(
     private readonly clock: () => Date = () => new Date(),
     private readonly maxMessages = 5000,
-  ) {}
+    /** Where messages are kept across restarts (SQLite in the app); none = memory only. */
+    private readonly log: MessageLog | null = null,
+  ) {
+    for (const m of log?.recent(maxMessages) ?? []) {
+      const { key, ...msg } = m;
+      this.messages.set(msg.id, msg);
+      if (key) this.byKey.set(key, msg.id);
+      this.seq = Math.max(this.seq, Number(msg.id.replace(/^lm_/, '')) || 0);
+    }
+  }
 
   /** Connects the inbound side to the app's pipeline. */
   attach(handler: InboundHandler): void {
@@ -52,17 +62,18 @@ export class LocalAdapter implements PlatformAdapter {
   async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
     const existing = this.byKey.get(idempotencyKey);
     if (existing) return { messageId: existing };
-    const msg = this.store(conversationOf(to), 'bot', content);
+    const msg = this.store(conversationOf(to), 'bot', content, idempotencyKey);
     this.byKey.set(idempotencyKey, msg.id);
     return { messageId: msg.id };
   }
 
   async update(messageId: string, card: CardModel): Promise<void> {
     const msg = this.messages.get(messageId);
-    // Local messages live in memory: after a restart old cards are gone, and retrying cannot bring them back.
+    // Older than the messages kept (or from a memory-only run before a restart): retrying cannot bring it back.
     if (!msg) throw new PlatformApiError(`local message ${messageId} does not exist`, 'local', { permanent: true });
     msg.content = { kind: 'card', card };
     msg.updatedAt = this.clock();
+    this.log?.update(msg.id, msg.content, msg.updatedAt);
     this.emit({ type: 'update', message: msg });
   }
 
@@ -113,10 +124,11 @@ export class LocalAdapter implements PlatformAdapter {
     return this.handler(ev);
   }
 
-  private store(conversation: string, from: string, content: OutboundContent): LocalMessage {
+  private store(conversation: string, from: string, content: OutboundContent, key: string | null = null): LocalMessage {
     const now = this.clock();
     const msg: LocalMessage = { id: `lm_${++this.seq}`, conversation, from, content, at: now, updatedAt: now };
     this.messages.set(msg.id, msg);
+    this.log?.insert({ ...msg, key });
     if (this.messages.size > this.maxMessages) {
       const oldest = this.messages.keys().next().value;
       if (oldest !== undefined) this.messages.delete(oldest);
