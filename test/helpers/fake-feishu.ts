@@ -11,8 +11,9 @@
  * Every API call (not the token call) needs `Authorization: Bearer <issued token>`; unknown tokens get HTTP 400
  * code 99991663 (see `invalidateTokens`). `failNext` faults apply to API calls only, in FIFO order.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { asRecord, closeServer, parseBody, type Reply, readBody, reply } from './fake-http';
 
 export interface FakeMessage {
   messageId: string;
@@ -207,8 +208,6 @@ export async function startFakeFeishu(app: { appId: string; appSecret: string })
   return fake;
 }
 
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-
 function faultResponse(f: Fault): Reply {
   if (f.status === 429 || f.code === 99991400) {
     const headers = { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': String(f.resetSeconds ?? 1) };
@@ -224,37 +223,4 @@ function ok(data: unknown) {
 
 function notFound() {
   return { status: 400, body: { code: 230011, msg: 'message not found' } };
-}
-
-function asRecord(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/** The SDK sends `{}` (or nothing) on GETs; anything unparsable is kept as a string. */
-function parseBody(raw: string): unknown {
-  if (raw.length === 0) return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function reply(res: ServerResponse, r: Reply): void {
-  res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
-  res.end(JSON.stringify(r.body));
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
 }

@@ -11,9 +11,10 @@
  * API calls need a valid access_token (unknown → 40014, expired via `expireTokens` → 42001). `failNext` faults apply
  * to every call except gettoken, FIFO.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterState } from '../../src/platforms/types';
+import { asRecord, closeServer, parseBody, type Reply, readBody, reply } from './fake-http';
 
 type Json = Record<string, unknown>;
 
@@ -203,40 +204,6 @@ function checkCard(card: Json): string | null {
     seen.add(b.key);
   }
   return null;
-}
-
-type Reply = { status: number; body: unknown };
-
-function asRecord(v: unknown): Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-}
-
-function parseBody(raw: string): unknown {
-  if (raw.length === 0) return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function reply(res: ServerResponse, r: Reply): void {
-  res.writeHead(r.status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(r.body));
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
 }
 
 /** AdapterState over a Map, with expiry against an injected clock (like the SQLite one). */
