@@ -92,8 +92,14 @@ export type InboundHandler = (ev: InboundEvent) => Promise<AckReply>;
 /** The HTTP side of a webhook platform: verify + decrypt + normalise a delivery, and shape the reply body. */
 export interface WebhookInbound {
   parseHttp(raw: RawInbound): ParsedDelivery | Promise<ParsedDelivery>;
-  /** The HTTP body answering a handled event (Feishu: toast/card JSON; WeCom: "success" or encrypted XML). */
-  renderAck(reply: AckReply, ev: InboundEvent): { body: unknown; contentType?: string } | unknown;
+  /** The HTTP response to a handled event (Feishu/DingTalk: toast/card JSON; WeCom: an empty text body). */
+  httpReply(reply: AckReply, ev: InboundEvent): HttpReply;
+}
+
+/** An HTTP response body and its content type (JSON when unset). */
+export interface HttpReply {
+  body: unknown;
+  contentType?: string;
 }
 
 /**

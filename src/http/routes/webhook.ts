@@ -5,7 +5,7 @@ import { readRawBody } from '../middleware/raw-body';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Mounts a webhook platform on `paths`: raw body → adapter.parseHttp → pipeline → adapter.renderAck. */
+/** Mounts a webhook platform on `paths`: raw body → adapter.parseHttp → pipeline → adapter.httpReply. */
 export function mountWebhook(
   router: Router,
   paths: string[],
@@ -28,27 +28,12 @@ export function mountWebhook(
       return;
     }
     const reply = await handle(parsed);
-    const rendered = adapter.renderAck(reply, parsed);
-    if (isShaped(rendered)) {
-      ctx.type = rendered.contentType ?? 'application/json';
-      ctx.body = rendered.body;
-    } else {
-      ctx.type = 'application/json';
-      ctx.body = rendered ?? {};
-    }
+    const res = adapter.httpReply(reply, parsed);
+    ctx.type = res.contentType ?? 'application/json';
+    ctx.body = res.body;
   };
   for (const path of paths) {
     if (methods.includes('POST')) router.post(path, route);
     if (methods.includes('GET')) router.get(path, route);
   }
-}
-
-/** A renderAck result that names its own content type (`{ body, contentType }`). */
-function isShaped(v: unknown): v is { body: unknown; contentType?: string } {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'body' in v &&
-    Object.keys(v).every((k) => k === 'body' || k === 'contentType')
-  );
 }

@@ -20,6 +20,7 @@ import { MalformedPayloadError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import {
   type AckReply,
+  type HttpReply,
   type InboundEvent,
   type InboundHandler,
   type OutboundContent,
@@ -173,6 +174,10 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
    * The HTTP response body: `{}` for messages, the CardResponse (inline update) for card clicks. Also schedules the
    * toast message, which therefore leaves after the response (shape of the HTTP card response: NOT CONFIRMED).
    */
+  httpReply(reply: AckReply, ev: InboundEvent): HttpReply {
+    return { body: this.renderAck(reply, ev) };
+  }
+
   renderAck(reply: AckReply, ev: InboundEvent): object {
     this.scheduleToast(ev, reply);
     if (ev.kind !== 'cardAction') return {};

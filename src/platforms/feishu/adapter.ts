@@ -23,6 +23,7 @@ import type { Logger } from '../../shared/logger';
 import { checkFreshness } from '../../shared/verify';
 import type {
   AckReply,
+  HttpReply,
   InboundHandler,
   OutboundContent,
   ParsedDelivery,
@@ -124,6 +125,10 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
 
   renderAck(reply: AckReply): object {
     return renderAck(reply, this.renderOpts());
+  }
+
+  httpReply(reply: AckReply): HttpReply {
+    return { body: this.renderAck(reply) };
   }
 
   /** The whole webhook inbound path. Throws VerificationError (401) or MalformedPayloadError (400). */

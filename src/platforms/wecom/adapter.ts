@@ -30,6 +30,7 @@ import { checkFreshness } from '../../shared/verify';
 import {
   type AckReply,
   type AdapterState,
+  type HttpReply,
   type InboundEvent,
   type OutboundContent,
   type ParsedDelivery,
@@ -137,6 +138,10 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
    * The HTTP answer to a handled callback: always an empty 200 (WeCom's "no passive reply"). The clicked card's
    * refresh and the toast text are delivered through the API right after the response.
    */
+  httpReply(reply: AckReply, ev: InboundEvent): HttpReply {
+    return this.renderAck(reply, ev);
+  }
+
   renderAck(reply: AckReply, ev: InboundEvent): { body: string; contentType: string } {
     if (ev.kind === 'cardAction' && (reply.card || reply.toast)) {
       const { card, toast } = reply;
