@@ -13,22 +13,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-
-interface WsSocket {
-  send(data: string): void;
-  on(event: 'message', fn: (data: Buffer) => void): void;
-  terminate(): void;
-}
-interface WsServer {
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, cb: (ws: WsSocket) => void): void;
-  close(): void;
-}
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as {
-  WebSocketServer: new (opts: { noServer: true }) => WsServer;
-};
+import { WebSocketServer, type WsSocket } from './ws-server';
 
 type Rec = Record<string, unknown>;
 export interface FakeRequest {

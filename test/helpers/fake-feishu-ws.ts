@@ -7,23 +7,10 @@
  * loaded through createRequire with the few members used here typed by hand.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import protobuf from 'protobufjs';
-
-interface WsSocket {
-  send(data: Uint8Array): void;
-  on(event: 'message', fn: (data: Buffer) => void): void;
-  terminate(): void;
-}
-interface WsServer {
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, cb: (ws: WsSocket) => void): void;
-  close(): void;
-}
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as {
-  WebSocketServer: new (opts: { noServer: true }) => WsServer;
-};
+import { WebSocketServer, type WsSocket } from './ws-server';
 
 const root = protobuf.Root.fromJSON({
   nested: {
