@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ROLES, type Role } from '../domain/org';
+import type { Role } from '../domain/org';
 
 const Id = z.string().trim().min(1, '不能为空 (must not be empty)');
 const IdList = z.array(Id);
@@ -11,7 +11,8 @@ const PlatformIds = { feishu: Id.optional(), dingtalk: Id.optional(), wecom: Id.
 export const OrgFileSchema = z
   .object({
     users: z.array(z.object({ id: Id, name: Id, ...PlatformIds }).strict()).min(1, 'at least one user is required'),
-    roles: z.partialRecord(z.enum(ROLES), RoleMembers),
+    /** An open set of role ids (the process file names them); checkOrgAgainstProcess checks they match. */
+    roles: z.record(Id, RoleMembers),
     /** Optional display names for regions, e.g. { north: 北方 }. */
     region_names: z.record(z.string().min(1), Id).optional(),
     chats: z.record(z.string().min(1), z.object(PlatformIds).strict()).optional(),
@@ -24,6 +25,21 @@ export const OrgFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id "${u.id}"` });
       ids.add(u.id);
     });
+    for (const p of ['feishu', 'dingtalk', 'wecom'] as const) {
+      const first = new Map<string, number>();
+      org.users.forEach((u, i) => {
+        const pid = u[p];
+        if (pid === undefined) return;
+        const at = first.get(pid);
+        if (at === undefined) first.set(pid, i);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', i, p],
+            message: `duplicate ${p} id "${pid}" (also users.${at})`,
+          });
+      });
+    }
     for (const [role, members] of Object.entries(org.roles)) {
       const lists: [string[], (string | number)[]][] = Array.isArray(members)
         ? [[members, ['roles', role]]]
@@ -55,8 +71,7 @@ export function parseOrgFile(text: string, source: string): OrgFile {
     const lines = parsed.error.issues.map((i) => {
       const at = i.path.join('.') || '(root)';
       if (i.code !== 'unrecognized_keys') return `  - ${at}: ${i.message}`;
-      const known = at === 'roles' ? ` (roles are: ${ROLES.join(', ')})` : '';
-      return `  - ${i.keys.map((k) => (i.path.length ? `${at}.${k}` : k)).join(', ')}: unknown key${known}`;
+      return `  - ${i.keys.map((k) => (i.path.length ? `${at}.${k}` : k)).join(', ')}: unknown key`;
     });
     throw new OrgFileError(`${source}: invalid organisation file:\n${lines.join('\n')}`);
   }

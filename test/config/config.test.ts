@@ -60,6 +60,14 @@ describe('parseOrgFile', () => {
     expect(regionsOf(org).sort()).toEqual(['north', 'south']);
   });
 
+  it('roles are an open set of ids (the process file names them)', () => {
+    const org = parseOrgFile(
+      'users: [{id: a, name: A}]\nroles: {rd_manager: [a], test_group: {north: [a]}}',
+      'org.yaml',
+    );
+    expect(org.roles).toEqual({ rd_manager: ['a'], test_group: { north: ['a'] } });
+  });
+
   it('accepts JSON', () => {
     const org = parseOrgFile('{"users":[{"id":"a","name":"A"}],"roles":{"sales":["a"]}}', 'org.json');
     expect(org.users).toHaveLength(1);
@@ -74,7 +82,15 @@ describe('parseOrgFile', () => {
       'roles.special_approver.north.0: unknown user id "zz"',
     ],
     ['users: [{id: a, name: A}, {id: a, name: B}]\nroles: {}', 'users.1.id: duplicate user id "a"'],
-    ['users: [{id: a, name: A}]\nroles: {boss: [a]}', 'roles.boss: unknown key (roles are: sales, sales_lead'],
+    ['users: [{id: a, name: A}]\nroles: {boss: [zz]}', 'roles.boss.0: unknown user id "zz"'],
+    [
+      'users: [{id: a, name: A, feishu: ou_1}, {id: b, name: B, feishu: ou_1}]\nroles: {}',
+      'users.1.feishu: duplicate feishu id "ou_1" (also users.0)',
+    ],
+    [
+      'users: [{id: a, name: A, wecom: W}, {id: b, name: B, dingtalk: W}, {id: c, name: C, wecom: W}]\nroles: {}',
+      'users.2.wecom: duplicate wecom id "W" (also users.0)',
+    ],
     ['users: [{id: a, name: A, slack: U1}]\nroles: {}', 'users.0.slack: unknown key'],
   ])('%j → names the key path', (text, message) => {
     expect(() => parseOrgFile(text, 'org.yaml')).toThrow(message);

@@ -83,7 +83,7 @@ describe.runIf(hasChromium)('local simulator page (headless Chromium)', () => {
   it('plays the approval chain with a rejection and a resubmission', async () => {
     await step('open', async () => {
       await sim.open(`${url}/`);
-      expect(await sim.page.locator('[data-testid="person"]').count()).toBe(12);
+      expect(await sim.page.locator('[data-testid="person"]').count()).toBe(19);
       await expect.poll(() => sim.person('yang.huiyu').textContent(), POLL).toContain('特批领导（北方）');
       await expect.poll(() => sim.group('handover_news').textContent(), POLL).toContain('项目移交新闻');
       // The first person is selected by default.
