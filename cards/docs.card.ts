@@ -1,64 +1,76 @@
-import { DOC_IDS, DOCUMENTS, missingDocuments, openTasks } from '../src/domain/lifecycle';
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
+import type { ProcessDefinition } from '../src/domain/process/definition';
+import { missingDocuments, openTasks } from '../src/domain/process/state';
 import type { Project } from '../src/domain/project';
-import { formatTime } from './labels';
+import { formatTime, taskDefOf } from './labels';
 import type { CardForm, CardModel } from './model';
 
 const DAY_MS = 86_400_000;
 
-/** `/docs`: the seven acceptance documents with owner, due date and state; the viewer's actions on them. */
-export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: Date, timeZone: string): CardModel {
-  const l = p.lifecycle;
+/** `/docs`: the acceptance documents with owner, due date and state; the viewer's actions on them. */
+export function docsCard(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  viewer: UserId | null,
+  now: Date,
+  timeZone: string,
+): CardModel {
+  const d = p.delivery;
   const header = { title: `验收资料 · ${p.facts.name}`, subtitle: p.regNo, color: 'blue' as const };
-  if (!l.documents) {
+  const nameOf = (no: number) => def.documents.find((x) => x.no === no)?.name ?? String(no);
+  if (!d.documents.length) {
     return {
       header,
-      blocks: [{ type: 'markdown', text: '实施人员指派后开始跟踪七项验收资料。' }],
+      blocks: [{ type: 'markdown', text: '实施人员指派后开始跟踪验收资料。' }],
       actions: [],
       forms: [],
     };
   }
-  const docs = l.documents;
-  const missing = missingDocuments(l);
-  const items = DOC_IDS.map((d) => {
-    const doc = docs[d];
+  const missing = missingDocuments(d);
+  const items = d.documents.map((doc) => {
     const late = doc.link === null && doc.due.getTime() < now.getTime();
+    const filledBy = def.documents.find((x) => x.no === doc.no)?.filledBy;
+    const by = filledBy ? def.flows[p.facts.kind].tasks.find((t) => t.id === filledBy)?.name : undefined;
     const state = doc.link
       ? `已提交 [查看](${doc.link}) ${doc.submittedAt ? formatTime(doc.submittedAt, timeZone) : ''}`
       : late
         ? `**已逾期 ${Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS)} 天**`
-        : '待提交';
+        : by
+          ? `待「${by}」完成后自动登记`
+          : '待提交';
     return {
-      text: `${d}.《${DOCUMENTS[d - 1]}》— ${state} · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
+      text: `${doc.no}.《${nameOf(doc.no)}》— ${state} · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
       checked: doc.link !== null,
     };
   });
   const forms: CardForm[] = [];
-  const team = viewer !== null && (l.implementers.includes(viewer) || l.pm === viewer);
+  const team = viewer !== null && (d.team.implementers.includes(viewer) || d.team.pm === viewer);
   const open = p.state === 'accepted';
   if (open && team) {
-    // One submit action per missing document, so each row of the checklist can be filled from the phone directly.
-    for (const d of missing) {
+    // One submit action per missing document filled by hand, so each row can be filled from the phone directly.
+    for (const doc of missing) {
+      if (def.documents.find((x) => x.no === doc.no)?.filledBy) continue;
       forms.push({
-        name: `doc_${d}_form`,
+        name: `doc_${doc.no}_form`,
         fields: [
           {
             name: 'link',
-            label: `${d}.《${DOCUMENTS[d - 1]}》链接`,
+            label: `${doc.no}.《${nameOf(doc.no)}》链接`,
             kind: 'text',
             required: true,
             placeholder: 'https://…',
           },
         ],
         submit: {
-          label: `提交《${DOCUMENTS[d - 1]}》`,
+          label: `提交《${nameOf(doc.no)}》`,
           style: 'primary',
-          value: { v: 1, type: 'doc', regNo: p.regNo, doc: d },
+          value: { v: 1, type: 'doc', regNo: p.regNo, doc: doc.no },
         },
       });
     }
   }
-  if (open && viewer !== null && viewer === l.pm) {
+  if (open && viewer !== null && viewer === d.team.pm) {
     forms.push({
       name: 'due_form',
       fields: [
@@ -67,7 +79,7 @@ export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: D
           label: '资料',
           kind: 'select',
           required: true,
-          options: DOC_IDS.map((d) => ({ value: String(d), label: `${d}.《${DOCUMENTS[d - 1]}》` })),
+          options: d.documents.map((doc) => ({ value: String(doc.no), label: `${doc.no}.《${nameOf(doc.no)}》` })),
         },
         { name: 'date', label: '新的截止日期（YYYY-MM-DD）', kind: 'text', required: true },
         { name: 'owner', label: '负责人（可选，实施人员 id 或姓名）', kind: 'text', required: false },
@@ -75,30 +87,21 @@ export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: D
       submit: { label: '调整截止日期', style: 'default', value: { v: 1, type: 'due', regNo: p.regNo } },
     });
   }
-  const handoverOpen = openTasks(l).some((t) => t.kind === 'handover' || t.kind === 'handover_cs');
-  if (open && viewer !== null && l.implementers.includes(viewer) && missing.length === 0 && !handoverOpen) {
-    forms.push({
-      name: 'handover_form',
-      fields: [
-        {
-          name: 'operated',
-          label: '是否为需运营服务的项目（先交接客户成功部）',
-          kind: 'select',
-          required: true,
-          options: [
-            { value: 'no', label: '否，直接移交售后运维部' },
-            { value: 'yes', label: '是，先交接客户成功部' },
-          ],
-          initial: 'no',
-        },
-      ],
-      submit: { label: '申请移交', style: 'primary', value: { v: 1, type: 'handover', regNo: p.regNo } },
-    });
-  }
+  const handover = openTasks(d).find((t) => taskDefOf(p, def, t)?.requiresDocuments && t.users?.includes(viewer ?? ''));
+  const note =
+    missing.length === 0 && handover
+      ? [
+          {
+            type: 'note' as const,
+            text: `资料已齐全，可在项目卡片上「${taskDefOf(p, def, handover)?.name}」（或发送 /handover ${p.regNo}）。`,
+          },
+        ]
+      : [];
   return {
     header: { ...header, color: missing.length ? 'orange' : 'green' },
     blocks: [
-      { type: 'checklist', title: `验收资料 ${7 - missing.length}/7`, items },
+      { type: 'checklist', title: `验收资料 ${d.documents.length - missing.length}/${d.documents.length}`, items },
+      ...note,
       ...(p.state === 'closed' ? [{ type: 'note' as const, text: '项目已完成移交。' }] : []),
     ],
     actions: [],

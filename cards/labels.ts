@@ -1,6 +1,12 @@
-import { displayName, membersOf, type OrgView, ROLE_LABELS, regionName } from '../src/domain/org';
+import { displayName, type OrgView, regionName, type UserId } from '../src/domain/org';
+import type { FieldDef, FormDef, ProcessDefinition } from '../src/domain/process/definition';
+import { defaultPerson } from '../src/domain/process/forms';
+import { holdersOfTask } from '../src/domain/process/holders';
+import type { Answers, FieldValue, TaskInstance } from '../src/domain/process/state';
 import { KIND_LABELS, type Project, type ProjectState, type Step } from '../src/domain/project';
+import { approversOf, stepSpec } from '../src/domain/routing';
 import { formatTime } from '../src/shared/time';
+import type { FormField } from './model';
 
 export const STATE_LABELS: Record<ProjectState, string> = {
   in_approval: '审批中',
@@ -10,26 +16,96 @@ export const STATE_LABELS: Record<ProjectState, string> = {
   closed: '已完成移交',
 };
 
-/** "销售主管审批", "特批领导审批（北方）", "商务审核", "项目总监受理" … */
-export function stepLabel(step: Step, org: OrgView): string {
-  // The region matters to the reader where the process names people per region (特批领导: 北方杨总 / 南方戴总).
-  const regional = step.role === 'special_approver' || step.role === 'regional_pm';
-  const region = regional && step.region !== null ? `（${regionName(org, step.region)}）` : '';
-  switch (step.role) {
-    case 'commercial_reviewer':
-      return '商务审核';
-    case 'project_director':
-    case 'customer_success':
-      return `${ROLE_LABELS[step.role]}受理`;
-    default:
-      return `${ROLE_LABELS[step.role]}审批${region}`;
-  }
+export const roleName = (def: ProcessDefinition, role: string): string => def.roles[role]?.name ?? role;
+
+/** "销售主管审批", "特批领导审批（北方）", "商务审核", "项目总监审核并立项" … from the process definition. */
+export function stepLabel(p: Project, def: ProcessDefinition, org: OrgView, index = p.stepIndex): string {
+  const spec = stepSpec(p, index, def);
+  const step = p.chain[index];
+  const region = step && step.region !== null ? `（${regionName(org, step.region)}）` : '';
+  if (!spec) return step ? roleName(def, step.role) : '';
+  return spec.kind === 'approval' ? `${spec.step.name}${region}` : spec.task.name;
 }
 
-export function holdersOf(step: Step, org: OrgView): string {
-  return membersOf(org, step.role, step.region)
-    .map((u) => displayName(org, u))
-    .join('、');
+export const names = (org: OrgView, users: UserId[]): string => users.map((u) => displayName(org, u)).join('、');
+
+export function holdersOf(p: Project, step: Step, org: OrgView, def: ProcessDefinition): string {
+  return names(org, approversOf(p, step, org, def));
+}
+
+/** The definition of a task instance (main flow or subflow step). */
+export function taskDefOf(p: Project, def: ProcessDefinition, t: Pick<TaskInstance, 'defId' | 'subflow'>) {
+  if (t.subflow === null) return def.flows[p.facts.kind].tasks.find((x) => x.id === t.defId);
+  const kind = p.delivery.subflows.find((s) => s.no === t.subflow)?.kind;
+  return def.subflows.find((s) => s.id === kind)?.steps.find((x) => x.id === t.defId);
+}
+
+export function subflowTitle(p: Project, def: ProcessDefinition, no: number): string {
+  const s = p.delivery.subflows.find((x) => x.no === no);
+  const sd = def.subflows.find((x) => x.id === s?.kind);
+  const title = typeof s?.answers.title === 'string' ? `：${s.answers.title}` : '';
+  return `${sd?.name ?? s?.kind ?? ''} #${no}${title}`;
+}
+
+export function taskName(p: Project, def: ProcessDefinition, t: TaskInstance): string {
+  const name = taskDefOf(p, def, t)?.name ?? t.defId;
+  return t.subflow === null ? name : `${name}（${subflowTitle(p, def, t.subflow)}）`;
+}
+
+export const taskHolders = (t: TaskInstance, org: OrgView): string => names(org, holdersOfTask(t, org));
+
+const YES_NO = [
+  { value: 'yes', label: '是' },
+  { value: 'no', label: '否' },
+];
+
+function initialOf(f: FieldDef, v: FieldValue | undefined, org: OrgView, p: Project): string | undefined {
+  if (v === undefined) {
+    const person = defaultPerson(f, org, p);
+    return person ?? undefined;
+  }
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (Array.isArray(v)) return v.join(',');
+  return v;
+}
+
+/** A process form as neutral card inputs, prefilled with earlier answers where given. */
+export function formInputs(form: FormDef | undefined, org: OrgView, p: Project, prefill: Answers = {}): FormField[] {
+  return (form?.fields ?? []).map((f): FormField => {
+    const initial = initialOf(f, prefill[f.id], org, p);
+    const base = { name: f.id, label: f.label, required: f.required, ...(initial !== undefined ? { initial } : {}) };
+    switch (f.kind) {
+      case 'select':
+        return { ...base, kind: 'select', options: f.options ?? [] };
+      case 'multiselect':
+        return { ...base, kind: 'select', multiple: true, options: f.options ?? [] };
+      case 'yesno':
+        return { ...base, kind: 'select', options: YES_NO };
+      case 'check':
+        return {
+          ...base,
+          kind: 'select',
+          options: [
+            { value: 'yes', label: '已核对' },
+            { value: 'no', label: '未核对' },
+          ],
+        };
+      case 'person': {
+        const people = Object.values(org.members[f.role ?? ''] ?? {}).flat();
+        const options = [...new Set(people)].map((u) => ({ value: u, label: displayName(org, u) }));
+        if (!f.multiple) return { ...base, kind: 'select', options };
+        return { ...base, kind: 'select', multiple: true, options };
+      }
+      case 'regno':
+        return { ...base, kind: 'text', placeholder: p.regNo };
+      case 'link':
+        return { ...base, kind: 'text', placeholder: 'https://…' };
+      case 'date':
+        return { ...base, kind: 'text', placeholder: 'YYYY-MM-DD' };
+      default:
+        return { ...base, kind: 'text', ...(f.hint ? { placeholder: f.hint } : {}) };
+    }
+  });
 }
 
 export const kindLabel = (p: Project): string => KIND_LABELS[p.facts.kind];

@@ -21,6 +21,8 @@ export interface FormField {
   required: boolean;
   placeholder?: string;
   options?: { value: string; label: string }[];
+  /** select: several choices may be picked (platforms without a multi-select show a text input instead). */
+  multiple?: boolean;
   initial?: string;
 }
 

@@ -5,11 +5,11 @@ import type { CardModel } from './model';
 
 /** 项目已完成移交: the news post for the group chats (PROCESS.md §5). */
 export function newsCard(p: Project, org: OrgView, timeZone: string): CardModel {
-  const l = p.lifecycle;
+  const l = p.delivery;
   const team = [
     `责任销售 ${displayName(org, p.submitter)}`,
-    ...(l.pm ? [`区域项目经理 ${displayName(org, l.pm)}`] : []),
-    ...(l.implementers.length ? [`实施 ${l.implementers.map((u) => displayName(org, u)).join('、')}`] : []),
+    ...(l.team.pm ? [`区域项目经理 ${displayName(org, l.team.pm)}`] : []),
+    ...(l.team.implementers.length ? [`实施 ${l.team.implementers.map((u) => displayName(org, u)).join('、')}`] : []),
   ].join('，');
   const handedOverBy = [...p.history].reverse().find((d) => d.action === 'approve' && d.task !== null);
   return {
@@ -24,7 +24,7 @@ export function newsCard(p: Project, org: OrgView, timeZone: string): CardModel 
           { label: '项目团队', value: team },
           { label: '登记日期', value: formatTime(p.createdAt, timeZone).slice(0, 10) },
           { label: '移交日期', value: l.closedAt ? formatTime(l.closedAt, timeZone).slice(0, 10) : '' },
-          ...(handedOverBy ? [{ label: '接收', value: `${displayName(org, handedOverBy.by)}（售后运维部）` }] : []),
+          ...(handedOverBy ? [{ label: '接收', value: displayName(org, handedOverBy.by) }] : []),
         ],
       },
       { type: 'note', text: '祝贺项目组！后续售后支持请联系售后运维部。' },

@@ -1,14 +1,29 @@
-import { TASK_LABELS } from '../src/domain/lifecycle';
-import { displayName, type OrgView, ROLE_LABELS, type UserId } from '../src/domain/org';
+import { displayName, type OrgView, type UserId } from '../src/domain/org';
+import type { ProcessDefinition } from '../src/domain/process/definition';
+import { matchesHolder } from '../src/domain/process/holders';
 import { currentStep, type Decision, type Project } from '../src/domain/project';
-import { canWithdraw, isCurrentApprover } from '../src/domain/transition';
-import { holdersOf, kindLabel, STATE_LABELS, stepLabel, yesNo } from './labels';
-import { lifecycleBlocks, pmField, taskControls } from './lifecycle';
+import { routeFor, stepSpec } from '../src/domain/routing';
+import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
+import { deliveryBlocks, taskControls } from './delivery';
+import {
+  formatTime,
+  formInputs,
+  holdersOf,
+  kindLabel,
+  roleName,
+  STATE_LABELS,
+  stepLabel,
+  taskDefOf,
+  yesNo,
+} from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel } from './model';
 
 export interface ProjectCardInput {
   project: Project;
+  def: ProcessDefinition;
   org: OrgView;
+  /** IANA zone for times shown in fields (the e-signature). */
+  timeZone: string;
   /** Who will see this copy: decides which buttons it carries. null = a shared copy (no buttons). */
   viewer: UserId | null;
   /** A line on top, e.g. the reason of a rejection notice. */
@@ -34,6 +49,7 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   doc: '提交验收资料',
   due: '调整资料截止日期',
   handover: '申请移交',
+  raise: '发起',
 };
 
 function link(label: string, url: string | null): string | null {
@@ -41,7 +57,7 @@ function link(label: string, url: string | null): string | null {
 }
 
 /** The one card of a project: facts, step and holder, history, and the viewer's buttons. Pure. */
-export function projectCard({ project: p, org, viewer, banner }: ProjectCardInput): CardModel {
+export function projectCard({ project: p, def, org, timeZone, viewer, banner }: ProjectCardInput): CardModel {
   const step = currentStep(p);
   const blocks: CardBlock[] = [];
   if (banner) blocks.push({ type: 'note', text: banner });
@@ -50,7 +66,9 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
     link('售前解决方案', p.facts.solutionLink),
     link('项目实施登记表', p.facts.formLink),
   ].filter((x): x is string => x !== null);
-  const special = p.chain[0]?.role === 'sales_lead';
+  const route = routeFor(p.facts, def);
+  const signature = signatureOf(p, def, org, timeZone);
+  const commercial = p.delivery.approvalAnswers.commercial_reviewer;
   blocks.push({
     type: 'fields',
     fields: [
@@ -64,29 +82,41 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
         label: '合同/首付款',
         value: `${yesNo(p.facts.signed, '已签合同', '未签合同')} / ${yesNo(p.facts.paid, '首付款已到', '首付款未到')}`,
       },
-      { label: '审批流程', value: special ? '特批流程' : '常规流程（商务审核）' },
+      ...(p.facts.kind === 'project'
+        ? [
+            {
+              label: '运营服务/云部署',
+              value: `${yesNo(p.facts.operated, '含需运营部分', '无运营部分')} / ${yesNo(p.facts.cloud, '公司云服务器部署', '客户环境部署')}`,
+            },
+          ]
+        : []),
+      { label: '审批流程', value: route.name },
       { label: '责任销售', value: displayName(org, p.submitter) },
       ...(docs.length ? [{ label: '资料', value: docs.join(' · ') }] : []),
-      ...(p.followUps.outsourcing !== null
-        ? [{ label: '外采跟进', value: p.followUps.outsourcing ? '需外采产品（已记录跟进）' : '无需外采' }]
+      ...(commercial && typeof commercial.outsourcing === 'boolean'
+        ? [{ label: '外采', value: commercial.outsourcing ? '需外采产品（外采完成后才能发放产品）' : '无需外采' }]
         : []),
+      ...(signature ? [{ label: '商务经理电子签名', value: signature }] : []),
       {
         label: '当前状态',
-        value: step ? `${stepLabel(step, org)} — 待 ${holdersOf(step, org)} 处理` : STATE_LABELS[p.state],
+        value: step
+          ? `${stepLabel(p, def, org)} — 待 ${holdersOf(p, step, org, def) || '（无可处理的人，请联系管理员）'} 处理`
+          : STATE_LABELS[p.state],
       },
     ],
   });
-  if (step?.role === 'commercial_reviewer') blocks.push(commercialChecklist(p));
-  blocks.push(...lifecycleBlocks(p, org));
+  const spec = step ? stepSpec(p, p.stepIndex, def) : undefined;
+  if (spec?.kind === 'approval' && spec.step.checklist?.length) blocks.push(checklistBlock(p, spec.step.checklist));
+  blocks.push(...deliveryBlocks(p, def, org));
   blocks.push({
     type: 'history',
     title: '流程记录',
     entries: p.history.map((d, i) => {
-      const task = d.task !== null ? p.lifecycle.tasks.find((t) => t.id === d.task) : undefined;
+      const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
       const where = task
-        ? TASK_LABELS[task.kind]
+        ? (taskDefOf(p, def, task)?.name ?? task.defId)
         : d.action === 'approve' || d.action === 'reject'
-          ? ROLE_LABELS[d.role]
+          ? stepLabel(p, def, org, d.stepIndex)
           : '';
       const prev = p.history[i - 1];
       const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
@@ -102,58 +132,13 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
   const actions: CardButton[] = [];
   const forms: CardForm[] = [];
   if (viewer !== null) {
-    if (step && isCurrentApprover(p, viewer, org)) {
+    if (step && spec && isCurrentApprover(p, viewer, org, def)) {
       const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
-      const approveLabel = step.role === 'project_director' || step.role === 'customer_success' ? '受理' : '同意';
-      if (step.role === 'commercial_reviewer') {
-        forms.push({
-          name: 'approve_form',
-          fields: [
-            {
-              name: 'outsourcing',
-              label: '是否需外采产品',
-              kind: 'select',
-              required: true,
-              options: [
-                { value: 'no', label: '否，无需外采' },
-                { value: 'yes', label: '是，需外采（记录跟进）' },
-              ],
-            },
-            { name: 'comment', label: '审核意见（可选）', kind: 'text', required: false },
-          ],
-          submit: { label: '审核通过', style: 'primary', value: { v: 1, type: 'approve', ...ref } },
-        });
-      } else if (step.role === 'project_director' && p.facts.kind === 'project') {
-        forms.push({
-          name: 'setup_form',
-          fields: [
-            pmField(p, org),
-            { name: 'feasibility', label: '可行性评估（产品匹配方案）', kind: 'text', required: false },
-            { name: 'risk', label: '合同要求与实施落地风险', kind: 'text', required: false },
-          ],
-          submit: { label: '立项并指派', style: 'primary', value: { v: 1, type: 'approve', ...ref } },
-        });
-      } else if (step.role === 'customer_success') {
-        forms.push({
-          name: 'intake_form',
-          fields: [
-            {
-              name: 'integration',
-              label: '是否需要系统集成',
-              kind: 'select',
-              required: true,
-              options: [
-                { value: 'no', label: '不需要集成' },
-                { value: 'yes', label: '需要集成（发起实施集成申请）' },
-              ],
-              initial: 'no',
-            },
-          ],
-          submit: { label: approveLabel, style: 'primary', value: { v: 1, type: 'approve', ...ref } },
-        });
-      } else {
-        actions.push({ label: approveLabel, style: 'primary', value: { v: 1, type: 'approve', ...ref } });
-      }
+      const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
+      const fields = formInputs(stepForm(spec), org, p);
+      const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
+      if (fields.length) forms.push({ name: 'approve_form', fields, submit });
+      else actions.push(submit);
       forms.push({
         name: 'reject_form',
         fields: [
@@ -162,9 +147,18 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
         submit: { label: '驳回', style: 'danger', value: { v: 1, type: 'reject', ...ref } },
       });
     }
-    const lc = taskControls(p, org, viewer);
+    const lc = taskControls(p, def, org, viewer);
     actions.push(...lc.actions);
     forms.push(...lc.forms);
+    for (const sd of def.subflows) {
+      if (p.state !== 'accepted' && p.state !== 'closed') break;
+      if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;
+      actions.push({
+        label: `发起${sd.name}`,
+        style: 'default',
+        value: { v: 1, type: 'raiseForm', regNo: p.regNo, kind: sd.id },
+      });
+    }
     if (viewer === p.submitter) {
       if (p.state === 'rejected') {
         actions.push({ label: '重新提交', style: 'primary', value: { v: 1, type: 'resubmit', regNo: p.regNo } });
@@ -178,7 +172,7 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
   return {
     header: {
       title: `${p.facts.name}`,
-      subtitle: `${p.regNo} · ${step ? stepLabel(step, org) : STATE_LABELS[p.state]}`,
+      subtitle: `${p.regNo} · ${step ? stepLabel(p, def, org) : STATE_LABELS[p.state]}`,
       color: COLORS[p.state],
     },
     blocks,
@@ -187,21 +181,32 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
   };
 }
 
-/** PROCESS.md §2: the four checks of the commercial review. */
-function commercialChecklist(p: Project): CardBlock {
+/** PROCESS.md §2: the commercial review's checks; the reviewer ticks each on the form below. */
+function checklistBlock(p: Project, items: string[]): CardBlock {
   return {
     type: 'checklist',
-    title: '商务审核清单',
-    items: [
-      {
-        text: `合同状态与首付款：${yesNo(p.facts.signed, '已签', '未签')}，首付款${yesNo(p.facts.paid, '已到', '未到')}`,
-        checked: p.facts.signed && p.facts.paid,
-      },
-      { text: '《用户需求采集表》与合同“产品清单”或服务内容比对核实', checked: null },
-      { text: '《项目实施登记表》中的实施范围与产品定价审核', checked: null },
-      { text: '需求中是否包含需外采的产品（如有，按合同执行外采并记录跟进）', checked: null },
-    ],
+    title: '审核清单（请逐项核对后勾选）',
+    items: items.map((text, i) => ({
+      text:
+        i === 0
+          ? `${text}：${yesNo(p.facts.signed, '已签', '未签')}合同，首付款${yesNo(p.facts.paid, '已到', '未到')}`
+          : text,
+      checked: null,
+    })),
   };
+}
+
+/** Who signed the registration form electronically (the commercial reviewer's approval) and when. */
+function signatureOf(p: Project, def: ProcessDefinition, org: OrgView, timeZone: string): string | null {
+  const route = routeFor(p.facts, def);
+  const index = route.steps.findIndex((s) => s.role === 'commercial_reviewer');
+  if (index < 0) return null;
+  const d = [...p.history]
+    .reverse()
+    .find((h) => h.task === null && h.action === 'approve' && h.stepIndex === index && h.round === p.round);
+  return d
+    ? `${displayName(org, d.by)}（${roleName(def, 'commercial_reviewer')}） ${formatTime(d.at, timeZone)}`
+    : null;
 }
 
 /** "3 小时", "2 天 4 小时"; empty under a minute. */

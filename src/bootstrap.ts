@@ -8,6 +8,9 @@ import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
 import type { Config } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
+import { checkOrgAgainstProcess, WARNING } from './config/org-process';
+import { loadProcesses } from './config/processes';
+import type { ProcessDefinition } from './domain/process/definition';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
 import { mountWecom } from './http/routes/wecom';
@@ -38,6 +41,8 @@ export interface BootstrapOptions {
   logger?: Logger;
   /** Overrides ORG_FILE (tests). */
   org?: OrgFile;
+  /** Overrides PROCESS_FILE (tests). */
+  process?: ProcessDefinition;
   /** Run the node-cron jobs (off in tests, which call the ticks directly). */
   scheduler?: boolean;
   /** Extra route mounts, e.g. the local simulator page. */
@@ -80,7 +85,15 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const db = openDb(config.databasePath);
   const orgRepo = new SqliteOrgRepo(db);
-  orgRepo.load(opts.org ?? loadOrg(config).org);
+  const orgFile = opts.org ?? loadOrg(config).org;
+  const processes = loadProcesses(config, opts.process);
+  // The org must staff every role the processes in use need; a gap stops start-up with the key path.
+  const problems = checkOrgAgainstProcess(orgFile, [processes.current().def]);
+  const errors = problems.filter((p) => !p.startsWith(WARNING));
+  if (errors.length)
+    throw new OrgFileError(`the organisation does not fit the process:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+  for (const w of problems.filter((p) => p.startsWith(WARNING))) logger.warn(w.slice(WARNING.length));
+  orgRepo.load(orgFile);
 
   const adapters = new Map<Platform, PlatformAdapter>();
   const feishu = config.feishu
@@ -142,7 +155,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     timeZone: config.timeZone,
     platforms: [...adapters.keys()],
     reminders: new SqliteReminderRepo(db),
-    lifecycle: config.lifecycle,
+    processes,
     reminderConfig: config.reminders,
   };
 

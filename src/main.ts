@@ -1,6 +1,7 @@
 import { bootstrap } from './bootstrap';
 import { ConfigError, loadConfig } from './config/env';
 import { OrgFileError } from './config/org-file';
+import { ProcessFileError } from './config/process-file';
 import { createLogger } from './shared/logger';
 
 /** Entry point: `npm start`. Fails fast, with a message that says what to fix, on bad configuration. */
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
     const { mountLocalUi } = await import('./http/routes/local');
     handoff = bootstrap(config, { mounts: config.localUi ? [mountLocalUi] : [] });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof OrgFileError) {
+    if (e instanceof ConfigError || e instanceof OrgFileError || e instanceof ProcessFileError) {
       process.stderr.write(`Handoff cannot start: ${e.message}\n`);
       process.exit(1);
     }

@@ -1,4 +1,3 @@
-import type { LifecycleConfig } from '../domain/lifecycle';
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
 import type {
@@ -8,6 +7,7 @@ import type {
   InboundLog,
   OrgRepo,
   OutboxRepo,
+  ProcessRegistry,
   ProjectRepo,
   ReminderRepo,
   Transactor,
@@ -30,6 +30,6 @@ export interface AppDeps {
   /** Platforms with a running adapter: messages are fanned out to these only. */
   platforms: readonly Platform[];
   reminders: ReminderRepo;
-  lifecycle: LifecycleConfig;
+  processes: ProcessRegistry;
   reminderConfig: ReminderConfig;
 }

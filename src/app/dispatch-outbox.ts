@@ -1,5 +1,6 @@
 import { type Platform, type PlatformAdapter, PlatformApiError } from '../platforms/types';
 import type { AppDeps } from './deps';
+import { supersedeOlderCopies } from './effects';
 import type { OutboxRow } from './ports';
 import { renderView } from './render-view';
 
@@ -70,18 +71,17 @@ async function deliver(
         deps.outbox.markSent(row.id, messageId, now);
         const card = rendered.card;
         if (card) {
-          deps.cardMessages.record(
-            {
-              regNo: card.regNo,
-              platform: row.platform,
-              messageId,
-              viewerId: payload.viewer,
-              kind: card.kind,
-              banner: card.banner,
-              renderedVersion: card.version,
-            },
-            now,
-          );
+          const copy = {
+            regNo: card.regNo,
+            platform: row.platform,
+            messageId,
+            viewerId: payload.viewer,
+            kind: card.kind,
+            banner: card.banner,
+            renderedVersion: card.version,
+          };
+          deps.cardMessages.record(copy, now);
+          supersedeOlderCopies(deps, copy, now);
           // The project changed while this card was on its way: queue an update so no copy stays stale.
           const current = deps.projects.get(card.regNo);
           if (current && current.version !== card.version) {

@@ -1,10 +1,13 @@
-import { holdersOf, stepLabel } from '../../cards/labels';
+import { holdersOf, stepLabel, subflowTitle, taskName } from '../../cards/labels';
 import type { Effect } from '../domain/effects';
-import { TASK_LABELS } from '../domain/lifecycle';
-import { displayName, membersOf, type OrgView, ROLE_LABELS, type UserId } from '../domain/org';
+import { displayName, type OrgView, type UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
+import { holdersOfTask } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
 import { assertNever } from '../domain/result';
+import { approversOf } from '../domain/routing';
 import type { AppDeps } from './deps';
+import type { CardMessage } from './ports';
 import type { View } from './views';
 
 /** Queues a message to every enabled platform where the user has an identity. */
@@ -17,13 +20,41 @@ export function sendToUser(deps: AppDeps, user: UserId, view: View, at: Date, op
   }
 }
 
+const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
+
+/**
+ * The copies of a project's cards that are still live: the newest per platform, viewer and card kind. Older copies
+ * were superseded when the newer one arrived (locked, pointing to the current one) and are never refreshed again.
+ */
+export function liveCopies(deps: AppDeps, regNo: string): CardMessage[] {
+  const newest = new Map<string, CardMessage>();
+  for (const m of deps.cardMessages.forProject(regNo))
+    newest.set(m.viewerId === null ? `${groupKey(m)}${m.messageId}` : groupKey(m), m);
+  return [...newest.values()];
+}
+
+/** A new copy was recorded: the viewer's previous copy of the same card is locked into a pointer to the new one. */
+export function supersedeOlderCopies(deps: AppDeps, latest: CardMessage, at: Date): void {
+  if (latest.viewerId === null) return;
+  const same = deps.cardMessages.forProject(latest.regNo).filter((m) => groupKey(m) === groupKey(latest));
+  const previous = same.filter((m) => m.messageId !== latest.messageId).at(-1);
+  if (!previous || same.at(-1)?.messageId !== latest.messageId) return;
+  const view: View = { type: 'superseded', regNo: latest.regNo, kind: latest.kind };
+  deps.outbox.enqueue(
+    previous.platform,
+    { op: 'update', messageId: previous.messageId, view, viewer: previous.viewerId },
+    at,
+  );
+}
+
 /** Turns a transition's effects into outbox rows. Runs inside the transition's transaction. */
 export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at: Date): void {
   const org = deps.org.view();
+  const def = deps.processes.get(p.delivery.processVersion);
   for (const effect of effects) {
     switch (effect.type) {
       case 'card.refresh':
-        for (const m of deps.cardMessages.forProject(p.regNo)) {
+        for (const m of liveCopies(deps, p.regNo)) {
           if (!deps.platforms.includes(m.platform)) continue;
           const view: View =
             m.kind === 'docs'
@@ -35,29 +66,28 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.assignees': {
         const step = currentStep(p);
         if (!step) break;
-        const banner = `请处理：${stepLabel(step, org)}`;
-        for (const user of membersOf(org, step.role, step.region)) {
+        const banner = `请处理：${stepLabel(p, def, org)}`;
+        for (const user of approversOf(p, step, org, def)) {
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         }
         break;
       }
       case 'notify.submitter':
-        sendToUser(deps, p.submitter, submitterNotice(p, org, effect), at);
+        sendToUser(deps, p.submitter, submitterNotice(p, def, org, effect), at);
         break;
       case 'notify.task': {
-        const task = p.lifecycle.tasks.find((t) => t.id === effect.taskId);
-        if (!task) break;
-        const holders = task.users ?? membersOf(org, task.role, task.region);
-        for (const user of holders) {
-          sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${TASK_LABELS[task.kind]}` }, at);
+        const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
+        if (task?.state !== 'open') break;
+        for (const user of holdersOfTask(task, org)) {
+          sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
         break;
       }
       case 'notify.users':
-        for (const user of new Set(effect.users)) sendToUser(deps, user, lifecycleNotice(p, org, effect), at);
+        for (const user of new Set(effect.users)) sendToUser(deps, user, deliveryNotice(p, def, org, effect), at);
         break;
       case 'news.handover':
-        for (const chat of deps.org.chats('handover_news')) {
+        for (const chat of deps.org.chats(def.newsChat)) {
           if (!deps.platforms.includes(chat.platform)) continue;
           const target = { kind: 'chat' as const, id: chat.chatId };
           deps.outbox.enqueue(
@@ -73,13 +103,18 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
   }
 }
 
-function submitterNotice(p: Project, org: OrgView, e: Extract<Effect, { type: 'notify.submitter' }>): View {
+function submitterNotice(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  e: Extract<Effect, { type: 'notify.submitter' }>,
+): View {
   const title = `【${p.regNo} ${p.facts.name}】`;
   const last = p.history.at(-1);
   const by = last ? displayName(org, last.by) : '';
   const step = currentStep(p);
-  const prevStep = last ? p.chain[last.stepIndex] : undefined;
-  const next = step ? `${stepLabel(step, org)}（${holdersOf(step, org)}）` : '';
+  const next = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : '';
+  const prev = last ? stepLabel(p, def, org, last.stepIndex) : '';
   switch (e.event) {
     case 'registered':
       return { type: 'project', regNo: p.regNo, banner: `已提交登记，等待${next}。之后每一步都会通知你。` };
@@ -87,13 +122,10 @@ function submitterNotice(p: Project, org: OrgView, e: Extract<Effect, { type: 'n
       return {
         type: 'project',
         regNo: p.regNo,
-        banner: `被 ${by}（${last ? ROLE_LABELS[last.role] : ''}）驳回，原因：${e.reason ?? ''}\n可点击“重新提交”，或发送 /resubmit ${p.regNo} 字段=新值 修改后重新提交。`,
+        banner: `「${prev}」被 ${by} 驳回，原因：${e.reason ?? ''}\n可点击“重新提交”，或发送 /resubmit ${p.regNo} 字段=新值 修改后重新提交。`,
       };
     case 'advanced':
-      return {
-        type: 'text',
-        text: `${title}已通过「${prevStep ? stepLabel(prevStep, org) : ''}」（${by}），下一步：${next}。`,
-      };
+      return { type: 'text', text: `${title}已通过「${prev}」（${by}），下一步：${next}。` };
     case 'accepted':
       return { type: 'text', text: `${title}已由 ${by} 受理，审批流程完成，项目进入执行阶段。` };
     case 'withdrawn':
@@ -105,16 +137,18 @@ function submitterNotice(p: Project, org: OrgView, e: Extract<Effect, { type: 'n
   }
 }
 
-function lifecycleNotice(p: Project, org: OrgView, e: Extract<Effect, { type: 'notify.users' }>): View {
+function deliveryNotice(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  e: Extract<Effect, { type: 'notify.users' }>,
+): View {
   const title = `【${p.regNo} ${p.facts.name}】`;
-  const last = p.history.at(-1);
   switch (e.notice) {
-    case 'pickup_issued':
-      return { type: 'project', regNo: p.regNo, banner: '产品下载路径与授权文件已发放，见卡片中的“产品领取”。' };
     case 'task_rejected': {
-      const task = p.lifecycle.tasks.find((t) => t.id === last?.task);
-      const what = task ? `「${TASK_LABELS[task.kind]}」` : '';
-      const by = last ? displayName(org, last.by) : '';
+      const task = p.delivery.tasks.find((t) => t.no === e.task);
+      const what = task ? `「${taskName(p, def, task)}」` : '';
+      const by = task?.closedBy ? displayName(org, task.closedBy) : '';
       return {
         type: 'project',
         regNo: p.regNo,
@@ -122,9 +156,14 @@ function lifecycleNotice(p: Project, org: OrgView, e: Extract<Effect, { type: 'n
       };
     }
     case 'docs_complete':
-      return { type: 'text', text: `${title}七项验收资料已齐全，可发送 /handover ${p.regNo} 申请移交售后运维部。` };
+      return {
+        type: 'text',
+        text: `${title}验收资料已齐全，可以申请移交（项目卡片上的按钮，或发送 /handover ${p.regNo}）。`,
+      };
     case 'closed':
-      return { type: 'text', text: `${title}已完成移交，售后运维部已接收，项目关闭。` };
+      return { type: 'text', text: `${title}已完成移交，项目关闭。` };
+    case 'subflow_done':
+      return { type: 'text', text: `${title}${e.subflow ? subflowTitle(p, def, e.subflow) : ''} 已处理完成。` };
     default:
       return assertNever(e.notice);
   }

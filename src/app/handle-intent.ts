@@ -1,44 +1,26 @@
-import { formatTime, STATE_LABELS, stepLabel } from '../../cards/labels';
+import { formatTime, STATE_LABELS } from '../../cards/labels';
 import { HELP_TEXT } from '../commands/help';
 import type { Intent, RegisterFields } from '../commands/intents';
 import type { WorkflowEvent } from '../domain/events';
 import { displayName, type OrgView, type UserId } from '../domain/org';
-import { currentStep, decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
+import type { ProcessDefinition } from '../domain/process/definition';
+import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
-import { register, type Transitioned, transition } from '../domain/transition';
-import type { Platform } from '../platforms/types';
+import { register } from '../domain/transition';
+import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
-import { enqueueEffects } from './effects';
-import { decideTaskByCommand, handleLifecycleIntent } from './lifecycle-intents';
 import { refusalText, waitingText } from './messages';
-import type { AuditEntry } from './ports';
-import type { View } from './views';
 
-/** What the user who acted is told. `regNo` names the project the answer is about (for inline card updates). */
-export interface Outcome {
-  ok: boolean;
-  text: string;
-  /** A card to send back to the user (status, /mine, the registration form). */
-  view?: View;
-  regNo?: string;
-}
-
-/** Thrown inside the transaction when a compare-and-set loses; the whole transaction rolls back. */
-export class StaleVersionError extends Error {
-  override name = 'StaleVersionError';
-}
-
-export interface Actor {
-  user: UserId;
-  platform: Platform;
-}
+export type { Actor, Outcome } from './commit';
+export { StaleVersionError } from './commit';
 
 /** Runs one intent. Must be called inside `deps.tx`: it reads, decides and writes synchronously. */
 export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Date): Outcome {
   const org = deps.org.view();
   switch (intent.type) {
     case 'help':
-      return { ok: true, text: '', view: { type: 'text', text: HELP_TEXT } };
+      return { ok: true, text: '', view: { type: 'text', text: helpText(deps.processes.current().def) } };
     case 'registerForm':
       return { ok: true, text: '请填写项目实施登记表。', view: { type: 'registerForm' } };
     case 'mine':
@@ -51,14 +33,16 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'register': {
       const year = Number(formatTime(at, deps.timeZone).slice(0, 4));
       const facts = toFacts(intent.fields, org);
-      const res = register({ type: 'register', by: actor.user, at, regNo: '', facts }, org);
-      if (!res.ok) return { ok: false, text: refusalText(res.error, org, null) };
+      const { version, def } = deps.processes.current();
+      const ev = { type: 'register' as const, by: actor.user, at, regNo: '', facts, processVersion: version };
+      const res = register(ev, def, org);
+      if (!res.ok) return { ok: false, text: refusalText(res.error, org, null, def) };
       const regNo = deps.projects.nextRegNo(year);
       const next = { ...res.value.next, regNo };
       deps.projects.insert(next);
       const effects = res.value.effects.map((e) => ({ ...e, regNo }));
       commit(deps, { ...res.value, next }, actor, regNo, at, effects);
-      return { ok: true, text: `已登记，项目实施登记号 ${regNo}。${waitingText(next, org)}。`, regNo };
+      return { ok: true, text: `已登记，项目实施登记号 ${regNo}。${waitingText(next, def, org)}。`, regNo };
     }
     case 'approve':
     case 'reject':
@@ -66,83 +50,41 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'withdraw': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);
+      const def = deps.processes.get(p.delivery.processVersion);
       if ((intent.type === 'approve' || intent.type === 'reject') && intent.round !== undefined) {
-        const stale = staleClick(p, intent.round, intent.step ?? -1, org, deps.timeZone);
+        const stale = staleClick(p, def, intent.round, intent.step ?? -1, org, deps.timeZone);
         if (stale) return { ...stale, regNo: p.regNo };
       }
-      if ((intent.type === 'approve' || intent.type === 'reject') && p.state === 'accepted') {
+      if ((intent.type === 'approve' || intent.type === 'reject') && (p.state === 'accepted' || p.state === 'closed')) {
         // Typed /approve or /reject during delivery: the review task this user holds.
         return decideTaskByCommand(deps, p, intent, actor, at);
       }
       return applyEvent(deps, p, toEvent(intent, actor.user, at, org), actor, intent.type);
     }
     case 'task':
+    case 'submit':
+    case 'raise':
+    case 'raiseForm':
     case 'docs':
     case 'doc':
     case 'due':
     case 'handover':
     case 'remind':
-      return handleLifecycleIntent(deps, intent, actor, at);
+      return handleDeliveryIntent(deps, intent, actor, at);
     default:
       return assertNever(intent);
   }
 }
 
-/** Runs a workflow event on a loaded project: transition, CAS update, audit, effects → outbox. */
-export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: Actor, what: string): Outcome {
-  const org = deps.org.view();
-  const res = transition(p, ev, org, deps.lifecycle);
-  if (!res.ok) {
-    if (res.error.code === 'NOT_CURRENT_APPROVER' || res.error.code === 'NOT_TASK_HOLDER') {
-      deps.audit.append({
-        ...denied(p, actor, ev.at),
-        task: ev.type === 'task' ? ev.taskId : null,
-        actorName: displayName(org, actor.user),
-        reason: `attempted ${what}`,
-      });
-      deps.logger.warn('action refused: not the holder', {
-        regNo: p.regNo,
-        user: actor.user,
-        platform: actor.platform,
-        intent: what,
-      });
-    }
-    return { ok: false, text: refusalText(res.error, org, p), regNo: p.regNo };
-  }
-  if (!deps.projects.update(res.value.next, p.version)) throw new StaleVersionError(p.regNo);
-  commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
-  return { ok: true, text: doneText(ev, res.value.next, org), regNo: p.regNo };
-}
-
-function commit(
-  deps: AppDeps,
-  t: Transitioned,
-  actor: Actor,
-  regNo: string,
-  at: Date,
-  effects: Transitioned['effects'],
-): void {
-  const org = deps.org.view();
-  deps.audit.append({ ...t.record, regNo, actorName: displayName(org, actor.user), platform: actor.platform });
-  enqueueEffects(deps, t.next, effects, at);
-  deps.logger.info('transition', { regNo, action: t.record.action, user: actor.user, platform: actor.platform });
-}
-
-function denied(p: Project, actor: Actor, at: Date): Omit<AuditEntry, 'actorName' | 'task' | 'reason'> {
-  return {
-    regNo: p.regNo,
-    round: p.round,
-    stepIndex: p.stepIndex,
-    role: currentStep(p)?.role ?? ('sales' as const),
-    action: 'denied' as const,
-    by: actor.user,
-    at,
-    platform: actor.platform,
-  };
-}
-
 /** A click on a button of a step that is no longer current: say who handled it and when. */
-function staleClick(p: Project, round: number, step: number, org: OrgView, tz: string): Outcome | null {
+function staleClick(
+  p: Project,
+  _def: ProcessDefinition,
+  round: number,
+  step: number,
+  org: OrgView,
+  tz: string,
+): Outcome | null {
   if (isOpen(p) && p.round === round && p.stepIndex === step) return null;
   const d = decisionFor(p, round, step);
   if (d) {
@@ -171,7 +113,6 @@ function toEvent(
         by,
         at,
         ...(intent.comment ? { comment: intent.comment } : {}),
-        ...(intent.outsourcing !== undefined ? { outsourcing: intent.outsourcing } : {}),
         ...(intent.fields ? { fields: intent.fields } : {}),
       };
     case 'reject':
@@ -203,6 +144,8 @@ function toFacts(f: RegisterFields, org: OrgView): ProjectFacts {
     reqLink: f.req ?? null,
     solutionLink: f.solution ?? null,
     formLink: f.form,
+    operated: f.operated ?? false,
+    cloud: f.cloud ?? false,
   };
 }
 
@@ -221,37 +164,16 @@ function toFactChanges(
   if (f.req !== undefined) out.reqLink = f.req;
   if (f.solution !== undefined) out.solutionLink = f.solution;
   if (f.form !== undefined) out.formLink = f.form;
+  if (f.operated !== undefined) out.operated = f.operated;
+  if (f.cloud !== undefined) out.cloud = f.cloud;
   return out;
 }
 
-function doneText(ev: WorkflowEvent, p: Project, org: OrgView): string {
-  const last = p.history.at(-1);
-  const step = last ? p.chain[last.stepIndex] : undefined;
-  switch (ev.type) {
-    case 'approve':
-      return p.state === 'accepted'
-        ? `已受理 ${p.regNo}，审批流程完成，进入实施阶段。`
-        : `已同意${step ? `（${stepLabel(step, org)}）` : ''}，${waitingText(p, org)}。`;
-    case 'reject':
-      return `已驳回 ${p.regNo}，已通知责任销售。`;
-    case 'resubmit':
-      return `已重新提交 ${p.regNo}（第 ${p.round} 轮），${waitingText(p, org)}。`;
-    case 'withdraw':
-      return `已撤回 ${p.regNo}。`;
-    case 'task': {
-      const verb = ev.action === 'approve' ? '已通过' : ev.action === 'reject' ? '已驳回' : '已提交';
-      if (p.state === 'closed') return `${verb}，${p.regNo} 已完成移交，新闻已发布。`;
-      return `${verb}，${waitingText(p, org)}。`;
-    }
-    case 'doc':
-      return `已提交 ${p.regNo} 的验收资料 ${ev.doc}。`;
-    case 'due':
-      return `已更新 ${p.regNo} 验收资料 ${ev.doc} 的截止日期/负责人。`;
-    case 'handover':
-      return `已申请移交 ${p.regNo}，${waitingText(p, org)}。`;
-  }
-}
-
-function notFound(regNo: string): Outcome {
-  return { ok: false, text: `找不到登记号为 ${regNo} 的项目，请检查登记号（发送 /mine 查看与你相关的项目）。` };
+/** /help: the built-in commands and the subflow commands of the current process. */
+function helpText(def: ProcessDefinition): string {
+  const subs = def.subflows.map(
+    (s) =>
+      `• /${s.command} <登记号> <描述> [字段=值 …]（别名 ${s.aliases.map((a) => `/${a}`).join(' ')}）— 发起${s.name}`,
+  );
+  return subs.length ? `${HELP_TEXT}\n${subs.join('\n')}` : HELP_TEXT;
 }

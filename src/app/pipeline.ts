@@ -3,6 +3,7 @@ import { parseCardAction } from '../commands/parse-card-action';
 import { type ParseResult, parseSlash } from '../commands/parse-slash';
 import type { AckReply, InboundEvent, Platform, SendTarget } from '../platforms/types';
 import type { AppDeps } from './deps';
+import { liveCopies } from './effects';
 import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
 import { renderView } from './render-view';
 import type { View } from './views';
@@ -55,7 +56,7 @@ function handleOnce(
 
   let parsed: ParseResult | null;
   if (ev.kind === 'message') {
-    parsed = parseSlash(ev.text);
+    parsed = parseSlash(ev.text, deps.processes.current().def.subflows);
     if (parsed === null) {
       queue({ type: 'text', text: NOT_A_COMMAND_HINT }, user);
       return {};
@@ -83,13 +84,17 @@ function handleOnce(
       .find((m) => m.platform === platform && m.messageId === ev.messageId);
     // A registration form that was just submitted becomes the project's card, refreshed like any other copy.
     if (known || (parsed.intent.type === 'register' && outcome.ok)) {
+      const live = !known || liveCopies(deps, outcome.regNo).some((m) => m.messageId === known.messageId);
       const view: View =
-        known?.kind === 'docs'
-          ? { type: 'docs', regNo: outcome.regNo }
-          : { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
+        !live && known
+          ? { type: 'superseded', regNo: outcome.regNo, kind: known.kind }
+          : known?.kind === 'docs'
+            ? { type: 'docs', regNo: outcome.regNo }
+            : { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
       const viewer = known ? known.viewerId : user;
       const rendered = renderView(deps, view, viewer);
-      if (rendered.content.kind === 'card' && rendered.card) {
+      if (rendered.content.kind === 'card' && !live) reply.card = rendered.content.card;
+      else if (rendered.content.kind === 'card' && rendered.card) {
         reply.card = rendered.content.card;
         const { version, ...card } = rendered.card;
         deps.cardMessages.record(

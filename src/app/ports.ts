@@ -1,4 +1,5 @@
 import type { OrgView, UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
 import type { Decision, Project } from '../domain/project';
 import type { Platform, SendTarget } from '../platforms/types';
 import type { View } from './views';
@@ -21,6 +22,13 @@ export interface ProjectRepo {
   /** Projects in delivery (state accepted). */
   listDelivering(): Project[];
   listBySubmitter(userId: UserId): Project[];
+}
+
+/** The process definitions by version: new projects start on `current`, every project runs on its own version. */
+export interface ProcessRegistry {
+  current(): { version: number; def: ProcessDefinition };
+  /** The definition a project is pinned to; throws for an unknown version (the database is then corrupt). */
+  get(version: number): ProcessDefinition;
 }
 
 export interface AuditEntry extends Decision {

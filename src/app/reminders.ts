@@ -1,7 +1,10 @@
-import { stepLabel } from '../../cards/labels';
-import { DOC_IDS, DOCUMENTS, openTasks, TASK_LABELS } from '../domain/lifecycle';
+import { stepLabel, taskDefOf, taskName } from '../../cards/labels';
 import { displayName, holdsRole, membersOf, type OrgView, type UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
+import { holdersOfTask } from '../domain/process/holders';
+import { openTasks } from '../domain/process/state';
 import { currentStep, type Project } from '../domain/project';
+import { approversOf } from '../domain/routing';
 import { localDay } from '../shared/time';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
@@ -31,43 +34,56 @@ interface Line {
 }
 
 /** Overdue documents of one project, each line addressed to the owner and, escalating with time, PM and director. */
-function overdueLines(p: Project, org: OrgView, now: Date, cfg: ReminderConfig, escalate: boolean): Line[] {
-  const docs = p.lifecycle.documents;
-  if (!docs) return [];
+function overdueLines(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  now: Date,
+  cfg: ReminderConfig,
+  escalate: boolean,
+): Line[] {
+  if (p.state !== 'accepted') return [];
   const lines: Line[] = [];
-  for (const d of DOC_IDS) {
-    const doc = docs[d];
+  for (const doc of p.delivery.documents) {
     if (doc.link !== null || doc.due.getTime() > now.getTime()) continue;
     const days = Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS);
     const recipients = new Set<UserId>([doc.owner]);
-    if (escalate && days >= cfg.escalatePmDays && p.lifecycle.pm) recipients.add(p.lifecycle.pm);
+    const pm = p.delivery.team.pm;
+    if (escalate && days >= cfg.escalatePmDays && pm) recipients.add(pm);
     if (escalate && days >= cfg.escalateDirectorDays)
       for (const u of membersOf(org, 'project_director', null)) recipients.add(u);
-    const text = `${p.regNo} ${p.facts.name} —《${DOCUMENTS[d - 1]}》已逾期 ${days} 天（负责人 ${displayName(org, doc.owner)}）`;
+    const name = def.documents.find((d) => d.no === doc.no)?.name ?? String(doc.no);
+    const text = `${p.regNo} ${p.facts.name} —《${name}》已逾期 ${days} 天（负责人 ${displayName(org, doc.owner)}）`;
     for (const user of recipients) lines.push({ user, text });
   }
   return lines;
 }
 
-/** Who holds what is waiting on a project, and since when. */
-function waiting(p: Project, org: OrgView): { key: string; label: string; since: Date; holders: UserId[] }[] {
-  const out: { key: string; label: string; since: Date; holders: UserId[] }[] = [];
+/** Who holds what is waiting on a project, and since when (and the SLA a task overrides). */
+function waiting(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+): { key: string; label: string; since: Date; holders: UserId[]; slaHours?: number }[] {
+  const out: { key: string; label: string; since: Date; holders: UserId[]; slaHours?: number }[] = [];
   const step = currentStep(p);
   const since = p.history.at(-1)?.at;
   if (step && since) {
     out.push({
       key: `chain:${p.round}:${p.stepIndex}`,
-      label: stepLabel(step, org),
+      label: stepLabel(p, def, org),
       since,
-      holders: membersOf(org, step.role, step.region),
+      holders: approversOf(p, step, org, def),
     });
   }
-  for (const t of openTasks(p.lifecycle)) {
+  for (const t of openTasks(p.delivery)) {
+    const sla = taskDefOf(p, def, t)?.slaHours;
     out.push({
-      key: `task:${t.id}`,
-      label: TASK_LABELS[t.kind],
+      key: `task:${t.no}`,
+      label: taskName(p, def, t),
       since: t.openedAt,
-      holders: t.users ?? membersOf(org, t.role, t.region),
+      holders: holdersOfTask(t, org),
+      ...(sla !== undefined ? { slaHours: sla } : {}),
     });
   }
   return out;
@@ -95,14 +111,15 @@ export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nu
   const cfg = deps.reminderConfig;
   const day = localDay(now, deps.timeZone);
   const delivering = deps.projects.listDelivering();
-  const lines = delivering.flatMap((p) => overdueLines(p, org, now, cfg, true));
+  const defOf = (p: Project) => deps.processes.get(p.delivery.processVersion);
+  const lines = delivering.flatMap((p) => overdueLines(p, defOf(p), org, now, cfg, true));
   const reminders = sendLines(deps, lines, (user) => `docs:${user}:${day}`, now);
 
   let nudges = 0;
   for (const p of [...deps.projects.listOpen(), ...delivering]) {
-    for (const w of waiting(p, org)) {
+    for (const w of waiting(p, defOf(p), org)) {
       const hours = Math.floor((now.getTime() - w.since.getTime()) / HOUR_MS);
-      if (hours < cfg.approvalSlaHours) continue;
+      if (hours < (w.slaHours ?? cfg.approvalSlaHours)) continue;
       for (const user of w.holders) {
         const prefix = `nudge:${p.regNo}:${w.key}:${user}:`;
         if (!deps.reminders.claim(`${prefix}${day}`, user, p.regNo, 'nudge', now)) continue;
@@ -119,17 +136,18 @@ export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nu
 /** `/remind <regNo>`: the project's PM (or director) nudges everyone with overdue documents or waiting work now. */
 export function remindNow(deps: AppDeps, p: Project, actor: Actor, now: Date): Outcome {
   const org = deps.org.view();
-  const allowed = p.lifecycle.pm === actor.user || holdsRole(org, actor.user, 'project_director');
+  const def = deps.processes.get(p.delivery.processVersion);
+  const allowed = p.delivery.team.pm === actor.user || holdsRole(org, actor.user, 'project_director');
   if (!allowed) return { ok: false, text: '只有该项目的区域项目经理或项目总监可以催办。', regNo: p.regNo };
   const stamp = now.getTime();
   const docReminders = sendLines(
     deps,
-    overdueLines(p, org, now, deps.reminderConfig, false),
+    overdueLines(p, def, org, now, deps.reminderConfig, false),
     (u) => `manual:docs:${p.regNo}:${u}:${stamp}`,
     now,
   );
   let nudges = 0;
-  for (const w of waiting(p, org)) {
+  for (const w of waiting(p, def, org)) {
     for (const user of w.holders) {
       if (!deps.reminders.claim(`manual:${p.regNo}:${w.key}:${user}:${stamp}`, user, p.regNo, 'nudge', now)) continue;
       sendToUser(

@@ -1,12 +1,14 @@
 import { docsCard } from '../../cards/docs.card';
-import { stepLabel } from '../../cards/labels';
+import { stepLabel, taskName } from '../../cards/labels';
 import { type MineItem, mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
 import { projectCard } from '../../cards/project.card';
+import { raiseFormCard } from '../../cards/raise-form.card';
 import { registerFormCard } from '../../cards/register-form.card';
-import { DOC_IDS, DOCUMENTS, openTasks, TASK_LABELS } from '../domain/lifecycle';
-import { canActOnTask } from '../domain/lifecycle-transition';
+import { supersededCard } from '../../cards/superseded.card';
 import type { UserId } from '../domain/org';
+import { canActOn } from '../domain/process/holders';
+import { openTasks } from '../domain/process/state';
 import { currentStep } from '../domain/project';
 import { isCurrentApprover } from '../domain/transition';
 import type { OutboundContent } from '../platforms/types';
@@ -40,11 +42,33 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
         ? { content: { kind: 'card', card: newsCard(p, org, deps.timeZone) } }
         : text(`项目 ${view.regNo} 不存在。`);
     }
+    case 'superseded': {
+      const p = deps.projects.get(view.regNo);
+      return { content: { kind: 'card', card: supersededCard(view.regNo, p?.facts.name ?? '', view.kind) } };
+    }
+    case 'raiseForm': {
+      const p = deps.projects.get(view.regNo);
+      if (!p) return text(`项目 ${view.regNo} 不存在。`);
+      const def = deps.processes.get(p.delivery.processVersion);
+      const sd = def.subflows.find((s) => s.id === view.kind);
+      if (!sd) return text(`当前流程没有「${view.kind}」。`);
+      return { content: { kind: 'card', card: raiseFormCard(p, sd, org) } };
+    }
     case 'docs': {
       const p = deps.projects.get(view.regNo);
       if (!p) return text(`项目 ${view.regNo} 不存在。`);
       return {
-        content: { kind: 'card', card: docsCard(p, org, viewer, deps.clock.now(), deps.timeZone) },
+        content: {
+          kind: 'card',
+          card: docsCard(
+            p,
+            deps.processes.get(p.delivery.processVersion),
+            org,
+            viewer,
+            deps.clock.now(),
+            deps.timeZone,
+          ),
+        },
         card: { regNo: p.regNo, kind: 'docs', banner: null, version: p.version },
       };
     }
@@ -53,7 +77,17 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       if (!p) return text(`项目 ${view.regNo} 不存在。`);
       const banner = view.banner ?? null;
       return {
-        content: { kind: 'card', card: projectCard({ project: p, org, viewer, banner }) },
+        content: {
+          kind: 'card',
+          card: projectCard({
+            project: p,
+            def: deps.processes.get(p.delivery.processVersion),
+            org,
+            timeZone: deps.timeZone,
+            viewer,
+            banner,
+          }),
+        },
         card: { regNo: p.regNo, kind: 'project', banner, version: p.version },
       };
     }
@@ -66,20 +100,20 @@ export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
   const now = deps.clock.now();
   const items: MineItem[] = [];
   for (const p of deps.projects.listOpen()) {
-    const step = currentStep(p);
-    if (step && isCurrentApprover(p, user, org))
-      items.push({ regNo: p.regNo, name: p.facts.name, what: stepLabel(step, org) });
+    const def = deps.processes.get(p.delivery.processVersion);
+    if (currentStep(p) && isCurrentApprover(p, user, org, def))
+      items.push({ regNo: p.regNo, name: p.facts.name, what: stepLabel(p, def, org) });
   }
   for (const p of deps.projects.listDelivering()) {
-    for (const t of openTasks(p.lifecycle)) {
-      if (canActOnTask(t, user, org)) items.push({ regNo: p.regNo, name: p.facts.name, what: TASK_LABELS[t.kind] });
+    const def = deps.processes.get(p.delivery.processVersion);
+    for (const t of openTasks(p.delivery)) {
+      if (canActOn(t, user, org)) items.push({ regNo: p.regNo, name: p.facts.name, what: taskName(p, def, t) });
     }
-    const docs = p.lifecycle.documents;
-    if (!docs) continue;
-    const owed = DOC_IDS.filter((d) => docs[d].owner === user && docs[d].link === null);
-    const late = owed.filter((d) => docs[d].due.getTime() < now.getTime());
+    if (p.state !== 'accepted') continue;
+    const owed = p.delivery.documents.filter((d) => d.owner === user && d.link === null);
+    const late = owed.filter((d) => d.due.getTime() < now.getTime());
     if (owed.length) {
-      const names = owed.map((d) => `《${DOCUMENTS[d - 1]}》`).join('');
+      const names = owed.map((d) => `《${def.documents.find((x) => x.no === d.no)?.name ?? d.no}》`).join('');
       items.push({
         regNo: p.regNo,
         name: p.facts.name,

@@ -5,5 +5,8 @@ export type View =
   | { type: 'registerForm' }
   | { type: 'mine' }
   | { type: 'docs'; regNo: string }
+  | { type: 'raiseForm'; regNo: string; kind: string }
+  /** An older copy of a card, locked: it points to the newer copy the viewer received. */
+  | { type: 'superseded'; regNo: string; kind: 'project' | 'docs' }
   | { type: 'news'; regNo: string }
   | { type: 'reminder'; title: string; lines: string[] };

@@ -1,20 +1,21 @@
 /** Usage lines, shown by /help and after any malformed command. */
 export const USAGE = {
   register:
-    '/register name=项目名称 customer=客户 kind=project|saas region=north contract=合同编号 signed=yes|no paid=yes|no req=需求采集表链接 solution=售前方案链接 form=实施登记表链接\n' +
+    '/register name=项目名称 customer=客户 kind=project|saas region=north contract=合同编号 signed=yes|no paid=yes|no req=需求采集表链接 solution=售前方案链接 form=实施登记表链接 [operated=yes|no cloud=yes|no]\n' +
     '（别名 /立项；值含空格时用双引号，如 name="A B"；project 类需 req 或 solution，saas 类需 req；只发 /register 会收到一张登记表单）',
   status: '/status <登记号>（别名 /状态）— 查看项目进度与历史',
   mine: '/mine（别名 /待办）— 列出等待我处理的事项',
   resubmit: '/resubmit <登记号> [字段=新值 ...]（别名 /重新提交）— 驳回后修改并重新提交',
   withdraw: '/withdraw <登记号>（别名 /撤回）— 在无人审批前撤回，或驳回后放弃',
   approve:
-    '/approve <登记号> [意见] [pm=区域项目经理 feasibility=… risk=… integration=yes|no]（别名 /同意）— 同意当前由你处理的步骤',
+    '/approve <登记号> [意见] [字段=值 …]（别名 /同意）— 同意当前由你处理的步骤；商务审核可写 checklist=all outsourcing=no，立项可写 pm=… feasibility=… risk=…',
   reject: '/reject <登记号> <原因>（别名 /驳回）— 驳回当前由你处理的步骤，必须写原因',
   docs: '/docs <登记号>（别名 /资料）— 查看七项验收资料清单并提交',
   doc: '/doc <登记号> <资料编号1-7> <链接>（别名 /提交资料）— 提交一项验收资料',
   due: '/due <登记号> <资料编号1-7> <YYYY-MM-DD> [负责人]（别名 /截止）— 区域项目经理调整截止日期/负责人',
   handover: '/handover <登记号> [operated=yes]（别名 /移交）— 资料齐全后申请移交售后；运营项目先交接客户成功部',
   remind: '/remind <登记号>（别名 /催办）— 立即催办该项目的逾期资料和待处理事项',
+  submit: '/submit <登记号> [任务编号] 字段=值 …（别名 /提交）— 提交由你处理的任务表单（卡片表单的文字版）',
   help: '/help（别名 /帮助）— 显示本帮助',
 } as const;
 export type CommandName = keyof typeof USAGE;
@@ -23,4 +24,4 @@ export const HELP_TEXT = `Handoff 项目实施流程机器人 — 可用命令�
   .map((u) => `• ${u}`)
   .join('\n')}`;
 
-export const NOT_A_COMMAND_HINT = '我只懂以 / 开头的命令。发送 /help 查看可用命令。(Send /help to see the commands.)';
+export const NOT_A_COMMAND_HINT = '我只懂以 / 开头的命令。发送 /help 查看可用命令。';

@@ -22,7 +22,7 @@ const YesNo = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
 const Link = z
   .string()
   .trim()
-  .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, '应为文档链接，如 https://… (a document link)')
+  .regex(/^https?:\/\/[^\s<>"'`]+$/i, '应为以 http:// 或 https:// 开头的文档链接')
   .max(2000, '链接过长（最多 2000 字符）');
 
 const Text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字符`);
@@ -40,20 +40,27 @@ export const RegisterFieldsSchema = z
     req: Link.optional(),
     solution: Link.optional(),
     form: Link,
+    /** Includes parts that need operation (服务运营型); saas projects always do. */
+    operated: YesNo.optional(),
+    /** To be deployed on company cloud servers (3.8). */
+    cloud: YesNo.optional(),
   })
   .strict();
 export type RegisterFields = z.infer<typeof RegisterFieldsSchema>;
 export const REGISTER_KEYS = Object.keys(RegisterFieldsSchema.shape) as (keyof RegisterFields)[];
 
-/** Free-form fields of a task form (validated by the workflow, which knows each task's rules). */
-const Fields = z.record(z.string().max(64), z.string().max(2000, '内容过长（最多 2000 字符）'));
+/** Free-form fields of a form (validated by the workflow against the process definition's form). */
+const Value = z.string().max(2000, '内容过长（最多 2000 字符）');
+const Fields = z.record(z.string().max(64), z.union([Value, z.array(Value).max(50)]));
+const TaskRef = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)]);
+const Kind = z.string().trim().min(1).max(64);
 
 /** Acceptance documents are numbered 1–7 as in the process document. */
 const DocNo = z.coerce
-  .number({ error: '资料编号应为 1–7' })
-  .int('资料编号应为 1–7')
-  .min(1, '资料编号应为 1–7')
-  .max(7, '资料编号应为 1–7');
+  .number({ error: '资料编号应为数字（如 1–7）' })
+  .int('资料编号应为数字（如 1–7）')
+  .min(1, '资料编号应为数字（如 1–7）')
+  .max(99, '资料编号应为数字（如 1–7）');
 
 const StepRef = {
   round: z.number().int().positive().optional(),
@@ -74,16 +81,14 @@ export const IntentSchema = z.discriminatedUnion('type', [
     regNo: RegNoSchema,
     ...StepRef,
     comment: z.string().trim().max(500, '意见最多 500 个字符').optional(),
-    /** Commercial review only: whether products must be bought from outside (外采). */
-    outsourcing: YesNo.optional(),
-    /** Executing-department step: pm / feasibility / risk (project), integration (saas). */
+    /** The step's form: the commercial review's checklist and 外采, the executing department's setup … */
     fields: Fields.optional(),
   }),
   z.object({
     type: z.literal('reject'),
     regNo: RegNoSchema,
     ...StepRef,
-    reason: z.string().trim().min(1, '驳回必须填写原因 (a reason is required)').max(500, '原因最多 500 个字符'),
+    reason: z.string().trim().min(1, '驳回必须填写原因').max(500, '原因最多 500 个字符'),
   }),
   z.object({
     type: z.literal('task'),
@@ -93,8 +98,18 @@ export const IntentSchema = z.discriminatedUnion('type', [
     reason: z.string().trim().max(500, '原因最多 500 个字符').optional(),
     fields: Fields.optional(),
   }),
+  /** Submits a task the user holds by typing: the one open submit task, or the one named by id or number. */
+  z.object({ type: z.literal('submit'), regNo: RegNoSchema, task: TaskRef.optional(), fields: Fields }),
+  /** Starts a subflow of the process definition (a defect, a support request, a cloud order …). */
+  z.object({ type: z.literal('raise'), regNo: RegNoSchema, kind: Kind, fields: Fields }),
+  z.object({ type: z.literal('raiseForm'), regNo: RegNoSchema, kind: Kind }),
   z.object({ type: z.literal('docs'), regNo: RegNoSchema }),
-  z.object({ type: z.literal('doc'), regNo: RegNoSchema, doc: DocNo, link: Link }),
+  z.object({
+    type: z.literal('doc'),
+    regNo: RegNoSchema,
+    doc: DocNo,
+    link: z.string().trim().min(1, '缺少链接').max(2000),
+  }),
   z.object({
     type: z.literal('due'),
     regNo: RegNoSchema,
@@ -122,6 +137,8 @@ export const FIELD_LABELS: Record<string, string> = {
   req: '用户需求采集表 req',
   solution: '售前解决方案 solution',
   form: '项目实施登记表 form',
+  operated: '含需运营部分 operated',
+  cloud: '公司云服务器部署 cloud',
   regNo: '登记号',
   reason: '驳回原因 reason',
   doc: '资料编号 doc',

@@ -3,15 +3,21 @@ import type { ParseResult } from './parse-slash';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Form values arrive as strings (inputs) or option values (selects); empty inputs mean "not given". */
-function formFields(form: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Form values arrive as strings (inputs), option values (selects) or lists (multi-selects); empty means "not given". */
+function formFields(form: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(form)) {
-    const s = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : v == null ? '' : String(v);
+    if (Array.isArray(v)) {
+      const items = v.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      if (items.length) out[k] = items;
+      continue;
+    }
+    const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     if (s.trim() !== '') out[k] = s;
   }
   return out;
 }
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 /**
  * A card button's value is `{ v: 1, type, ...intent }` (see cards/model.ts). It is untrusted input like typed text:
@@ -25,21 +31,16 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
   const fields = form ? formFields(form) : {};
   let candidate: Record<string, unknown> = rest;
   if (rest.type === 'register') candidate = { type: 'register', fields };
-  else if (rest.type === 'reject') candidate = { ...rest, reason: fields.reason ?? '' };
+  else if (rest.type === 'reject') candidate = { ...rest, reason: one(fields.reason) ?? '' };
   else if (rest.type === 'approve') {
-    const { comment, outsourcing, ...others } = fields;
-    candidate = {
-      ...rest,
-      ...(comment ? { comment } : {}),
-      ...(outsourcing ? { outsourcing } : {}),
-      ...(Object.keys(others).length ? { fields: others } : {}),
-    };
+    candidate = { ...rest, ...(Object.keys(fields).length ? { fields } : {}) };
   } else if (rest.type === 'task') {
     const { reason, ...others } = fields;
-    candidate = { ...rest, ...(rest.action === 'reject' ? { reason: reason ?? '' } : {}), fields: others };
-  } else if (rest.type === 'doc') candidate = { ...rest, ...fields };
-  else if (rest.type === 'due') candidate = { ...rest, ...fields };
-  else if (rest.type === 'handover') candidate = { ...rest, ...fields };
+    candidate = { ...rest, ...(rest.action === 'reject' ? { reason: one(reason) ?? '' } : {}), fields: others };
+  } else if (rest.type === 'raise') candidate = { ...rest, fields };
+  else if (rest.type === 'doc' || rest.type === 'due' || rest.type === 'handover') {
+    candidate = { ...rest, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, one(v)])) };
+  }
   const parsed = IntentSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, error: describeIssues(parsed.error.issues).join('\n') };
   return { ok: true, intent: parsed.data };

@@ -35,7 +35,17 @@ const ALIASES: Record<string, CommandName> = {
   移交: 'handover',
   remind: 'remind',
   催办: 'remind',
+  submit: 'submit',
+  提交: 'submit',
 };
+
+/** A subflow command of the process definition (e.g. /defect, alias /缺陷). */
+export interface SubflowCommand {
+  id: string;
+  command: string;
+  aliases: string[];
+  name: string;
+}
 
 /** Chinese keys accepted as aliases of the public keys. */
 const KEY_ALIASES: Record<string, string> = {
@@ -102,12 +112,15 @@ const fail = (cmd: CommandName, problem: string): ParseResult => ({
 });
 
 /** Parses a slash command. Returns null when the text is not a command at all. */
-export function parseSlash(text: string): ParseResult | null {
+export function parseSlash(text: string, subflows: readonly SubflowCommand[] = []): ParseResult | null {
   const trimmed = text.trim().replace(/^／/, '/');
   if (!trimmed.startsWith('/')) return null;
   const tokens = tokenize(trimmed.slice(1));
   const name = Array.isArray(tokens) ? tokens[0] : trimmed.slice(1).split(/\s+/)[0];
-  const cmd = ALIASES[(name ?? '').toLowerCase()];
+  const lower = (name ?? '').toLowerCase();
+  const sub = subflows.find((s) => s.command === lower || s.aliases.includes(name ?? ''));
+  if (sub) return parseRaise(sub, Array.isArray(tokens) ? tokens.slice(1) : tokens);
+  const cmd = ALIASES[lower];
   if (!cmd) return { ok: false, error: `未知命令 /${name ?? ''}。\n${HELP_TEXT}` };
   if (!Array.isArray(tokens)) return fail(cmd, tokens.error);
   const args = tokens.slice(1);
@@ -173,6 +186,17 @@ export function parseSlash(text: string): ParseResult | null {
       candidate = { type: 'handover', regNo: args[0], ...(kv.operated ? { operated: kv.operated } : {}) };
       break;
     }
+    case 'submit': {
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      const rest = args.slice(1);
+      const kv = keyValues(rest.filter((a) => /[=＝]/.test(a)));
+      if ('error' in kv) return fail(cmd, kv.error as string);
+      const task = rest.filter((a) => !/[=＝]/.test(a));
+      if (task.length > 1) return fail(cmd, `无法识别 "${task.slice(1).join(' ')}"：参数应写成 字段=值`);
+      const no = task[0] !== undefined && /^\d+$/.test(task[0]) ? Number(task[0]) : task[0];
+      candidate = { type: 'submit', regNo: args[0], ...(no !== undefined ? { task: no } : {}), fields: kv };
+      break;
+    }
     case 'reject':
       if (args.length === 0) return fail(cmd, '缺少登记号');
       if (args.length === 1) return fail(cmd, '驳回必须填写原因');
@@ -181,5 +205,21 @@ export function parseSlash(text: string): ParseResult | null {
   }
   const parsed = IntentSchema.safeParse(candidate);
   if (!parsed.success) return fail(cmd, describeIssues(parsed.error.issues).join('\n'));
+  return { ok: true, intent: parsed.data };
+}
+
+/** `/defect <登记号> 描述 [key=value …]`: words that are not key=value pairs are the title. */
+function parseRaise(sub: SubflowCommand, tokens: string[] | { error: string }): ParseResult {
+  const usage = `/${sub.command} <登记号> <描述> [字段=值 …]（别名 ${sub.aliases.map((a) => `/${a}`).join(' ')}）— 发起${sub.name}`;
+  const failRaise = (problem: string): ParseResult => ({ ok: false, error: `${problem}\n用法：${usage}` });
+  if (!Array.isArray(tokens)) return failRaise(tokens.error);
+  if (tokens.length === 0) return failRaise('缺少登记号');
+  const rest = tokens.slice(1);
+  const kv = keyValues(rest.filter((a) => /[=＝]/.test(a)));
+  if ('error' in kv) return failRaise(kv.error as string);
+  const title = rest.filter((a) => !/[=＝]/.test(a)).join(' ');
+  const fields = { ...(title ? { title } : {}), ...kv };
+  const parsed = IntentSchema.safeParse({ type: 'raise', regNo: tokens[0], kind: sub.id, fields });
+  if (!parsed.success) return failRaise(describeIssues(parsed.error.issues).join('\n'));
   return { ok: true, intent: parsed.data };
 }

@@ -1,7 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { ReminderConfig } from '../app/reminders';
-import type { LifecycleConfig } from '../domain/lifecycle';
 
 const optional = z
   .string()
@@ -24,6 +23,7 @@ export const EnvSchema = z.object({
   HOST: z.string().trim().default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/handoff.db'),
   ORG_FILE: optional,
+  PROCESS_FILE: optional,
   TIMEZONE: z
     .string()
     .trim()
@@ -58,7 +58,7 @@ export const EnvSchema = z.object({
   WECOM_AES_KEY: optional,
   WECOM_BASE_URL: baseUrl('https://qyapi.weixin.qq.com'),
   WECOM_NEWS_WEBHOOK: optional,
-  DOC_DUE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  DOC_DUE_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   REMINDER_CRON: z
     .string()
     .trim()
@@ -105,6 +105,8 @@ export interface Config {
   host: string;
   databasePath: string;
   orgFile: string | undefined;
+  /** The process definition for new projects (default: processes/standard.yaml). */
+  processFile: string | undefined;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
   feishu: FeishuConfig | null;
@@ -112,7 +114,8 @@ export interface Config {
   wecom: WecomConfig | null;
   /** Serve the local simulator page (always when no platform is configured). */
   localUi: boolean;
-  lifecycle: LifecycleConfig;
+  /** Overrides every acceptance document's due offset of the process file (unset: the file decides). */
+  lifecycle: { docDueDays: number | null };
   reminders: ReminderConfig & { cron: string };
 }
 
@@ -159,13 +162,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
     orgFile: e.ORG_FILE,
+    processFile: e.PROCESS_FILE,
     timeZone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     feishu,
     dingtalk,
     wecom,
     localUi: e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null && dingtalk === null && wecom === null),
-    lifecycle: { docDueDays: e.DOC_DUE_DAYS },
+    lifecycle: { docDueDays: e.DOC_DUE_DAYS ?? null },
     reminders: {
       cron: e.REMINDER_CRON,
       escalatePmDays: e.REMINDER_ESCALATE_PM_DAYS,

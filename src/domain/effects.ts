@@ -9,10 +9,19 @@ export type Effect =
   /** Send the project card to everyone who may act on a lifecycle task. */
   | { type: 'notify.task'; regNo: string; taskId: number }
   /** Tell named users something about the lifecycle (e.g. product download paths are out). */
-  | { type: 'notify.users'; regNo: string; users: string[]; notice: LifecycleNotice; reason?: string }
+  | {
+      type: 'notify.users';
+      regNo: string;
+      users: string[];
+      notice: LifecycleNotice;
+      reason?: string;
+      /** The task instance or subflow the notice is about. */
+      task?: number;
+      subflow?: number;
+    }
   /** 项目已完成移交: the news post to the configured group chats. */
   | { type: 'news.handover'; regNo: string };
 
-export type LifecycleNotice = 'pickup_issued' | 'task_rejected' | 'closed' | 'docs_complete';
+export type LifecycleNotice = 'task_rejected' | 'closed' | 'docs_complete' | 'subflow_done';
 
 export type SubmitterNotice = 'registered' | 'advanced' | 'rejected' | 'accepted' | 'withdrawn' | 'resubmitted';

@@ -15,7 +15,12 @@ export type DomainErrorCode =
   | 'INVALID_FIELD'
   | 'NOT_IN_DELIVERY'
   | 'DOCS_INCOMPLETE'
-  | 'HANDOVER_PENDING';
+  | 'HANDOVER_PENDING'
+  | 'UNKNOWN_SUBFLOW'
+  | 'SUBFLOW_NOT_NOW'
+  | 'NOT_ALLOWED_TO_RAISE'
+  | 'FILLED_BY_TASK'
+  | 'SELF_APPROVAL';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -1,5 +1,5 @@
-import type { DocId } from './lifecycle';
 import type { UserId } from './org';
+import type { RawFields } from './process/forms';
 import type { ProjectFacts } from './project';
 
 /** Events on an existing project. Each carries who and when; the clock is never read inside the domain. */
@@ -9,9 +9,8 @@ export type WorkflowEvent =
       by: UserId;
       at: Date;
       comment?: string;
-      outsourcing?: boolean;
-      /** Executing-department step: project → pm, feasibility, risk; saas → integration, operated. */
-      fields?: Record<string, string>;
+      /** The approval step's form (e.g. the commercial review's checklist and 外采), or the start task's form. */
+      fields?: RawFields;
     }
   | { type: 'reject'; by: UserId; at: Date; reason: string }
   | { type: 'resubmit'; by: UserId; at: Date; changes?: Partial<ProjectFacts> }
@@ -20,14 +19,15 @@ export type WorkflowEvent =
       type: 'task';
       by: UserId;
       at: Date;
+      /** The task instance's `no`. */
       taskId: number;
       action: 'approve' | 'reject' | 'submit';
       reason?: string;
-      fields: Record<string, string>;
+      fields: RawFields;
     }
-  | { type: 'doc'; by: UserId; at: Date; doc: DocId; link: string }
-  | { type: 'due'; by: UserId; at: Date; doc: DocId; due: Date; owner?: UserId }
-  | { type: 'handover'; by: UserId; at: Date; operated: boolean };
+  | { type: 'doc'; by: UserId; at: Date; doc: number; link: string }
+  | { type: 'due'; by: UserId; at: Date; doc: number; due: Date; owner?: UserId }
+  | { type: 'raise'; by: UserId; at: Date; kind: string; fields: RawFields };
 
 /** A new registration. `regNo` is allocated by the caller (it is a counter in storage). */
 export interface RegisterEvent {
@@ -36,4 +36,6 @@ export interface RegisterEvent {
   at: Date;
   regNo: string;
   facts: ProjectFacts;
+  /** The process definition version the project is pinned to. */
+  processVersion: number;
 }

@@ -1,30 +1,5 @@
-/** Roles of the delivery process (PROCESS.md). */
-export const ROLES = [
-  'sales',
-  'sales_lead',
-  'special_approver',
-  'commercial_reviewer',
-  'project_director',
-  'regional_pm',
-  'implementer',
-  'product_manager',
-  'customer_success',
-  'after_sales',
-] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  sales: '责任销售',
-  sales_lead: '销售主管',
-  special_approver: '特批领导',
-  commercial_reviewer: '商务审批',
-  project_director: '项目总监',
-  regional_pm: '区域项目经理',
-  implementer: '实施人员',
-  product_manager: '产品管理部',
-  customer_success: '客户成功部',
-  after_sales: '售后运维部',
-};
+/** A role id of the process definition (an open set; display names live in the definition). */
+export type Role = string;
 
 export type UserId = string;
 
@@ -34,7 +9,7 @@ export type UserId = string;
  */
 export interface OrgView {
   users: Record<UserId, { name: string }>;
-  members: Partial<Record<Role, Record<string, UserId[]>>>;
+  members: Record<Role, Record<string, UserId[]>>;
   regions: string[];
   /** Display names of regions (e.g. north → 北方); falls back to the id. */
   regionNames: Record<string, string>;

@@ -1,5 +1,5 @@
-import type { Lifecycle } from './lifecycle';
 import type { Role, UserId } from './org';
+import type { Delivery } from './process/state';
 
 export const PROJECT_KINDS = ['project', 'saas'] as const;
 export type ProjectKind = (typeof PROJECT_KINDS)[number];
@@ -24,12 +24,10 @@ export interface ProjectFacts {
   reqLink: string | null;
   solutionLink: string | null;
   formLink: string | null;
-}
-
-/** Follow-ups recorded along the way (PROCESS.md §2: commercial review records whether products must be bought in). */
-export interface FollowUps {
-  /** 外采: null until the commercial reviewer decides. */
-  outsourcing: boolean | null;
+  /** Includes parts that need operation (服务运营型): always true for saas. */
+  operated: boolean;
+  /** To be deployed on company cloud servers (3.8). */
+  cloud: boolean;
 }
 
 /** One step of the approval chain: who (a role, maybe per region) must decide. */
@@ -49,6 +47,7 @@ export const DECISION_ACTIONS = [
   'doc',
   'due',
   'handover',
+  'raise',
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
@@ -58,7 +57,7 @@ export interface Decision {
   stepIndex: number;
   role: Role;
   action: DecisionAction;
-  /** The lifecycle task this decision closed, or null for the approval chain. */
+  /** The task instance (its `no`) this decision acted on, or null for the approval chain. */
   task: number | null;
   by: UserId;
   at: Date;
@@ -77,8 +76,8 @@ export interface Project {
   /** Optimistic-concurrency counter, bumped by every transition. */
   version: number;
   createdAt: Date;
-  followUps: FollowUps;
-  lifecycle: Lifecycle;
+  /** Everything after (and the answers of) the approval chain: team, tasks, documents, subflows. */
+  delivery: Delivery;
   /** Decisions so far, oldest first (never includes `denied` attempts). */
   history: Decision[];
 }

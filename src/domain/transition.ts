@@ -1,12 +1,18 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
-import { DOCUMENTS, emptyLifecycle, type LifecycleConfig } from './lifecycle';
-import { lifecycleTransition, startLifecycle } from './lifecycle-transition';
-import { holdsRole, membersOf, type OrgView, type UserId } from './org';
+import { holdsRole, type OrgView, type UserId } from './org';
+import type { FormDef, ProcessDefinition } from './process/definition';
+import { moveDue, submitDocument } from './process/documents';
+import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
+import { type RawFields, validateForm } from './process/forms';
+import { emptyDelivery, type TaskInstance } from './process/state';
+import { startSubflow } from './process/subflows';
+import { summarize } from './process/summary';
+import { actOnTask } from './process/tasks';
 import { currentStep, type Decision, isLastStep, isOpen, type Project } from './project';
 import { assertNever, err, ok, type Result } from './result';
-import { checkRegistration } from './routing';
+import { approversOf, checkRegistration, type StepSpec, stepSpec } from './routing';
 
 export interface Transitioned {
   next: Project;
@@ -17,14 +23,16 @@ export interface Transitioned {
 
 export type TransitionResult = Result<Transitioned, DomainError>;
 
-export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
-  if (!holdsRole(org, ev.by, 'sales')) return err(domainError('NOT_ALLOWED_TO_REGISTER'));
-  const chain = checkRegistration(ev.facts, org);
+export function register(ev: RegisterEvent, def: ProcessDefinition, org: OrgView): TransitionResult {
+  if (!holdsRole(org, ev.by, def.registrar))
+    return err(domainError('NOT_ALLOWED_TO_REGISTER', { role: def.registrar }));
+  const facts = ev.facts.kind === 'saas' ? { ...ev.facts, operated: true } : ev.facts;
+  const chain = checkRegistration(facts, org, def, ev.by);
   if (!chain.ok) return chain;
   const record: Decision = {
     round: 1,
     stepIndex: 0,
-    role: 'sales',
+    role: def.registrar,
     action: 'register',
     task: null,
     by: ev.by,
@@ -33,7 +41,7 @@ export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
   };
   const next: Project = {
     regNo: ev.regNo,
-    facts: ev.facts,
+    facts,
     submitter: ev.by,
     state: 'in_approval',
     round: 1,
@@ -41,8 +49,7 @@ export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
     stepIndex: 0,
     version: 1,
     createdAt: ev.at,
-    followUps: { outsourcing: null },
-    lifecycle: emptyLifecycle(),
+    delivery: emptyDelivery(ev.processVersion),
     history: [record],
   };
   return ok({
@@ -55,9 +62,9 @@ export function register(ev: RegisterEvent, org: OrgView): TransitionResult {
   });
 }
 
-export function isCurrentApprover(p: Project, user: UserId, org: OrgView): boolean {
+export function isCurrentApprover(p: Project, user: UserId, org: OrgView, def: ProcessDefinition): boolean {
   const step = currentStep(p);
-  return step !== undefined && membersOf(org, step.role, step.region).includes(user);
+  return step !== undefined && approversOf(p, step, org, def).includes(user);
 }
 
 /** Withdrawal is allowed before anyone has decided in this round, or after a rejection. */
@@ -66,21 +73,39 @@ export function canWithdraw(p: Project): boolean {
   return p.state === 'in_approval' && !p.history.some((d) => d.round === p.round && d.action === 'approve');
 }
 
-export const DEFAULT_LIFECYCLE_CONFIG: LifecycleConfig = { docDueDays: 30 };
+/** The form a step asks for: the approval step's form with one tick per checklist item, or the start task's form. */
+export function stepForm(spec: StepSpec | undefined): FormDef | undefined {
+  if (!spec) return undefined;
+  if (spec.kind === 'start') return spec.task.form;
+  const checks = (spec.step.checklist ?? []).map((label, i) => ({
+    id: `check_${i + 1}`,
+    label,
+    kind: 'check' as const,
+    required: true,
+  }));
+  const fields = [...checks, ...(spec.step.form?.fields ?? [])];
+  return fields.length ? { fields, ...(spec.step.form?.oneOf ? { oneOf: spec.step.form.oneOf } : {}) } : undefined;
+}
 
-export function transition(
-  p: Project,
-  ev: WorkflowEvent,
-  org: OrgView,
-  cfg: LifecycleConfig = DEFAULT_LIFECYCLE_CONFIG,
-): TransitionResult {
+/** `checklist=all` (typed) ticks every item of the step's checklist. */
+function expandChecklist(form: FormDef | undefined, raw: RawFields): RawFields {
+  const { checklist, ...rest } = raw;
+  if (checklist === undefined) return raw;
+  const all = typeof checklist === 'string' && ['all', '全部', 'yes', '是'].includes(checklist.trim().toLowerCase());
+  const ticks = Object.fromEntries(
+    (form?.fields ?? []).filter((f) => f.kind === 'check').map((f) => [f.id, all ? 'yes' : 'no']),
+  );
+  return { ...ticks, ...rest };
+}
+
+export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition, org: OrgView): TransitionResult {
   const step = currentStep(p);
-  const base = (action: Decision['action'], reason: string | null): Decision => ({
+  const base = (action: Decision['action'], reason: string | null, task: number | null = null): Decision => ({
     round: p.round,
     stepIndex: p.stepIndex,
-    role: step?.role ?? 'sales',
+    role: step?.role ?? def.registrar,
     action,
-    task: null,
+    task,
     by: ev.by,
     at: ev.at,
     reason,
@@ -88,35 +113,61 @@ export function transition(
   const applied = (next: Omit<Project, 'version' | 'history'>, record: Decision, effects: Effect[]): TransitionResult =>
     ok({ next: { ...next, version: p.version + 1, history: [...p.history, record] }, record, effects });
   const refresh: Effect = { type: 'card.refresh', regNo: p.regNo };
+  const work = (): Work => ({ p, d: cloneDelivery(p.delivery), def, org, at: ev.at, effects: [], opened: [] });
 
   switch (ev.type) {
     case 'approve': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org)) return err(domainError('NOT_CURRENT_APPROVER'));
-      const record = base('approve', ev.comment?.trim() || null);
-      const followUps =
-        step?.role === 'commercial_reviewer' && ev.outsourcing !== undefined
-          ? { ...p.followUps, outsourcing: ev.outsourcing }
-          : p.followUps;
-      if (isLastStep(p)) {
-        // The executing department's acceptance starts the delivery lifecycle (setup / intake).
-        const started = startLifecycle(p, ev.fields ?? {}, org, ev.at);
-        if (!started.ok) return started;
-        return applied({ ...p, followUps, state: 'accepted', lifecycle: started.value.lifecycle }, record, [
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      const spec = stepSpec(p, p.stepIndex, def);
+      const form = stepForm(spec);
+      const raw = expandChecklist(form, {
+        ...(ev.fields ?? {}),
+        ...(ev.comment && form?.fields.some((f) => f.id === 'comment') ? { comment: ev.comment } : {}),
+      });
+      const answers = validateForm(form, raw, org, p);
+      if (!answers.ok) return answers;
+      const note = ev.comment?.trim() || (typeof answers.value.comment === 'string' ? answers.value.comment : null);
+      const w = work();
+      if (!isLastStep(p) || spec?.kind !== 'start') {
+        if (step) w.d.approvalAnswers[step.role] = answers.value;
+        return applied({ ...p, delivery: w.d, stepIndex: p.stepIndex + 1 }, base('approve', note), [
           refresh,
-          { type: 'notify.submitter', regNo: p.regNo, event: 'accepted' },
-          ...started.value.effects,
+          { type: 'notify.assignees', regNo: p.regNo },
+          { type: 'notify.submitter', regNo: p.regNo, event: 'advanced' },
         ]);
       }
-      return applied({ ...p, followUps, stepIndex: p.stepIndex + 1 }, record, [
+      // The executing department's acceptance is the flow's start task, done: the delivery starts.
+      const scope = mainScope(p, def);
+      const start: TaskInstance = {
+        no: w.d.tasks.reduce((m, x) => Math.max(m, x.no), 0) + 1,
+        defId: spec.task.id,
+        subflow: null,
+        role: step?.role ?? null,
+        region: step?.region ?? null,
+        users: null,
+        state: 'done',
+        answers: answers.value,
+        openedAt: p.history.at(-1)?.at ?? ev.at,
+        closedAt: ev.at,
+        closedBy: ev.by,
+        note,
+      };
+      w.d.tasks.push(start);
+      if (spec.task.sets?.pm && typeof answers.value[spec.task.sets.pm] === 'string') {
+        w.d.team.pm = answers.value[spec.task.sets.pm] as string;
+      }
+      advance(w, scope);
+      const record = base('approve', summarize(spec.task.form, answers.value, org) || note, start.no);
+      return applied({ ...p, delivery: w.d, state: 'accepted' }, record, [
         refresh,
-        { type: 'notify.assignees', regNo: p.regNo },
-        { type: 'notify.submitter', regNo: p.regNo, event: 'advanced' },
+        { type: 'notify.submitter', regNo: p.regNo, event: 'accepted' },
+        ...w.effects,
       ]);
     }
     case 'reject': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
       const reason = ev.reason.trim();
       if (!reason) return err(domainError('REASON_REQUIRED'));
       return applied({ ...p, state: 'rejected' }, base('reject', reason), [
@@ -127,20 +178,12 @@ export function transition(
     case 'resubmit': {
       if (ev.by !== p.submitter) return err(domainError('NOT_SUBMITTER'));
       if (p.state !== 'rejected') return err(domainError('NOT_REJECTED', { state: p.state }));
-      const facts = { ...p.facts, ...ev.changes };
-      const chain = checkRegistration(facts, org);
+      const merged = { ...p.facts, ...ev.changes };
+      const facts = merged.kind === 'saas' ? { ...merged, operated: true } : merged;
+      const chain = checkRegistration(facts, org, def, p.submitter);
       if (!chain.ok) return chain;
       const round = p.round + 1;
-      const record: Decision = {
-        round,
-        stepIndex: 0,
-        role: 'sales',
-        action: 'resubmit',
-        task: null,
-        by: ev.by,
-        at: ev.at,
-        reason: null,
-      };
+      const record: Decision = { ...base('resubmit', null), round, stepIndex: 0, role: def.registrar };
       return applied({ ...p, facts, state: 'in_approval', round, chain: chain.value, stepIndex: 0 }, record, [
         refresh,
         { type: 'notify.assignees', regNo: p.regNo },
@@ -152,51 +195,63 @@ export function transition(
       if (!canWithdraw(p)) {
         return err(domainError(p.state === 'in_approval' ? 'ALREADY_DECIDED' : 'REQUEST_CLOSED', { state: p.state }));
       }
-      const record = { ...base('withdraw', null), role: 'sales' as const };
-      return applied({ ...p, state: 'withdrawn' }, record, [
+      return applied({ ...p, state: 'withdrawn' }, { ...base('withdraw', null), role: def.registrar }, [
         refresh,
         { type: 'notify.submitter', regNo: p.regNo, event: 'withdrawn' },
       ]);
     }
-    case 'task':
-    case 'doc':
-    case 'due':
-    case 'handover': {
-      const res = lifecycleTransition(p, ev, org, cfg);
+    case 'task': {
+      if (p.state !== 'accepted' && p.state !== 'closed')
+        return err(domainError('NOT_IN_DELIVERY', { state: p.state }));
+      const w = work();
+      const res = actOnTask(w, ev.taskId, ev.action, ev.by, ev.fields, ev.reason);
       if (!res.ok) return res;
-      const task = ev.type === 'task' ? p.lifecycle.tasks.find((t) => t.id === ev.taskId) : undefined;
-      const record: Decision = {
-        round: p.round,
-        stepIndex: p.stepIndex,
-        role: task?.role ?? (ev.type === 'due' ? 'regional_pm' : 'implementer'),
-        action: ev.type === 'task' ? ev.action : ev.type,
-        task: task?.id ?? null,
-        by: ev.by,
-        at: ev.at,
-        reason: lifecycleReason(ev),
-      };
-      const next: Omit<Project, 'version' | 'history'> = {
-        ...p,
-        lifecycle: res.value.lifecycle,
-        state: res.value.closed ? 'closed' : p.state,
-      };
-      return applied(next, record, res.value.effects);
+      const t = res.value.task;
+      const note = ev.action === 'reject' ? t.note : summarize(taskFormOf(def, p, t), t.answers, org) || t.note;
+      const record: Decision = { ...base(ev.action, note, t.no), role: t.role ?? def.registrar };
+      const state = res.value.closed ? 'closed' : p.state;
+      const effects: Effect[] = [refresh, ...w.effects];
+      if (res.value.closed) {
+        effects.push({
+          type: 'notify.users',
+          regNo: p.regNo,
+          users: [p.submitter, ...w.d.team.implementers],
+          notice: 'closed',
+        });
+      }
+      return applied({ ...p, delivery: w.d, state }, record, effects);
+    }
+    case 'doc':
+    case 'due': {
+      const w = work();
+      const res =
+        ev.type === 'doc' ? submitDocument(w, ev.doc, ev.link, ev.by) : moveDue(w, ev.doc, ev.due, ev.owner, ev.by);
+      if (!res.ok) return res;
+      const name = def.documents.find((d) => d.no === ev.doc)?.name ?? String(ev.doc);
+      const reason =
+        ev.type === 'doc'
+          ? `《${name}》：${ev.link.trim()}`
+          : `《${name}》截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${w.d.documents.find((d) => d.no === ev.doc)?.owner ?? ev.owner}` : ''}`;
+      return applied({ ...p, delivery: w.d }, { ...base(ev.type, reason), role: def.registrar }, w.effects);
+    }
+    case 'raise': {
+      const w = work();
+      const res = startSubflow(w, ev.kind, ev.by, ev.fields);
+      if (!res.ok) return res;
+      const sd = def.subflows.find((s) => s.id === ev.kind);
+      const reason = `${sd?.name ?? ev.kind} #${res.value.no}：${summarize(sd?.form, res.value.answers, org)}`;
+      return applied({ ...p, delivery: w.d }, { ...base('raise', reason), role: def.registrar }, [
+        refresh,
+        ...w.effects,
+      ]);
     }
     default:
       return assertNever(ev);
   }
 }
 
-/** What the audit line says about a lifecycle action (the reason of a rejection, the link of a document…). */
-function lifecycleReason(ev: Extract<WorkflowEvent, { type: 'task' | 'doc' | 'due' | 'handover' }>): string | null {
-  switch (ev.type) {
-    case 'task':
-      return ev.action === 'reject' ? (ev.reason?.trim() ?? null) : null;
-    case 'doc':
-      return `${DOCUMENTS[ev.doc - 1]}：${ev.link.trim()}`;
-    case 'due':
-      return `${DOCUMENTS[ev.doc - 1]} 截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${ev.owner}` : ''}`;
-    case 'handover':
-      return ev.operated ? '运营项目：先交接客户成功部' : null;
-  }
+function taskFormOf(def: ProcessDefinition, p: Project, t: TaskInstance): FormDef | undefined {
+  if (t.subflow === null) return def.flows[p.facts.kind].tasks.find((x) => x.id === t.defId)?.form;
+  const kind = p.delivery.subflows.find((s) => s.no === t.subflow)?.kind;
+  return def.subflows.find((s) => s.id === kind)?.steps.find((x) => x.id === t.defId)?.form;
 }

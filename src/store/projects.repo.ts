@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
-import { emptyLifecycle, type Lifecycle } from '../domain/lifecycle';
 import type { UserId } from '../domain/org';
+import { type Delivery, emptyDelivery } from '../domain/process/state';
 import type { Decision, Project, Step } from '../domain/project';
 import type { DB } from './db';
 import { auditLog, projects, regCounters } from './schema';
@@ -48,7 +48,13 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
 
   listDelivering(): Project[] {
-    return this.withHistory(this.db.select().from(projects).where(eq(projects.state, 'accepted')).all());
+    return this.withHistory(
+      this.db
+        .select()
+        .from(projects)
+        .where(inArray(projects.state, ['accepted', 'closed']))
+        .all(),
+    );
   }
 
   listBySubmitter(userId: UserId): Project[] {
@@ -112,6 +118,7 @@ export class SqliteProjectRepo implements ProjectRepo {
         reqLink: row.reqLink,
         solutionLink: row.solutionLink,
         formLink: row.formLink,
+        ...factsFromJson(row.lifecycleJson),
       },
       submitter: row.submitterId,
       state: row.state,
@@ -120,8 +127,7 @@ export class SqliteProjectRepo implements ProjectRepo {
       stepIndex: row.stepIndex,
       version: row.version,
       createdAt: row.createdAt,
-      followUps: { outsourcing: row.outsourcing },
-      lifecycle: lifecycleFromJson(row.lifecycleJson),
+      delivery: deliveryFromJson(row.lifecycleJson),
       history,
     };
   }
@@ -129,14 +135,14 @@ export class SqliteProjectRepo implements ProjectRepo {
   private toRow(p: Project): typeof projects.$inferInsert & { regNo: string; createdAt: Date } {
     return {
       regNo: p.regNo,
-      ...p.facts,
+      ...factColumns(p),
       submitterId: p.submitter,
-      outsourcing: p.followUps.outsourcing,
+      outsourcing: outsourcingOf(p),
       state: p.state,
       round: p.round,
       stepIndex: p.stepIndex,
       chainJson: JSON.stringify(p.chain),
-      lifecycleJson: JSON.stringify(p.lifecycle),
+      lifecycleJson: JSON.stringify({ v: 2, operated: p.facts.operated, cloud: p.facts.cloud, delivery: p.delivery }),
       version: p.version,
       createdAt: p.createdAt,
       updatedAt: p.history.at(-1)?.at ?? p.createdAt,
@@ -161,10 +167,26 @@ function toDecision(e: typeof auditLog.$inferSelect): Decision {
 
 const DATE_KEYS = new Set(['openedAt', 'closedAt', 'due', 'submittedAt']);
 
-/** Lifecycle JSON → domain object: ISO strings back to Dates; rows from before the lifecycle existed read as empty. */
-export function lifecycleFromJson(json: string): Lifecycle {
-  const parsed = JSON.parse(json, (k, v) =>
-    DATE_KEYS.has(k) && typeof v === 'string' ? new Date(v) : v,
-  ) as Partial<Lifecycle>;
-  return { ...emptyLifecycle(), ...parsed };
+function factColumns(p: Project) {
+  const { operated: _o, cloud: _c, ...columns } = p.facts;
+  return columns;
+}
+
+function outsourcingOf(p: Project): boolean | null {
+  const v = p.delivery.approvalAnswers.commercial_reviewer?.outsourcing;
+  return typeof v === 'boolean' ? v : null;
+}
+
+function factsFromJson(json: string): { operated: boolean; cloud: boolean } {
+  const parsed = JSON.parse(json) as { v?: number; operated?: boolean; cloud?: boolean };
+  return { operated: parsed.operated === true, cloud: parsed.cloud === true };
+}
+
+/** The delivery JSON → domain object: ISO strings back to Dates; rows from before the process became data read as empty. */
+export function deliveryFromJson(json: string): Delivery {
+  const parsed = JSON.parse(json, (k, v) => (DATE_KEYS.has(k) && typeof v === 'string' ? new Date(v) : v)) as {
+    v?: number;
+    delivery?: Delivery;
+  };
+  return parsed.v === 2 && parsed.delivery ? parsed.delivery : emptyDelivery(1);
 }

@@ -25,7 +25,7 @@ describe('checkOrgAgainstProcess', () => {
   });
 
   it('a needed role without members is an error naming where it is needed', () => {
-    const text = example.replace('  test_group: [sun.test]\n', '').replace('rd_manager: [qian.rd]', 'rd_manager: []');
+    const text = example.replace('  test_group: [sun.qa]\n', '').replace('rd_manager: [qian.rd]', 'rd_manager: []');
     expect(checkOrgAgainstProcess(org(text), [standard])).toEqual([
       'roles.rd_manager: the process needs rd_manager (研发经理) at flows.project.tasks.8.holder.role, but it has no members',
       'roles.test_group: the process needs test_group (测试组) at subflows.0.steps.0.holder.role, but it has no members',

@@ -37,7 +37,10 @@ describe('the shipped process files', () => {
     expect(setup?.form?.fields[2]).toMatchObject({ kind: 'person', role: 'regional_pm', defaultRegionMember: true });
     const issue = def.flows.project.tasks.find((t) => t.id === 'pickup_issue');
     expect(issue?.form?.oneOf).toEqual([['standard', 'custom']]);
-    expect(issue?.fills).toEqual([{ doc: 1, field: 'standard' }]);
+    expect(issue?.fills).toEqual([
+      { doc: 1, field: 'standard' },
+      { doc: 1, field: 'custom' },
+    ]);
     expect(def.flows.project.tasks.find((t) => t.id === 'handover_request')?.requiresDocuments).toBe(true);
     expect(def.flows.project.tasks.find((t) => t.id === 'platform_ops')?.keepOpen).toBe(true);
     expect(def.documents[0]).toEqual({

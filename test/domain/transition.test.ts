@@ -1,63 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/domain/events';
 import type { OrgView } from '../../src/domain/org';
-import type { Project, ProjectFacts } from '../../src/domain/project';
+import type { Project } from '../../src/domain/project';
 import { planChain } from '../../src/domain/routing';
 import { canWithdraw, register, transition } from '../../src/domain/transition';
-
-const org: OrgView = {
-  users: {
-    s: { name: '销售' },
-    lead: { name: '主管' },
-    yang: { name: '杨总' },
-    dai: { name: '戴总' },
-    biz: { name: '商务' },
-    dir: { name: '总监' },
-    cs: { name: '客成' },
-    x: { name: '路人' },
-  },
-  members: {
-    sales: { '*': ['s'] },
-    sales_lead: { '*': ['lead'] },
-    special_approver: { north: ['yang'], south: ['dai'] },
-    commercial_reviewer: { '*': ['biz'] },
-    project_director: { '*': ['dir'] },
-    customer_success: { '*': ['cs'] },
-    regional_pm: { north: ['pmn'], south: ['pms'] },
-  },
-  regions: ['north', 'south'],
-  regionNames: { north: '北方', south: '南方' },
-};
-
-const facts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
-  name: 'P',
-  customer: 'C',
-  kind: 'project',
-  region: 'north',
-  contractNo: 'HT-1',
-  signed: false,
-  paid: false,
-  reqLink: 'https://x/req',
-  solutionLink: null,
-  formLink: 'https://x/form',
-  ...over,
-});
-
-const at = new Date('2026-01-01T00:00:00Z');
-function registered(over: Partial<ProjectFacts> = {}): Project {
-  const r = register({ type: 'register', by: 's', at, regNo: 'HO-2026-0001', facts: facts(over) }, org);
-  if (!r.ok) throw new Error(r.error.code);
-  return r.value.next;
-}
-function apply(p: Project, ...events: WorkflowEvent[]): Project {
-  return events.reduce((acc, ev) => {
-    const r = transition(acc, ev, org);
-    if (!r.ok) throw new Error(`${ev.type} by ${ev.by}: ${r.error.code}`);
-    return r.value.next;
-  }, p);
-}
-const approve = (by: string): WorkflowEvent => ({ type: 'approve', by, at });
-const reject = (by: string, reason = '资料不全'): WorkflowEvent => ({ type: 'reject', by, at, reason });
+import {
+  apply,
+  approve,
+  at,
+  commercial,
+  facts,
+  org,
+  registered,
+  reject,
+  STANDARD,
+  setup,
+} from '../helpers/process-fixture';
 
 describe('routing (PROCESS.md §2)', () => {
   it.each([
@@ -79,15 +37,15 @@ describe('routing (PROCESS.md §2)', () => {
     [
       'saas signed and paid → customer success',
       { kind: 'saas' as const, signed: true, paid: true },
-      ['commercial_reviewer', 'customer_success'],
+      ['commercial_reviewer', 'after_sales_support'],
     ],
     [
       'saas unsigned → special chain ending at customer success',
       { kind: 'saas' as const },
-      ['sales_lead', 'special_approver', 'commercial_reviewer', 'customer_success'],
+      ['sales_lead', 'special_approver', 'commercial_reviewer', 'after_sales_support'],
     ],
   ])('%s', (_name, over, roles) => {
-    expect(planChain(facts(over)).map((s) => s.role)).toEqual(roles);
+    expect(planChain(facts(over), STANDARD).map((s) => s.role)).toEqual(roles);
   });
 
   it.each([
@@ -95,7 +53,7 @@ describe('routing (PROCESS.md §2)', () => {
     ['south', 'dai'],
   ])('the special approver of region %s is %s', (region, who) => {
     const p = apply(registered({ region }), approve('lead'));
-    expect(transition(p, approve(who === 'yang' ? 'dai' : 'yang'), org)).toMatchObject({
+    expect(transition(p, approve(who === 'yang' ? 'dai' : 'yang'), STANDARD, org)).toMatchObject({
       ok: false,
       error: { code: 'NOT_CURRENT_APPROVER' },
     });
@@ -114,7 +72,11 @@ describe('register', () => {
     ],
     ['an unknown region', { facts: facts({ region: 'west' }) }, 'UNKNOWN_REGION'],
   ])('refuses %s', (_n, over, code) => {
-    const r = register({ type: 'register', by: 's', at, regNo: 'R', facts: facts(), ...over }, org);
+    const r = register(
+      { type: 'register', by: 's', at, regNo: 'R', facts: facts(), processVersion: 2, ...over },
+      STANDARD,
+      org,
+    );
     expect(r).toMatchObject({ ok: false, error: { code } });
   });
 
@@ -123,21 +85,27 @@ describe('register', () => {
   });
 
   it('refuses when a step has nobody to act on it', () => {
-    const noCs: OrgView = { ...org, members: { ...org.members, customer_success: {} } };
-    const r = register({ type: 'register', by: 's', at, regNo: 'R', facts: facts({ kind: 'saas' }) }, noCs);
-    expect(r).toMatchObject({ ok: false, error: { code: 'NO_ASSIGNEE', meta: { role: 'customer_success' } } });
+    const noSup: OrgView = { ...org, members: { ...org.members, after_sales_support: {} } };
+    const r = register(
+      { type: 'register', by: 's', at, regNo: 'R', facts: facts({ kind: 'saas' }), processVersion: 2 },
+      STANDARD,
+      noSup,
+    );
+    expect(r).toMatchObject({ ok: false, error: { code: 'NO_ASSIGNEE', meta: { role: 'after_sales_support' } } });
   });
 
   it('notifies the first approver and the submitter', () => {
-    const r = register({ type: 'register', by: 's', at, regNo: 'R', facts: facts() }, org);
+    const r = register({ type: 'register', by: 's', at, regNo: 'R', facts: facts(), processVersion: 2 }, STANDARD, org);
     expect(r.ok && r.value.effects.map((e) => e.type)).toEqual(['notify.assignees', 'notify.submitter']);
   });
 });
 
 describe('transition table', () => {
   const full = ['lead', 'yang', 'biz', 'dir'];
+  const step = (u: string): WorkflowEvent =>
+    u === 'biz' ? approve(u, commercial()) : u === 'dir' ? approve(u, setup) : approve(u);
   it('approving every step ends accepted, with one history line per decision', () => {
-    const p = apply(registered(), ...full.map(approve));
+    const p = apply(registered(), ...full.map(step));
     expect(p.state).toBe('accepted');
     expect(p.history.map((d) => `${d.action}:${d.by}`)).toEqual(['register:s', ...full.map((u) => `approve:${u}`)]);
     expect(p.version).toBe(5);
@@ -146,7 +114,7 @@ describe('transition table', () => {
   it('the last approval notifies the submitter only; earlier ones also notify the next assignee', () => {
     let p = registered();
     for (const [i, u] of full.entries()) {
-      const r = transition(p, approve(u), org);
+      const r = transition(p, step(u), STANDARD, org);
       if (!r.ok) throw new Error(r.error.code);
       const types = r.value.effects.map((e) => e.type);
       expect(types).toEqual(
@@ -180,7 +148,7 @@ describe('transition table', () => {
     ['approve by the submitter', registered, approve('s'), 'NOT_CURRENT_APPROVER'],
     ['reject without a reason', registered, reject('lead', '   '), 'REASON_REQUIRED'],
     ['approve after rejection', () => apply(registered(), reject('lead')), approve('lead'), 'REQUEST_CLOSED'],
-    ['approve after acceptance', () => apply(registered(), ...full.map(approve)), approve('dir'), 'REQUEST_CLOSED'],
+    ['approve after acceptance', () => apply(registered(), ...full.map(step)), approve('dir'), 'REQUEST_CLOSED'],
     [
       'approve after withdrawal',
       () => apply(registered(), { type: 'withdraw', by: 's', at }),
@@ -216,7 +184,7 @@ describe('transition table', () => {
   ];
   it.each(illegal)('refuses %s', (_n, make, ev, code) => {
     const p = make();
-    const r = transition(p, ev, org);
+    const r = transition(p, ev, STANDARD, org);
     expect(r).toMatchObject({ ok: false, error: { code } });
   });
 
@@ -230,18 +198,76 @@ describe('transition table', () => {
     );
   });
 
-  it('records the outsourcing follow-up at the commercial review only', () => {
+  it('records the commercial review form (checklist ticks and 外采) as the step answers', () => {
     const atBiz = apply(registered(), approve('lead'), approve('yang'));
-    expect(apply(atBiz, { type: 'approve', by: 'biz', at, outsourcing: true }).followUps.outsourcing).toBe(true);
+    const next = apply(atBiz, approve('biz', commercial(true)));
+    expect(next.delivery.approvalAnswers.commercial_reviewer).toMatchObject({
+      outsourcing: true,
+      check_1: true,
+      check_4: true,
+    });
+    expect(apply(registered(), approve('lead')).delivery.approvalAnswers).toEqual({ sales_lead: {} });
+  });
+
+  it.each([
+    ['no ticks at all', { outsourcing: 'no' }, 'check_1', 'required'],
+    ['an item left unticked', { ...commercial(), check_3: 'no' }, 'check_3', 'unchecked'],
+    [
+      '外采 not answered',
+      { check_1: 'yes', check_2: 'yes', check_3: 'yes', check_4: 'yes' },
+      'outsourcing',
+      'required',
+    ],
+  ])('refuses the commercial review with %s', (_n, fields, field, why) => {
+    const atBiz = apply(registered(), approve('lead'), approve('yang'));
+    expect(transition(atBiz, approve('biz', fields), STANDARD, org)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FIELD', meta: { field, why } },
+    });
+  });
+
+  it('typed checklist=all ticks every item', () => {
+    const atBiz = apply(registered(), approve('lead'), approve('yang'));
+    expect(apply(atBiz, approve('biz', { checklist: 'all', outsourcing: 'no' })).stepIndex).toBe(3);
+  });
+
+  it('the setup asks for both feasibility and risk', () => {
+    const atDir = apply(registered(), approve('lead'), approve('yang'), approve('biz', commercial()));
+    expect(transition(atDir, approve('dir', { feasibility: '可行' }), STANDARD, org)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FIELD', meta: { field: 'risk', why: 'required' } },
+    });
+  });
+
+  it('self-approval: a sales lead who registered their own project cannot approve it; another lead decides', () => {
+    const two: OrgView = {
+      ...org,
+      members: { ...org.members, sales: { '*': ['s', 'lead'] }, sales_lead: { '*': ['lead', 'x'] } },
+    };
+    const r = register(
+      { type: 'register', by: 'lead', at, regNo: 'R', facts: facts(), processVersion: 2 },
+      STANDARD,
+      two,
+    );
+    if (!r.ok) throw new Error(r.error.code);
+    expect(transition(r.value.next, approve('lead'), STANDARD, two)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_CURRENT_APPROVER' },
+    });
+    expect(transition(r.value.next, approve('x'), STANDARD, two).ok).toBe(true);
+    const alone: OrgView = { ...org, members: { ...org.members, sales: { '*': ['s', 'lead'] } } };
     expect(
-      apply(registered(), { type: 'approve', by: 'lead', at, outsourcing: true }).followUps.outsourcing,
-    ).toBeNull();
+      register({ type: 'register', by: 'lead', at, regNo: 'R', facts: facts(), processVersion: 2 }, STANDARD, alone),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'SELF_APPROVAL', meta: { role: 'sales_lead' } },
+    });
   });
 
   it('never mutates its input', () => {
     const p = registered();
     const copy = structuredClone(p);
-    transition(p, approve('lead'), org);
+    transition(p, approve('lead'), STANDARD, org);
     expect(p).toEqual(copy);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, projects } from '../../src/store/schema';
 import { dingIdOf, startDingtalkHandoff } from '../helpers/dingtalk-chat';
 import { cardCallback, TOPIC_CARD } from '../helpers/dingtalk-deliveries';
-import { REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import { COMMERCIAL_FORM, COMMERCIAL_OK, REGISTER_NORTH_UNSIGNED, SETUP_FORM } from '../helpers/handoff';
 
 describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI', () => {
   let env: Awaited<ReturnType<typeof startDingtalkHandoff>>;
@@ -21,8 +21,8 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     expect(chat.buttons('li.lead')).toEqual([]);
     await chat.click('yang.huiyu', '同意');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
-    await chat.click('zhao.biz', '审核通过', { outsourcing: 'no' });
-    await chat.click('sun.director', '立项并指派', { pm: 'zhou.pm' });
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(env.h.db.select().from(projects).get()?.state).toBe('accepted');
     expect(chat.body('wang.sales')).toContain('实施中');
     for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director']) expect(chat.buttons(u), u).toEqual([]);

@@ -10,7 +10,7 @@ import {
   VERIFICATION_TOKEN,
 } from '../helpers/feishu-chat';
 import { signAndEncrypt, urlVerification } from '../helpers/feishu-deliveries';
-import { REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import { COMMERCIAL_FORM, COMMERCIAL_OK, REGISTER_NORTH_UNSIGNED, SETUP_FORM } from '../helpers/handoff';
 
 const SIGNED_PAID = REGISTER_NORTH_UNSIGNED.replace('signed=no paid=no', 'signed=yes paid=yes');
 
@@ -43,14 +43,15 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
     await chat.click('yang.huiyu', '同意');
-    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('商务审核清单');
-    await chat.click('zhao.biz', '审核通过', { outsourcing: 'no', comment: '' });
-    await chat.click('sun.director', '立项并指派');
+    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('审核清单（请逐项核对后勾选）');
+    await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, comment: '' });
+    await chat.click('sun.director', '立项并指派', SETUP_FORM);
 
     expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('实施中');
     expect((chat.lastCard('wang.sales') as { header: { template: string } }).header.template).toBe('green');
-    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director', 'wang.sales'])
-      expect(chat.buttons(u), u).toEqual([]);
+    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director']) expect(chat.buttons(u), u).toEqual([]);
+    // In delivery, sales may start a cloud-product order (PROCESS.md §4) from the card.
+    expect(chat.buttons('wang.sales')).toEqual(['发起云产品下单申请']);
     expect(
       h()
         .db.select()
@@ -62,7 +63,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
 
   const h = () => env.h;
 
-  it('south chain goes to 戴总; signed+paid skips to commercial review; saas ends at customer success', async () => {
+  it('south chain goes to 戴总; signed+paid skips to commercial review; saas ends at 售后支持组', async () => {
     const { chat } = env;
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=south'));
     await chat.click('li.lead', '同意');
@@ -71,10 +72,10 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
 
     await chat.say('wang.sales', SIGNED_PAID.replace('kind=project', 'kind=saas'));
     expect(chat.cards('li.lead')).toHaveLength(1);
-    await chat.click('zhao.biz', '审核通过', { outsourcing: 'yes' });
-    expect(feishuCardText(chat.lastCard('he.cs'))).toContain('客户成功部受理');
-    await chat.click('he.cs', '受理', { integration: 'no' });
-    expect(chat.lastText('wang.sales')).toContain('已由 何经理（客户成功） 受理');
+    await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, outsourcing: 'yes' });
+    expect(feishuCardText(chat.lastCard('ma.support'))).toContain('售后支持组确认需求');
+    await chat.click('ma.support', '确认需求', { need: '需求已确认', integration: 'no' });
+    expect(chat.lastText('wang.sales')).toContain('已由 马工（售后支持） 受理');
   });
 
   it('reject with a reason → the submitter gets a notice with 重新提交 → resubmit restarts the chain', async () => {
@@ -86,7 +87,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('产品清单与合同不一致');
     expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
     await chat.click('wang.sales', '重新提交');
-    expect(chat.buttons('zhao.biz')).toEqual(['审核通过', '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
     expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('产品清单与合同不一致');
   });
 

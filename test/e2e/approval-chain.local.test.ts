@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardText, createTestHandoff, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import {
+  COMMERCIAL_FORM,
+  COMMERCIAL_OK,
+  cardText,
+  createTestHandoff,
+  LocalChat,
+  REGISTER_NORTH_UNSIGNED,
+  SETUP_FORM,
+} from '../helpers/handoff';
 
 describe('approval chain through the local platform', () => {
   let h: ReturnType<typeof createTestHandoff>;
@@ -24,18 +32,24 @@ describe('approval chain through the local platform', () => {
     await chat.click('yang.huiyu', '同意');
     const biz = chat.lastCard('zhao.biz');
     expect(biz.blocks.some((b) => b.type === 'checklist')).toBe(true);
-    await chat.click('zhao.biz', '审核通过', { outsourcing: 'yes', comment: '需外采 OCR 模块' });
+    await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, outsourcing: 'yes', comment: '需外采 OCR 模块' });
 
-    expect(cardText(chat.lastCard('sun.director'))).toContain('项目总监受理');
-    await chat.click('sun.director', '立项并指派');
+    expect(cardText(chat.lastCard('sun.director'))).toContain('项目总监审核并立项');
+    expect(cardText(chat.lastCard('sun.director'))).toMatch(
+      /商务经理电子签名: 赵商务（商务经理） \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+    );
+    await chat.click('sun.director', '立项并指派', SETUP_FORM);
 
     const final = chat.lastCard('wang.sales');
     expect(final.header.color).toBe('green');
-    expect(cardText(final)).toContain('外采跟进: 需外采产品');
+    expect(cardText(final)).toContain('外采: 需外采产品');
     expect(chat.lastText('wang.sales')).toContain('已由 孙总监 受理');
     // Every copy of the card was updated in place: nobody has a live button left.
-    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director', 'wang.sales']) {
+    for (const u of ['li.lead', 'yang.huiyu', 'sun.director']) {
       expect(chat.buttons(u), u).toEqual([]);
     }
+    // 外采 opened the commercial reviewer's purchasing task; sales may start a cloud order.
+    expect(chat.buttons('zhao.biz')).toEqual(['外采已完成']);
+    expect(chat.buttons('wang.sales')).toEqual(['发起云产品下单申请']);
   });
 });

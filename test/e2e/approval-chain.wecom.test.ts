@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, projects } from '../../src/store/schema';
 import type { FakeWecom } from '../helpers/fake-wecom';
-import { createTestHandoff, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import { COMMERCIAL_TYPED, createTestHandoff, REGISTER_NORTH_UNSIGNED, SETUP_TYPED } from '../helpers/handoff';
 import { startFakeWecomFor, WecomChat, wecomConfig, withWecomIds } from '../helpers/wecom-chat';
 
 describe('WeCom end to end: encrypted XML callbacks, template cards, fake WeCom API', () => {
@@ -27,13 +27,11 @@ describe('WeCom end to end: encrypted XML callbacks, template cards, fake WeCom 
     await chat.click('li.lead', '同意');
     await chat.click('yang.huiyu', '同意');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
-    // The commercial review's yes/no select becomes one button per choice on WeCom.
-    expect(chat.buttons('zhao.biz')).toEqual(expect.arrayContaining([expect.stringContaining('审核通过')]));
-    const choice = chat.buttons('zhao.biz').find((b) => b.includes('无需外采'));
-    if (!choice) throw new Error(`no outsourcing=no button: ${chat.buttons('zhao.biz').join(',')}`);
-    await chat.click('zhao.biz', choice);
-    // The director's setup needs a PM: typed on WeCom (the region's PM is the default).
-    await chat.say('sun.director', '/approve HO-2026-0001');
+    // The commercial review's checklist cannot be ticked on a WeCom button card: the card says what to type.
+    expect(chat.cardText('zhao.biz')).toContain('/approve HO-2026-0001');
+    await chat.say('zhao.biz', `/approve HO-2026-0001 ${COMMERCIAL_TYPED}`);
+    // The director's setup answers are typed on WeCom (the region's PM is the default).
+    await chat.say('sun.director', `/approve HO-2026-0001 ${SETUP_TYPED}`);
     expect(h.db.select().from(projects).get()?.state).toBe('accepted');
     expect(chat.cardText('li.lead')).not.toContain('"同意"');
     expect(await chat.waitForText('sun.director', '已受理')).toContain('HO-2026-0001');

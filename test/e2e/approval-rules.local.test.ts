@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, projects } from '../../src/store/schema';
-import { cardText, createTestHandoff, demoOrg, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import {
+  COMMERCIAL_FORM,
+  COMMERCIAL_OK,
+  cardText,
+  createTestHandoff,
+  demoOrg,
+  LocalChat,
+  REGISTER_NORTH_UNSIGNED,
+} from '../helpers/handoff';
 
 describe('approval rules through the local platform', () => {
   let h: ReturnType<typeof createTestHandoff>;
@@ -11,7 +19,7 @@ describe('approval rules through the local platform', () => {
   });
   afterEach(() => h.stop());
 
-  it('south projects go to 戴总, signed+paid projects skip the special chain, saas goes to customer success', async () => {
+  it('south projects go to 戴总, signed+paid projects skip the special chain, saas goes to 售后支持组', async () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=south'));
     await chat.click('li.lead', '同意');
     expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '驳回']);
@@ -26,8 +34,8 @@ describe('approval rules through the local platform', () => {
       'wang.sales',
       REGISTER_NORTH_UNSIGNED.replace('signed=no paid=no', 'signed=yes paid=yes').replace('kind=project', 'kind=saas'),
     );
-    await chat.click('zhao.biz', '审核通过', { outsourcing: 'no' }, chat.cards('zhao.biz').at(-1)?.id);
-    expect(cardText(chat.lastCard('he.cs'))).toContain('客户成功部受理');
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM, chat.cards('zhao.biz').at(-1)?.id);
+    expect(cardText(chat.lastCard('ma.support'))).toContain('售后支持组确认需求');
     expect(chat.cards('sun.director')).toHaveLength(0);
   });
 
@@ -59,7 +67,7 @@ describe('approval rules through the local platform', () => {
     await chat.say('li.lead', '/reject HO-2026-0001 请补充首付款凭证');
     await chat.say('wang.sales', '/resubmit HO-2026-0001 signed=yes paid=yes');
     expect(chat.lastText('wang.sales')).toContain('已重新提交 HO-2026-0001（第 2 轮）');
-    expect(chat.buttons('zhao.biz')).toEqual(['审核通过', '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
   });
 
   it('only the holder of the step may act; others get an error and the attempt is audited', async () => {
@@ -110,8 +118,8 @@ describe('approval rules through the local platform', () => {
     const value = a?.card.forms[0]?.submit.value;
     if (!a || !b || !value) throw new Error('both reviewers must have the card');
     const [ra, rb] = await Promise.all([
-      h.local?.click('zhao.biz', a.id, value, { outsourcing: 'no' }),
-      h.local?.click('qian.biz', b.id, value, { outsourcing: 'yes' }),
+      h.local?.click('zhao.biz', a.id, value, COMMERCIAL_FORM),
+      h.local?.click('qian.biz', b.id, value, { ...COMMERCIAL_FORM, outsourcing: 'yes' }),
     ]);
     await h.flush();
     expect(ra?.toast?.type).toBe('success');

@@ -129,7 +129,7 @@ describe.runIf(hasChromium)('local simulator page (headless Chromium)', () => {
       const card = sim.cardWithButton('同意');
       expect(await card.locator('[data-testid="card-note"]').textContent()).toContain('请处理：销售主管审批');
       expect(await sim.button(card, '驳回').count()).toBe(1);
-      await approverDecides('同意', '已同意（销售主管审批）');
+      await approverDecides('同意', '已同意「销售主管审批」');
       await expect.poll(() => sim.badge('yang.huiyu').isVisible(), POLL).toBe(true);
       expect(await sim.badge('dai.juanxiang').isVisible()).toBe(false);
     });
@@ -146,13 +146,15 @@ describe.runIf(hasChromium)('local simulator page (headless Chromium)', () => {
 
     await step('commercial-review-rejects', async () => {
       await sim.actAs('zhao.biz');
-      const card = sim.cardWithButton('审核通过');
+      const card = sim.cardWithButton('审核通过（电子签名）');
       await card.locator('[data-testid="card-checklist"]').waitFor();
       expect(await card.locator('[data-testid="card-form"]').count()).toBe(2);
       // `required` is enforced on the page, with a visible message, before anything is sent.
-      await sim.button(card, '审核通过').click();
+      await sim.button(card, '审核通过（电子签名）').click();
       await card
-        .locator('[data-form="approve_form"] [data-testid="form-error"]', { hasText: '请选择「是否需外采产品」' })
+        .locator('[data-form="approve_form"] [data-testid="form-error"]', {
+          hasText: '请选择「项目合同状态、首笔款项支付状态」',
+        })
         .waitFor();
       await sim.button(card, '驳回').click();
       await card
@@ -187,21 +189,28 @@ describe.runIf(hasChromium)('local simulator page (headless Chromium)', () => {
 
     await step('round-two-approvals', async () => {
       await sim.actAs('li.lead');
-      await approverDecides('同意', '已同意（销售主管审批）');
+      await approverDecides('同意', '已同意「销售主管审批」');
       await sim.actAs('yang.huiyu');
       await approverDecides('同意', '已同意');
       await sim.actAs('zhao.biz');
-      await approverDecides('审核通过', '已同意（商务审核）', { outsourcing: 'yes', comment: '需外采 OCR 模块' });
+      await approverDecides('审核通过（电子签名）', '已同意「商务审核」', {
+        check_1: 'yes',
+        check_2: 'yes',
+        check_3: 'yes',
+        check_4: 'yes',
+        outsourcing: 'yes',
+        comment: '需外采 OCR 模块',
+      });
       await expect.poll(() => sim.badge('sun.director').isVisible(), POLL).toBe(true);
     });
 
     await step('director-accepts', async () => {
       await sim.actAs('sun.director');
       const card = sim.cardWithButton('立项并指派');
-      await card.locator('[data-testid="card-subtitle"]', { hasText: '项目总监受理' }).waitFor();
+      await card.locator('[data-testid="card-subtitle"]', { hasText: '项目总监审核并立项' }).waitFor();
       // The regional PM is preselected by region (north → 周经理（北方）).
       expect(await card.locator('[data-testid="form-field-pm"]').inputValue()).toBe('zhou.pm');
-      await approverDecides('立项并指派', '已受理 HO-2026-0001', { feasibility: '产品与需求匹配' });
+      await approverDecides('立项并指派', '已受理 HO-2026-0001', { feasibility: '产品与需求匹配', risk: '工期可控' });
       await expect.poll(() => sim.badge('wang.sales').isVisible(), POLL).toBe(true);
       // The executing department's turn: the north regional PM, and nobody in the south.
       await expect.poll(() => sim.badge('zhou.pm').isVisible(), POLL).toBe(true);
@@ -221,11 +230,12 @@ describe.runIf(hasChromium)('local simulator page (headless Chromium)', () => {
       const last = sim.cards().last();
       await expect.poll(() => last.getAttribute('data-color'), POLL).toBe('green');
       expect(await last.textContent()).toContain('需外采产品');
-      // Every copy of the project card was updated in place: no live button anywhere in the chat.
-      expect(await sim.page.locator('[data-testid="card-button"]:not([disabled])').count()).toBe(0);
+      // Every copy was updated in place: older copies are locked (grey), the live one offers only the cloud order.
+      const live = sim.page.locator('[data-testid="card-button"]:not([disabled])');
+      await expect.poll(() => live.allTextContents(), POLL).toEqual(['发起云产品下单申请']);
       const colors = async () =>
         new Set(await Promise.all((await sim.cards().all()).map((c) => c.getAttribute('data-color'))));
-      await expect.poll(colors, POLL).toEqual(new Set(['green']));
+      await expect.poll(colors, POLL).toEqual(new Set(['green', 'grey']));
     });
 
     await step('group-chat', async () => {

@@ -4,7 +4,14 @@ import { DingtalkChat, dingIdOf } from '../helpers/dingtalk-chat';
 import { startFakeDingtalk } from '../helpers/fake-dingtalk';
 import { startFakeFeishu } from '../helpers/fake-feishu';
 import { ENCRYPT_KEY, FeishuChat, feishuCardText, openIdOf, VERIFICATION_TOKEN } from '../helpers/feishu-chat';
-import { createTestHandoff, demoOrg, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import {
+  COMMERCIAL_FORM,
+  COMMERCIAL_OK,
+  createTestHandoff,
+  demoOrg,
+  REGISTER_NORTH_UNSIGNED,
+  SETUP_FORM,
+} from '../helpers/handoff';
 import { startFakeWecomFor, WecomChat, wecomConfig, wecomIdOf } from '../helpers/wecom-chat';
 
 describe('one approval chain across Feishu, DingTalk and WeCom', () => {
@@ -70,12 +77,12 @@ describe('one approval chain across Feishu, DingTalk and WeCom', () => {
     await wecom.click('yang.huiyu', '同意');
 
     // zhao.biz has Feishu and WeCom: the card goes to both; deciding on Feishu updates the WeCom copy.
-    expect(feishu.buttons('zhao.biz')).toEqual(['审核通过', '驳回']);
+    expect(feishu.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
     expect(wecom.buttons('zhao.biz').some((b) => b.includes('审核通过'))).toBe(true);
-    await feishu.click('zhao.biz', '审核通过', { outsourcing: 'no' });
+    await feishu.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     expect(wecom.buttons('zhao.biz')).toEqual([]);
 
-    await ding.click('sun.director', '立项并指派', { pm: 'zhou.pm' });
+    await ding.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(h.db.select().from(projects).get()?.state).toBe('accepted');
     const sales = feishuCardText(feishu.lastCard('wang.sales'));
     expect(sales).toContain('实施中');

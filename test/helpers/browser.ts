@@ -161,8 +161,7 @@ export class SimulatorPage {
 
   /** The sequence number of the newest toast shown so far (0 = none yet). Toasts are numbered 1, 2, 3 … */
   async toastSeq(): Promise<number> {
-    const seqs = await Promise.all((await this.toasts().all()).map((t) => t.getAttribute('data-seq')));
-    return Math.max(0, ...seqs.map(Number));
+    return Number((await this.page.locator('body').getAttribute('data-toast-seq')) ?? 0);
   }
 
   /** Waits for toast number `seq` (the next one after an action) and returns its type and text. */

@@ -15,13 +15,14 @@ export function testConfig(over: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     databasePath: ':memory:',
     orgFile: undefined,
+    processFile: undefined,
     timeZone: 'Asia/Shanghai',
     logLevel: 'silent',
     feishu: null,
     dingtalk: null,
     wecom: null,
     localUi: true,
-    lifecycle: { docDueDays: 30 },
+    lifecycle: { docDueDays: null },
     reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
     ...over,
   };
@@ -137,6 +138,15 @@ export function cardText(card: CardModel): string {
   }
   return parts.join('\n');
 }
+
+/** The commercial review's card form: every checklist item ticked, no 外采. */
+export const COMMERCIAL_FORM = { check_1: 'yes', check_2: 'yes', check_3: 'yes', check_4: 'yes', outsourcing: 'no' };
+export const COMMERCIAL_OK = '审核通过（电子签名）';
+/** The project director's setup (立项) form. */
+export const SETUP_FORM = { feasibility: '产品匹配可行', risk: '风险可控' };
+/** The same by typing. */
+export const COMMERCIAL_TYPED = 'checklist=all outsourcing=no';
+export const SETUP_TYPED = 'feasibility=可行 risk=可控';
 
 export const REGISTER_NORTH_UNSIGNED =
   '/register name="北方智慧园区" customer=北方客户 kind=project region=north contract=HT-2026-001 signed=no paid=no req=https://docs.example.com/req form=https://docs.example.com/form';

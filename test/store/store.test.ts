@@ -10,6 +10,7 @@ import { SqliteOrgRepo } from '../../src/store/org.repo';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
 import { auditLog, identities, roleMembers, users } from '../../src/store/schema';
 import { demoOrg } from '../helpers/handoff';
+import { STANDARD } from '../helpers/process-fixture';
 
 const at = new Date('2026-05-01T00:00:00Z');
 
@@ -72,8 +73,11 @@ describe('store', () => {
       reqLink: 'https://r',
       solutionLink: null,
       formLink: 'https://f',
+      operated: true,
+      cloud: false,
     };
-    const r = register({ type: 'register', by: 'wang.sales', at, regNo: 'HO-2026-0001', facts }, org.view());
+    const ev = { type: 'register' as const, by: 'wang.sales', at, regNo: 'HO-2026-0001', facts, processVersion: 2 };
+    const r = register(ev, STANDARD, org.view());
     if (!r.ok) throw new Error(r.error.code);
     projects.insert(r.value.next);
     audit.append({ ...r.value.record, regNo: 'HO-2026-0001', actorName: '王销售', platform: 'local' });

@@ -4,7 +4,8 @@ import type { UserId } from '../org';
 export type FieldValue = string | string[] | boolean;
 export type Answers = Record<string, FieldValue>;
 
-export const TASK_STATES = ['open', 'done', 'rejected', 'skipped', 'cancelled'] as const;
+/** superseded = sent back: a later step's rejection made this one decide again (a new instance follows). */
+export const TASK_STATES = ['open', 'done', 'rejected', 'skipped', 'cancelled', 'superseded'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 /** One instance of a task of the project's flow or of one of its subflows. A reopened task is a new instance. */

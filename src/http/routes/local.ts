@@ -4,7 +4,8 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Handoff } from '../../bootstrap';
 import { USAGE } from '../../commands/help';
-import { ANY_REGION, type OrgView, ROLE_LABELS, ROLES } from '../../domain/org';
+import { ANY_REGION, type OrgView } from '../../domain/org';
+import type { ProcessDefinition } from '../../domain/process/definition';
 import { dmConversation, type LocalAdapter, type LocalEvent } from '../../platforms/local/adapter';
 import { readRawBody } from '../middleware/raw-body';
 
@@ -143,13 +144,13 @@ function groupPurposes(handoff: Handoff): string[] {
 }
 
 /** "销售主管", "特批领导（北方）" … for every role the user holds. */
-function roleLabels(org: OrgView, userId: string): string[] {
+function roleLabels(org: OrgView, def: ProcessDefinition, userId: string): string[] {
   const labels: string[] = [];
-  for (const role of ROLES) {
+  for (const role of Object.keys(org.members)) {
     for (const [region, users] of Object.entries(org.members[role] ?? {})) {
       if (!users.includes(userId)) continue;
       const where = region === ANY_REGION ? '' : `（${org.regionNames[region] ?? region}）`;
-      labels.push(`${ROLE_LABELS[role]}${where}`);
+      labels.push(`${def.roles[role]?.name ?? role}${where}`);
     }
   }
   return labels;
@@ -158,7 +159,11 @@ function roleLabels(org: OrgView, userId: string): string[] {
 /** Everything the page needs to draw itself, including the messages so far (a reload restores every pane). */
 function snapshot(handoff: Handoff, local: LocalAdapter) {
   const org = handoff.deps.org.view();
-  const people = Object.entries(org.users).map(([id, u]) => ({ id, name: u.name, roles: roleLabels(org, id) }));
+  const people = Object.entries(org.users).map(([id, u]) => ({
+    id,
+    name: u.name,
+    roles: roleLabels(org, handoff.deps.processes.current().def, id),
+  }));
   const groups = groupPurposes(handoff).map((id) => ({ id, name: GROUP_NAMES[id] ?? id }));
   const conversations: Record<string, unknown[]> = {};
   for (const p of people) conversations[dmConversation(p.id)] = local.conversation(dmConversation(p.id));

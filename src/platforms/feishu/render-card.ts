@@ -147,11 +147,13 @@ function renderForm(form: CardForm, formIndex: number, seen: Set<string>): Json 
 function renderField(field: FormField, name: string): Json[] {
   if (field.kind === 'select') {
     const options = (field.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
-    const select: Json = { tag: 'select_static', name, required: field.required, options };
+    const tag = field.multiple ? 'multi_select_static' : 'select_static';
+    const select: Json = { tag, name, required: field.required, options };
     if (field.placeholder) select.placeholder = plain(field.placeholder);
-    if (field.initial !== undefined && options.some((o) => o.value === field.initial)) {
-      select.initial_option = field.initial;
-    }
+    const initial = (field.initial ?? '').split(',').filter((v) => options.some((o) => o.value === v));
+    if (field.multiple && initial.length) select.selected_values = initial;
+    else if (!field.multiple && initial[0] !== undefined && field.initial === initial[0])
+      select.initial_option = initial[0];
     // select_static has no label property in 2.0; show the label as a line above it.
     return [markdown(`**${field.label}**${field.required ? ' *' : ''}`), select];
   }

@@ -282,6 +282,8 @@ let toastSeq = 0;
 
 function toast({ type, text }) {
   toastSeq += 1;
+  // Toasts vanish after a few seconds; the count stays readable (tests wait for "the next toast" by it).
+  document.body.dataset.toastSeq = String(toastSeq);
   const attrs = { class: `toast toast-${type}`, 'data-testid': 'toast', 'data-type': type, 'data-seq': toastSeq };
   const node = el('div', { ...attrs, role: 'status' }, lines(text));
   node.addEventListener('click', () => node.remove());

@@ -1,0 +1,106 @@
+import { displayName, type OrgView, type UserId } from '../src/domain/org';
+import type { ProcessDefinition } from '../src/domain/process/definition';
+import { canActOn } from '../src/domain/process/holders';
+import { missingDocuments, openTasks, type TaskInstance } from '../src/domain/process/state';
+import { valueText } from '../src/domain/process/summary';
+import type { Project } from '../src/domain/project';
+import { formInputs, names, subflowTitle, taskDefOf, taskHolders, taskName } from './labels';
+import type { CardBlock, CardButton, CardForm } from './model';
+
+const SUBFLOW_STATE = { open: '处理中', done: '已完成', rejected: '已驳回' } as const;
+
+/** The delivery part of the project card: team, what each done task recorded, documents, subflows, what is open. */
+export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView): CardBlock[] {
+  if (p.state !== 'accepted' && p.state !== 'closed') return [];
+  const d = p.delivery;
+  const fields: { label: string; value: string }[] = [];
+  if (d.team.pm) fields.push({ label: '区域项目经理', value: displayName(org, d.team.pm) });
+  if (d.team.implementers.length) fields.push({ label: '实施人员', value: names(org, d.team.implementers) });
+  // The latest done instance of every main-flow task with answers: what was recorded at each step.
+  const done = new Map<string, TaskInstance>();
+  for (const t of d.tasks)
+    if (t.subflow === null && t.state === 'done' && Object.keys(t.answers).length) done.set(t.defId, t);
+  for (const t of done.values()) {
+    const form = taskDefOf(p, def, t)?.form;
+    const parts = (form?.fields ?? [])
+      .filter((f) => t.answers[f.id] !== undefined && f.kind !== 'person' && f.kind !== 'regno')
+      .map((f) => `${f.label}：${valueText(form, f.id, t.answers[f.id] as never, org)}`);
+    if (parts.length) fields.push({ label: taskDefOf(p, def, t)?.name ?? t.defId, value: parts.join('；') });
+  }
+  if (d.documents.length) {
+    const got = d.documents.length - missingDocuments(d).length;
+    fields.push({ label: '验收资料', value: `${got}/${d.documents.length} 已提交（/docs ${p.regNo}）` });
+  }
+  for (const s of d.subflows) {
+    fields.push({ label: subflowTitle(p, def, s.no), value: SUBFLOW_STATE[s.state] });
+  }
+  const open = openTasks(d);
+  if (open.length) {
+    fields.push({
+      label: '待办',
+      value: open.map((t) => `${taskName(p, def, t)} — ${taskHolders(t, org)}`).join('；'),
+    });
+  }
+  if (p.state === 'closed') fields.push({ label: '移交', value: '已完成移交' });
+  return fields.length ? [{ type: 'divider' }, { type: 'fields', fields }] : [];
+}
+
+/** Buttons and forms for the open tasks the viewer holds, and the subflows the viewer may start. */
+export function taskControls(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  viewer: UserId,
+): { actions: CardButton[]; forms: CardForm[] } {
+  const actions: CardButton[] = [];
+  const forms: CardForm[] = [];
+  if (p.state !== 'accepted' && p.state !== 'closed') return { actions, forms };
+  for (const t of openTasks(p.delivery).filter((x) => canActOn(x, viewer, org))) {
+    const td = taskDefOf(p, def, t);
+    if (!td) continue;
+    const value = (action: 'approve' | 'reject' | 'submit') => ({
+      v: 1 as const,
+      type: 'task',
+      regNo: p.regNo,
+      task: t.no,
+      action,
+    });
+    const name = taskName(p, def, t);
+    if (td.decide === 'review') {
+      const fields = formInputs(td.form, org, p);
+      if (fields.length) {
+        forms.push({
+          name: `task_${t.no}_approve`,
+          fields,
+          submit: { label: td.action ?? '通过', style: 'primary', value: value('approve') },
+        });
+      } else {
+        actions.push({ label: td.action ?? '通过', style: 'primary', value: value('approve') });
+      }
+      forms.push({
+        name: `task_${t.no}_reject`,
+        fields: [
+          {
+            name: 'reason',
+            label: `驳回「${name}」的原因`,
+            kind: 'text',
+            required: true,
+            placeholder: '请填写驳回原因（必填）',
+          },
+        ],
+        submit: { label: '驳回', style: 'danger', value: value('reject') },
+      });
+      continue;
+    }
+    forms.push({
+      name: `task_${t.no}_form`,
+      fields: formInputs(td.form, org, p),
+      submit: { label: td.action ?? '提交', style: 'primary', value: value('submit') },
+    });
+  }
+  const d = p.delivery;
+  if (d.documents.length && p.state === 'accepted' && (d.team.implementers.includes(viewer) || d.team.pm === viewer)) {
+    actions.push({ label: '验收资料', style: 'default', value: { v: 1, type: 'docs', regNo: p.regNo } });
+  }
+  return { actions, forms };
+}

@@ -1,0 +1,126 @@
+import { stepLabel } from '../../cards/labels';
+import type { WorkflowEvent } from '../domain/events';
+import { displayName, type OrgView, type UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
+import { currentStep, type Project } from '../domain/project';
+import { type Transitioned, transition } from '../domain/transition';
+import type { Platform } from '../platforms/types';
+import type { AppDeps } from './deps';
+import { enqueueEffects } from './effects';
+import { refusalText, waitingText } from './messages';
+import type { AuditEntry } from './ports';
+import type { View } from './views';
+
+/**
+ * The shared commit path of every use case: a workflow event on a loaded project → transition → compare-and-set →
+ * audit line → effects into the outbox, all inside the caller's transaction.
+ */
+
+/** What the user who acted is told. `regNo` names the project the answer is about (for inline card updates). */
+export interface Outcome {
+  ok: boolean;
+  text: string;
+  /** A card to send back to the user (status, /mine, the registration form). */
+  view?: View;
+  regNo?: string;
+}
+
+/** Thrown inside the transaction when a compare-and-set loses; the whole transaction rolls back. */
+export class StaleVersionError extends Error {
+  override name = 'StaleVersionError';
+}
+
+export interface Actor {
+  user: UserId;
+  platform: Platform;
+}
+
+/** Runs a workflow event on a loaded project: transition, CAS update, audit, effects → outbox. */
+export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: Actor, what: string): Outcome {
+  const org = deps.org.view();
+  const def = deps.processes.get(p.delivery.processVersion);
+  const res = transition(p, ev, def, org);
+  if (!res.ok) {
+    if (res.error.code === 'NOT_CURRENT_APPROVER' || res.error.code === 'NOT_TASK_HOLDER') {
+      deps.audit.append({
+        ...denied(p, actor, ev.at),
+        task: ev.type === 'task' ? ev.taskId : null,
+        actorName: displayName(org, actor.user),
+        reason: `attempted ${what}`,
+      });
+      deps.logger.warn('action refused: not the holder', {
+        regNo: p.regNo,
+        user: actor.user,
+        platform: actor.platform,
+        intent: what,
+      });
+    }
+    return { ok: false, text: refusalText(res.error, org, p, def), regNo: p.regNo };
+  }
+  if (!deps.projects.update(res.value.next, p.version)) throw new StaleVersionError(p.regNo);
+  commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
+  return { ok: true, text: doneText(ev, res.value.next, def, org), regNo: p.regNo };
+}
+
+export function commit(
+  deps: AppDeps,
+  t: Transitioned,
+  actor: Actor,
+  regNo: string,
+  at: Date,
+  effects: Transitioned['effects'],
+): void {
+  const org = deps.org.view();
+  deps.audit.append({ ...t.record, regNo, actorName: displayName(org, actor.user), platform: actor.platform });
+  enqueueEffects(deps, t.next, effects, at);
+  deps.logger.info('transition', { regNo, action: t.record.action, user: actor.user, platform: actor.platform });
+}
+
+function denied(p: Project, actor: Actor, at: Date): Omit<AuditEntry, 'actorName' | 'task' | 'reason'> {
+  return {
+    regNo: p.regNo,
+    round: p.round,
+    stepIndex: p.stepIndex,
+    role: currentStep(p)?.role ?? 'sales',
+    action: 'denied' as const,
+    by: actor.user,
+    at,
+    platform: actor.platform,
+  };
+}
+
+export function doneText(ev: WorkflowEvent, p: Project, def: ProcessDefinition, org: OrgView): string {
+  const last = p.history.at(-1);
+  switch (ev.type) {
+    case 'approve':
+      return p.state === 'accepted'
+        ? `已受理 ${p.regNo}，审批流程完成，进入实施阶段。${waitingText(p, def, org)}。`
+        : `已同意「${last ? stepLabel(p, def, org, last.stepIndex) : ''}」，${waitingText(p, def, org)}。`;
+    case 'reject':
+      return `已驳回 ${p.regNo}，已通知责任销售。`;
+    case 'resubmit':
+      return `已重新提交 ${p.regNo}（第 ${p.round} 轮），${waitingText(p, def, org)}。`;
+    case 'withdraw':
+      return `已撤回 ${p.regNo}。`;
+    case 'task': {
+      const verb = ev.action === 'approve' ? '已通过' : ev.action === 'reject' ? '已驳回' : '已提交';
+      if (p.state === 'closed' && p.delivery.closedAt?.getTime() === ev.at.getTime()) {
+        return `${verb}，${p.regNo} 已完成移交，新闻已发布。`;
+      }
+      return `${verb}，${waitingText(p, def, org)}。`;
+    }
+    case 'doc':
+      return `已提交 ${p.regNo} 的验收资料 ${ev.doc}。`;
+    case 'due':
+      return `已更新 ${p.regNo} 验收资料 ${ev.doc} 的截止日期和负责人。`;
+    case 'raise': {
+      const s = p.delivery.subflows.at(-1);
+      const name = def.subflows.find((x) => x.id === ev.kind)?.name ?? ev.kind;
+      return `已发起${name} #${s?.no ?? ''}，${waitingText(p, def, org)}。`;
+    }
+  }
+}
+
+export function notFound(regNo: string): Outcome {
+  return { ok: false, text: `找不到登记号为 ${regNo} 的项目，请检查登记号（发送 /mine 查看与你相关的项目）。` };
+}
