@@ -88,11 +88,13 @@ let played: Record<string, Project>;
 let auditBefore: Row[];
 const all = (sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as Row[];
 const tasksOf = (regNo: string) =>
-  all('select * from tasks where reg_no = ? order by task_no', regNo).map((t): Row => ({
-    ...t,
-    answers: JSON.parse(t.answers_json as string),
-    holders: all('select user_id from task_holders where task_id = ? order by user_id', t.id).map((h) => h.user_id),
-  }));
+  all('select * from tasks where reg_no = ? order by task_no', regNo).map(
+    (t): Row => ({
+      ...t,
+      answers: JSON.parse(t.answers_json as string),
+      holders: all('select user_id from task_holders where task_id = ? order by user_id', t.id).map((h) => h.user_id),
+    }),
+  );
 const project = (regNo: string) => all('select * from projects where reg_no = ?', regNo)[0] as Row;
 
 beforeAll(() => {
