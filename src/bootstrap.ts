@@ -9,7 +9,7 @@ import type { Clock } from './app/ports';
 import type { Config } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { checkOrgAgainstProcess, WARNING } from './config/org-process';
-import { loadProcesses } from './config/processes';
+import { loadCurrentProcess, StoredProcessRegistry } from './config/processes';
 import type { ProcessDefinition } from './domain/process/definition';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
@@ -31,6 +31,7 @@ import { SqliteMessageLog } from './store/local-messages.repo';
 import { SqliteOrgRepo } from './store/org.repo';
 import { SqliteOutboxRepo } from './store/outbox.repo';
 import { SqliteAdapterState } from './store/platform-state.repo';
+import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
 
@@ -86,7 +87,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const db = openDb(config.databasePath);
   const orgRepo = new SqliteOrgRepo(db);
   const orgFile = opts.org ?? loadOrg(config).org;
-  const processes = loadProcesses(config, opts.process);
+  const processes = new StoredProcessRegistry(
+    new SqliteProcessVersions(db, () => clock.now()),
+    config,
+    loadCurrentProcess(config, opts.process),
+  );
   // The org must staff every role the processes in use need; a gap stops start-up with the key path.
   const problems = checkOrgAgainstProcess(orgFile, [processes.current().def]);
   const errors = problems.filter((p) => !p.startsWith(WARNING));

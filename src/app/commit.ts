@@ -57,7 +57,7 @@ export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: 
     }
     return { ok: false, text: refusalText(res.error, org, p, def), regNo: p.regNo };
   }
-  if (!deps.projects.update(res.value.next, p.version)) throw new StaleVersionError(p.regNo);
+  if (!deps.projects.update(res.value.next, p)) throw new StaleVersionError(p.regNo);
   commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
   return { ok: true, text: doneText(ev, res.value.next, def, org), regNo: p.regNo };
 }

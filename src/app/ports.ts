@@ -14,8 +14,8 @@ export type Transactor = <T>(fn: () => T) => T;
 export interface ProjectRepo {
   get(regNo: string): Project | null;
   insert(p: Project): void;
-  /** Compare-and-set on `version`: false when someone else changed it first. */
-  update(p: Project, expectedVersion: number): boolean;
+  /** Compare-and-set on `before.version`: false when someone else changed it first. Writes what changed. */
+  update(p: Project, before: Project): boolean;
   /** Allocates the next registration number for the year of `at` (in the configured time zone). */
   nextRegNo(year: number): string;
   listOpen(): Project[];

@@ -1,21 +1,51 @@
-import { applyOverrides, MapProcessRegistry } from '../app/process-registry';
+import type { ProcessRegistry } from '../app/ports';
+import { applyOverrides } from '../app/process-registry';
 import type { ProcessDefinition } from '../domain/process/definition';
+import type { SqliteProcessVersions } from '../store/process-versions.repo';
 import type { Config } from './env';
 import { DEFAULT_PROCESS_FILE, LEGACY_PROCESS_FILE, loadProcessFile } from './process-file';
+import { processHash } from './process-hash';
 
 /**
- * The process versions a deployment runs: version 1 is the v0.1 process (projects migrated from that version run on
- * it), version 2 the current file (PROCESS_FILE or the shipped standard process) for new projects.
+ * The process versions of a deployment, kept in SQLite: version 1 is the v0.1 process (projects migrated from that
+ * version run on it); the current file (PROCESS_FILE or the shipped standard process) gets a version by content
+ * hash, so an unchanged file keeps its version and a changed one applies to new projects only. Every project runs
+ * on the definition stored for its version, whatever the file says today.
  */
-export function loadProcesses(config: Config, override?: ProcessDefinition): MapProcessRegistry {
-  const overrides = { docDueDays: config.lifecycle.docDueDays };
-  const legacy = applyOverrides(loadProcessFile(LEGACY_PROCESS_FILE), overrides);
-  const current = applyOverrides(override ?? loadProcessFile(config.processFile ?? DEFAULT_PROCESS_FILE), overrides);
-  return new MapProcessRegistry(
-    new Map([
-      [1, legacy],
-      [2, current],
-    ]),
-    2,
-  );
+export class StoredProcessRegistry implements ProcessRegistry {
+  private readonly cache = new Map<number, ProcessDefinition>();
+  private readonly currentVersion: number;
+
+  constructor(
+    private readonly store: SqliteProcessVersions,
+    private readonly config: Config,
+    current: ProcessDefinition,
+  ) {
+    const legacy = loadProcessFile(LEGACY_PROCESS_FILE);
+    store.adoptLegacy(processHash(legacy), JSON.stringify(legacy));
+    this.currentVersion = store.ensure(processHash(current), current.label, JSON.stringify(current));
+    this.cache.set(this.currentVersion, this.withOverrides(current));
+  }
+
+  private withOverrides(def: ProcessDefinition): ProcessDefinition {
+    return applyOverrides(def, { docDueDays: this.config.lifecycle.docDueDays });
+  }
+
+  current() {
+    return { version: this.currentVersion, def: this.get(this.currentVersion) };
+  }
+
+  get(version: number): ProcessDefinition {
+    const cached = this.cache.get(version);
+    if (cached) return cached;
+    const row = this.store.get(version);
+    if (!row?.source) throw new Error(`process version ${version} is not stored`);
+    const def = this.withOverrides(JSON.parse(row.source) as ProcessDefinition);
+    this.cache.set(version, def);
+    return def;
+  }
+}
+
+export function loadCurrentProcess(config: Config, override?: ProcessDefinition): ProcessDefinition {
+  return override ?? loadProcessFile(config.processFile ?? DEFAULT_PROCESS_FILE);
 }

@@ -1,18 +1,27 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
 import type { UserId } from '../domain/org';
-import { type Delivery, emptyDelivery } from '../domain/process/state';
-import type { Decision, Project, Step } from '../domain/project';
+import { emptyDelivery } from '../domain/process/state';
+import { currentStep, type Decision, type Project, type Step } from '../domain/project';
 import type { DB } from './db';
+import { SqliteDeliveryRepo } from './delivery.repo';
 import { auditLog, projects, regCounters } from './schema';
 
 type Row = typeof projects.$inferSelect;
 
+/**
+ * Projects: the facts and the approval chain in `projects`, the delivery (team, tasks, documents, subflows) on its
+ * normalized tables through SqliteDeliveryRepo, the history from the append-only audit log.
+ */
 export class SqliteProjectRepo implements ProjectRepo {
+  private readonly delivery: SqliteDeliveryRepo;
+
   constructor(
     private readonly db: DB,
     private readonly prefix = 'HO',
-  ) {}
+  ) {
+    this.delivery = new SqliteDeliveryRepo(db);
+  }
 
   get(regNo: string): Project | null {
     const row = this.db.select().from(projects).where(eq(projects.regNo, regNo)).get();
@@ -21,16 +30,21 @@ export class SqliteProjectRepo implements ProjectRepo {
 
   insert(p: Project): void {
     this.db.insert(projects).values(this.toRow(p)).run();
+    this.delivery.save(p.regNo, null, p.delivery);
+    this.delivery.setStep(p.regNo, currentStep(p) ?? null);
   }
 
-  update(p: Project, expectedVersion: number): boolean {
+  update(p: Project, before: Project): boolean {
     const { regNo, createdAt: _c, ...rest } = this.toRow(p);
     const res = this.db
       .update(projects)
       .set(rest)
-      .where(and(eq(projects.regNo, regNo), eq(projects.version, expectedVersion)))
+      .where(and(eq(projects.regNo, regNo), eq(projects.version, before.version)))
       .run();
-    return res.changes === 1;
+    if (res.changes !== 1) return false;
+    this.delivery.save(regNo, before.delivery, p.delivery);
+    this.delivery.setStep(regNo, currentStep(p) ?? null);
+    return true;
   }
 
   nextRegNo(year: number): string {
@@ -118,7 +132,8 @@ export class SqliteProjectRepo implements ProjectRepo {
         reqLink: row.reqLink,
         solutionLink: row.solutionLink,
         formLink: row.formLink,
-        ...factsFromJson(row.lifecycleJson),
+        operated: row.operated,
+        cloud: row.cloud,
       },
       submitter: row.submitterId,
       state: row.state,
@@ -127,7 +142,7 @@ export class SqliteProjectRepo implements ProjectRepo {
       stepIndex: row.stepIndex,
       version: row.version,
       createdAt: row.createdAt,
-      delivery: deliveryFromJson(row.lifecycleJson),
+      delivery: this.delivery.load(row.regNo) ?? emptyDelivery(row.processVersion),
       history,
     };
   }
@@ -135,14 +150,14 @@ export class SqliteProjectRepo implements ProjectRepo {
   private toRow(p: Project): typeof projects.$inferInsert & { regNo: string; createdAt: Date } {
     return {
       regNo: p.regNo,
-      ...factColumns(p),
+      ...p.facts,
       submitterId: p.submitter,
       outsourcing: outsourcingOf(p),
       state: p.state,
       round: p.round,
       stepIndex: p.stepIndex,
       chainJson: JSON.stringify(p.chain),
-      lifecycleJson: JSON.stringify({ v: 2, operated: p.facts.operated, cloud: p.facts.cloud, delivery: p.delivery }),
+      processVersion: p.delivery.processVersion,
       version: p.version,
       createdAt: p.createdAt,
       updatedAt: p.history.at(-1)?.at ?? p.createdAt,
@@ -165,28 +180,7 @@ function toDecision(e: typeof auditLog.$inferSelect): Decision {
   };
 }
 
-const DATE_KEYS = new Set(['openedAt', 'closedAt', 'due', 'submittedAt']);
-
-function factColumns(p: Project) {
-  const { operated: _o, cloud: _c, ...columns } = p.facts;
-  return columns;
-}
-
 function outsourcingOf(p: Project): boolean | null {
   const v = p.delivery.approvalAnswers.commercial_reviewer?.outsourcing;
   return typeof v === 'boolean' ? v : null;
-}
-
-function factsFromJson(json: string): { operated: boolean; cloud: boolean } {
-  const parsed = JSON.parse(json) as { v?: number; operated?: boolean; cloud?: boolean };
-  return { operated: parsed.operated === true, cloud: parsed.cloud === true };
-}
-
-/** The delivery JSON → domain object: ISO strings back to Dates; rows from before the process became data read as empty. */
-export function deliveryFromJson(json: string): Delivery {
-  const parsed = JSON.parse(json, (k, v) => (DATE_KEYS.has(k) && typeof v === 'string' ? new Date(v) : v)) as {
-    v?: number;
-    delivery?: Delivery;
-  };
-  return parsed.v === 2 && parsed.delivery ? parsed.delivery : emptyDelivery(1);
 }

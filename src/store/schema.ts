@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { SUBFLOW_STATES, TASK_STATES } from '../domain/process/state';
 import { DECISION_ACTIONS, PROJECT_KINDS, PROJECT_STATES } from '../domain/project';
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -45,33 +47,138 @@ export const orgChats = sqliteTable(
   (t) => [primaryKey({ columns: [t.purpose, t.platform, t.chatId] })],
 );
 
-export const projects = sqliteTable('projects', {
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    regNo: text('reg_no').notNull().unique(),
+    name: text('name').notNull(),
+    customer: text('customer').notNull(),
+    kind: text('kind', { enum: PROJECT_KINDS }).notNull(),
+    region: text('region').notNull(),
+    contractNo: text('contract_no').notNull(),
+    signed: integer('signed', { mode: 'boolean' }).notNull(),
+    paid: integer('paid', { mode: 'boolean' }).notNull(),
+    reqLink: text('req_link'),
+    solutionLink: text('solution_link'),
+    formLink: text('form_link'),
+    submitterId: text('submitter_id').notNull(),
+    /** 外采 follow-up from the commercial review: null = not decided yet. */
+    outsourcing: integer('outsourcing', { mode: 'boolean' }),
+    state: text('state', { enum: PROJECT_STATES }).notNull(),
+    round: integer('round').notNull(),
+    stepIndex: integer('step_index').notNull(),
+    /** The current round's chain: [{ role, region }]. */
+    chainJson: text('chain_json').notNull(),
+    version: integer('version').notNull(),
+    /** The delivery lifecycle after approval: tasks, team, documents (JSON; dates as ISO strings). */
+    lifecycleJson: text('lifecycle_json').notNull().default('{}'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    /** The process_versions row the project runs on; 1 = processes/legacy.yaml (every migrated project). */
+    processVersion: integer('process_version').notNull().default(1),
+    /** Registration facts of the data-driven process. */
+    operated: integer('operated', { mode: 'boolean' }).notNull().default(false),
+    cloud: integer('cloud', { mode: 'boolean' }).notNull().default(false),
+    /** The delivery team (Delivery.team). */
+    pmId: text('pm_id'),
+    implementersJson: text('implementers_json').notNull().default('[]'),
+    /** Delivery.approvalAnswers: answers of approval-step forms by role. */
+    approvalAnswersJson: text('approval_answers_json').notNull().default('{}'),
+    closedAt: ts('closed_at'),
+    /** The current approval step, denormalized for "who holds what": null unless in approval; region '*' = not split. */
+    stepRole: text('step_role'),
+    stepRegion: text('step_region'),
+  },
+  (t) => [
+    index('projects_state').on(t.state, t.updatedAt),
+    index('projects_submitter_state').on(t.submitterId, t.state),
+    index('projects_step').on(t.state, t.stepRole, t.stepRegion),
+  ],
+);
+
+/** Every process definition a project was started on, by content hash; `source` is the definition as JSON. */
+export const processVersions = sqliteTable('process_versions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  regNo: text('reg_no').notNull().unique(),
-  name: text('name').notNull(),
-  customer: text('customer').notNull(),
-  kind: text('kind', { enum: PROJECT_KINDS }).notNull(),
-  region: text('region').notNull(),
-  contractNo: text('contract_no').notNull(),
-  signed: integer('signed', { mode: 'boolean' }).notNull(),
-  paid: integer('paid', { mode: 'boolean' }).notNull(),
-  reqLink: text('req_link'),
-  solutionLink: text('solution_link'),
-  formLink: text('form_link'),
-  submitterId: text('submitter_id').notNull(),
-  /** 外采 follow-up from the commercial review: null = not decided yet. */
-  outsourcing: integer('outsourcing', { mode: 'boolean' }),
-  state: text('state', { enum: PROJECT_STATES }).notNull(),
-  round: integer('round').notNull(),
-  stepIndex: integer('step_index').notNull(),
-  /** The current round's chain: [{ role, region }]. */
-  chainJson: text('chain_json').notNull(),
-  version: integer('version').notNull(),
-  /** The delivery lifecycle after approval: tasks, team, documents (JSON; dates as ISO strings). */
-  lifecycleJson: text('lifecycle_json').notNull().default('{}'),
+  hash: text('hash').notNull().unique(),
+  label: text('label').notNull(),
+  source: text('source').notNull(),
   createdAt: ts('created_at').notNull(),
-  updatedAt: ts('updated_at').notNull(),
 });
+
+/** Task instances of a project's flow and subflows (Delivery.tasks); `task_no` is TaskInstance.no. */
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    regNo: text('reg_no').notNull(),
+    taskNo: integer('task_no').notNull(),
+    defId: text('def_id').notNull(),
+    subflowNo: integer('subflow_no'),
+    /** Held by the members of role in region ('*' = not split) unless task_holders names the holders. */
+    role: text('role'),
+    region: text('region'),
+    /** 1 when task_holders names the holders (TaskInstance.users is not null, possibly empty). */
+    named: integer('named', { mode: 'boolean' }).notNull().default(false),
+    state: text('state', { enum: TASK_STATES }).notNull(),
+    answersJson: text('answers_json').notNull().default('{}'),
+    openedAt: ts('opened_at').notNull(),
+    closedAt: ts('closed_at'),
+    closedBy: text('closed_by'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('tasks_reg_no_task_no').on(t.regNo, t.taskNo),
+    index('tasks_state_role_region').on(t.state, t.role, t.region),
+    index('tasks_state_opened').on(t.state, t.openedAt),
+  ],
+);
+
+/** The named holders of a task (the PM, the implementers, the submitter). */
+export const taskHolders = sqliteTable(
+  'task_holders',
+  {
+    taskId: integer('task_id').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('task_holders_user').on(t.userId)],
+);
+
+/** The acceptance documents of a project (Delivery.documents). */
+export const documents = sqliteTable(
+  'documents',
+  {
+    regNo: text('reg_no').notNull(),
+    docNo: integer('doc_no').notNull(),
+    ownerId: text('owner_id').notNull(),
+    dueAt: ts('due_at').notNull(),
+    link: text('link'),
+    submittedAt: ts('submitted_at'),
+    submittedBy: text('submitted_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.regNo, t.docNo] }),
+    index('documents_owner').on(t.ownerId),
+    /** The overdue sweep walks missing documents by due date. */
+    index('documents_missing_due').on(t.dueAt, t.regNo, t.docNo).where(sql`${t.link} is null`),
+  ],
+);
+
+/** Repeatable subflows of a project: defects, support requests, cloud orders, change requests. */
+export const subflows = sqliteTable(
+  'subflows',
+  {
+    regNo: text('reg_no').notNull(),
+    subflowNo: integer('subflow_no').notNull(),
+    kind: text('kind').notNull(),
+    state: text('state', { enum: SUBFLOW_STATES }).notNull(),
+    raisedBy: text('raised_by').notNull(),
+    answersJson: text('answers_json').notNull().default('{}'),
+    openedAt: ts('opened_at').notNull(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.subflowNo] })],
+);
 
 /** Append-only (enforced by triggers in a migration): every decision and every refused attempt. */
 export const auditLog = sqliteTable(

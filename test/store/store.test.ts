@@ -84,8 +84,8 @@ describe('store', () => {
     const loaded = projects.get('HO-2026-0001');
     expect(loaded).toEqual(r.value.next);
     const next = { ...r.value.next, stepIndex: 1, version: 2 };
-    expect(projects.update(next, 1)).toBe(true);
-    expect(projects.update({ ...next, stepIndex: 2, version: 3 }, 1)).toBe(false);
+    expect(projects.update(next, r.value.next)).toBe(true);
+    expect(projects.update({ ...next, stepIndex: 2, version: 3 }, r.value.next)).toBe(false);
     expect(projects.get('HO-2026-0001')?.stepIndex).toBe(1);
   });
 

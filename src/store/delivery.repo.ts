@@ -1,0 +1,233 @@
+import type Database from 'better-sqlite3';
+import type { UserId } from '../domain/org';
+import type {
+  Answers,
+  Delivery,
+  ProjectDocument,
+  Subflow,
+  SubflowState,
+  TaskInstance,
+  TaskState,
+} from '../domain/process/state';
+import type { DB } from './db';
+
+/**
+ * A project's Delivery (team, approval answers, task instances, documents, subflows) on the normalized tables.
+ * `save` writes only what changed between `before` and `after` and runs inside the caller's transaction. All
+ * statements are prepared once. Region '*' in the tables is null (not split by region) in the domain.
+ */
+export class SqliteDeliveryRepo {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(db: DB) {
+    this.s = prepare(db.$client);
+  }
+
+  /** The project's delivery, or null when there is no such project. */
+  load(regNo: string): Delivery | null {
+    const p = this.s.project.get(regNo) as ProjectRow | undefined;
+    if (!p) return null;
+    const holders = new Map<number, UserId[]>();
+    for (const h of this.s.holdersOf.all(regNo) as { task_id: number; user_id: string }[]) {
+      const list = holders.get(h.task_id) ?? [];
+      list.push(h.user_id);
+      holders.set(h.task_id, list);
+    }
+    return {
+      processVersion: p.process_version,
+      team: { pm: p.pm_id, implementers: JSON.parse(p.implementers_json) as UserId[] },
+      approvalAnswers: JSON.parse(p.approval_answers_json) as Record<string, Answers>,
+      tasks: (this.s.tasks.all(regNo) as TaskRow[]).map((t) => taskFromRow(t, holders.get(t.id) ?? [])),
+      documents: (this.s.documents.all(regNo) as DocRow[]).map(docFromRow),
+      subflows: (this.s.subflows.all(regNo) as SubflowRow[]).map(subflowFromRow),
+      closedAt: date(p.closed_at),
+    };
+  }
+
+  /** Writes the difference between `before` (null = nothing stored yet) and `after`. */
+  save(regNo: string, before: Delivery | null, after: Delivery): void {
+    const head = (d: Delivery) => [
+      d.processVersion,
+      d.team.pm,
+      JSON.stringify(d.team.implementers),
+      JSON.stringify(d.approvalAnswers),
+      d.closedAt?.getTime() ?? null,
+    ];
+    const next = head(after);
+    if (!before || JSON.stringify(head(before)) !== JSON.stringify(next)) this.s.setHead.run(...next, regNo);
+
+    const oldTasks = new Map(before?.tasks.map((t) => [t.no, t]));
+    for (const t of after.tasks) {
+      const old = oldTasks.get(t.no);
+      if (old && sameJson(old, t)) continue;
+      const values = taskValues(t);
+      let id: number;
+      if (old) {
+        id = (this.s.updateTask.get(...values, regNo, t.no) as { id: number }).id;
+        if (sameJson(old.users, t.users)) continue;
+        this.s.clearHolders.run(id);
+      } else {
+        id = Number(this.s.insertTask.run(regNo, t.no, ...values).lastInsertRowid);
+      }
+      for (const u of new Set(t.users ?? [])) this.s.insertHolder.run(id, u);
+    }
+
+    const oldDocs = new Map(before?.documents.map((d) => [d.no, d]));
+    for (const d of after.documents) {
+      if (!sameJson(oldDocs.get(d.no), d)) {
+        this.s.upsertDoc.run(regNo, d.no, d.owner, d.due.getTime(), d.link, ms(d.submittedAt), d.submittedBy);
+      }
+    }
+    const oldSubs = new Map(before?.subflows.map((s) => [s.no, s]));
+    for (const s of after.subflows) {
+      if (!sameJson(oldSubs.get(s.no), s)) {
+        const v = [s.kind, s.state, s.raisedBy, JSON.stringify(s.answers), s.openedAt.getTime(), ms(s.closedAt)];
+        this.s.upsertSubflow.run(regNo, s.no, ...v);
+      }
+    }
+  }
+
+  /** The denormalized current approval step (null when not in approval), for the "who holds what" lists. */
+  setStep(regNo: string, step: { role: string; region: string | null } | null): void {
+    this.s.setStep.run(step?.role ?? null, step ? (step.region ?? '*') : null, regNo);
+  }
+}
+
+function prepare(c: Database.Database) {
+  const taskCols =
+    'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note';
+  return {
+    project: c.prepare(
+      `select process_version, pm_id, implementers_json, approval_answers_json, closed_at
+       from projects where reg_no = ?`,
+    ),
+    tasks: c.prepare(`select id, task_no, ${taskCols} from tasks where reg_no = ? order by task_no`),
+    holdersOf: c.prepare(
+      'select h.task_id, h.user_id from tasks t join task_holders h on h.task_id = t.id where t.reg_no = ?',
+    ),
+    documents: c.prepare('select * from documents where reg_no = ? order by doc_no'),
+    subflows: c.prepare('select * from subflows where reg_no = ? order by subflow_no'),
+    setHead: c.prepare(
+      `update projects set process_version = ?, pm_id = ?, implementers_json = ?, approval_answers_json = ?,
+       closed_at = ? where reg_no = ?`,
+    ),
+    setStep: c.prepare('update projects set step_role = ?, step_region = ? where reg_no = ?'),
+    insertTask: c.prepare(
+      `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateTask: c.prepare(
+      `update tasks set def_id = ?, subflow_no = ?, role = ?, region = ?, named = ?, state = ?, answers_json = ?,
+       opened_at = ?, closed_at = ?, closed_by = ?, note = ? where reg_no = ? and task_no = ? returning id`,
+    ),
+    clearHolders: c.prepare('delete from task_holders where task_id = ?'),
+    insertHolder: c.prepare('insert into task_holders (task_id, user_id) values (?, ?)'),
+    upsertDoc: c.prepare(
+      `insert into documents (reg_no, doc_no, owner_id, due_at, link, submitted_at, submitted_by)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict (reg_no, doc_no) do update set owner_id = excluded.owner_id,
+       due_at = excluded.due_at, link = excluded.link, submitted_at = excluded.submitted_at,
+       submitted_by = excluded.submitted_by`,
+    ),
+    upsertSubflow: c.prepare(
+      `insert into subflows (reg_no, subflow_no, kind, state, raised_by, answers_json, opened_at, closed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (reg_no, subflow_no) do update set kind = excluded.kind,
+       state = excluded.state, raised_by = excluded.raised_by, answers_json = excluded.answers_json,
+       opened_at = excluded.opened_at, closed_at = excluded.closed_at`,
+    ),
+  };
+}
+
+interface ProjectRow {
+  process_version: number;
+  pm_id: string | null;
+  implementers_json: string;
+  approval_answers_json: string;
+  closed_at: number | null;
+}
+interface TaskRow {
+  id: number;
+  task_no: number;
+  def_id: string;
+  subflow_no: number | null;
+  role: string | null;
+  region: string | null;
+  named: number;
+  state: TaskState;
+  answers_json: string;
+  opened_at: number;
+  closed_at: number | null;
+  closed_by: string | null;
+  note: string | null;
+}
+interface DocRow {
+  doc_no: number;
+  owner_id: string;
+  due_at: number;
+  link: string | null;
+  submitted_at: number | null;
+  submitted_by: string | null;
+}
+interface SubflowRow {
+  subflow_no: number;
+  kind: string;
+  state: SubflowState;
+  raised_by: string;
+  answers_json: string;
+  opened_at: number;
+  closed_at: number | null;
+}
+
+const ms = (d: Date | null): number | null => d?.getTime() ?? null;
+const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function taskValues(t: TaskInstance): unknown[] {
+  return [
+    t.defId,
+    t.subflow,
+    t.role,
+    t.region ?? '*',
+    t.users ? 1 : 0,
+    t.state,
+    JSON.stringify(t.answers),
+    t.openedAt.getTime(),
+    ms(t.closedAt),
+    t.closedBy,
+    t.note,
+  ];
+}
+
+function taskFromRow(r: TaskRow, holders: UserId[]): TaskInstance {
+  return {
+    no: r.task_no,
+    defId: r.def_id,
+    subflow: r.subflow_no,
+    role: r.role,
+    region: r.region === '*' ? null : r.region,
+    users: r.named ? holders.sort() : null,
+    state: r.state,
+    answers: JSON.parse(r.answers_json) as Answers,
+    openedAt: new Date(r.opened_at),
+    closedAt: date(r.closed_at),
+    closedBy: r.closed_by,
+    note: r.note,
+  };
+}
+
+const docFromRow = (r: DocRow): ProjectDocument => ({
+  no: r.doc_no,
+  owner: r.owner_id,
+  due: new Date(r.due_at),
+  link: r.link,
+  submittedAt: date(r.submitted_at),
+  submittedBy: r.submitted_by,
+});
+
+const subflowFromRow = (r: SubflowRow): Subflow => ({
+  no: r.subflow_no,
+  kind: r.kind,
+  state: r.state,
+  raisedBy: r.raised_by,
+  answers: JSON.parse(r.answers_json) as Answers,
+  openedAt: new Date(r.opened_at),
+  closedAt: date(r.closed_at),
+});

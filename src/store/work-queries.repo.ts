@@ -1,0 +1,206 @@
+import type Database from 'better-sqlite3';
+import type { UserId } from '../domain/org';
+import type { DB } from './db';
+
+/** A role in a region ('*' = the role is not split by region), as in role_members. */
+export interface Membership {
+  role: string;
+  region: string;
+}
+
+/** One line of someone's work: which project, its name, what is waiting (a role, a task id, a document number). */
+export interface WorkRow {
+  regNo: string;
+  name: string;
+  what: string;
+  since: Date;
+  /** The task's number for tasks, the document's number for documents; null for steps and rejections. */
+  no: number | null;
+}
+
+export interface OverdueDocument {
+  regNo: string;
+  name: string;
+  docNo: number;
+  owner: UserId;
+  due: Date;
+}
+export type OverdueCursor = { dueAt: number; regNo: string; docNo: number };
+
+/** An approval step or open task waiting since before the SLA; `holders` are the named holders of a task. */
+export interface WaitingRow {
+  kind: 'step' | 'task';
+  regNo: string;
+  name: string;
+  what: string;
+  no: number | null;
+  role: string | null;
+  region: string | null;
+  holders: UserId[];
+  since: Date;
+}
+export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number };
+
+/**
+ * The light lists of /mine and the sweeps: small rows from indexed queries, never whole projects or audit logs.
+ * The sweeps are keyset-paginated: call again with the last row's cursor until a chunk comes back short, one
+ * short transaction per chunk.
+ */
+export class SqliteWorkQueries {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(db: DB) {
+    this.s = prepare(db.$client);
+  }
+
+  /** Projects in approval whose current step is held by one of these memberships. */
+  heldSteps(memberships: Membership[]): WorkRow[] {
+    return memberships.flatMap((m) => (this.s.steps.all(m.role, m.region) as Raw[]).map(work));
+  }
+
+  /** Open tasks the user holds by name, or through a membership (tasks not held by named users). */
+  heldTasks(user: UserId, memberships: Membership[]): WorkRow[] {
+    const named = this.s.namedTasks.all(user) as Raw[];
+    const byRole = memberships.flatMap((m) => this.s.roleTasks.all(m.role, m.region) as Raw[]);
+    return [...named, ...byRole].map(work);
+  }
+
+  /** Missing documents the user owns, of projects in delivery. */
+  owedDocuments(user: UserId): WorkRow[] {
+    return (this.s.owed.all(user) as Raw[]).map(work);
+  }
+
+  /** The submitter's projects sent back to them. */
+  rejectedBy(submitter: UserId): WorkRow[] {
+    return (this.s.rejected.all(submitter) as Raw[]).map(work);
+  }
+
+  /** Missing documents due before `now` of projects in delivery, by due date, after the cursor. */
+  overdueDocuments(now: Date, after: OverdueCursor | null, limit: number): OverdueDocument[] {
+    const c = after ?? { dueAt: -1, regNo: '', docNo: 0 };
+    const rows = this.s.overdue.all(now.getTime(), c.dueAt, c.dueAt, c.regNo, c.docNo, limit) as {
+      reg_no: string;
+      name: string;
+      doc_no: number;
+      owner_id: string;
+      due_at: number;
+    }[];
+    return rows.map((r) => ({
+      regNo: r.reg_no,
+      name: r.name,
+      docNo: r.doc_no,
+      owner: r.owner_id,
+      due: new Date(r.due_at),
+    }));
+  }
+
+  static overdueCursor(d: OverdueDocument): OverdueCursor {
+    return { dueAt: d.due.getTime(), regNo: d.regNo, docNo: d.docNo };
+  }
+
+  /** Approval steps and open tasks waiting since before `before`, oldest first, after the cursor. */
+  waitingSince(before: Date, after: WaitingCursor | null, limit: number): (WaitingRow & { cursor: WaitingCursor })[] {
+    const c = after ?? { since: -1, kind: 'step', id: -1 };
+    const k = c.kind === 'step' ? 0 : 1;
+    const b = before.getTime();
+    const rows = this.s.waiting.all(
+      b,
+      c.since,
+      c.since,
+      k,
+      c.id,
+      limit,
+      b,
+      c.since,
+      c.since,
+      k,
+      c.id,
+      limit,
+      limit,
+    ) as {
+      k: number;
+      id: number;
+      reg_no: string;
+      name: string;
+      what: string;
+      no: number | null;
+      role: string | null;
+      region: string | null;
+      holders: string | null;
+      since: number;
+    }[];
+    return rows.map((r) => {
+      const kind = r.k === 0 ? 'step' : 'task';
+      return {
+        kind,
+        regNo: r.reg_no,
+        name: r.name,
+        what: r.what,
+        no: r.no,
+        role: r.role,
+        region: r.region === '*' ? null : r.region,
+        holders: r.holders ? r.holders.split('\u001f') : [],
+        since: new Date(r.since),
+        cursor: { since: r.since, kind, id: r.id },
+      };
+    });
+  }
+}
+
+type Raw = { reg_no: string; name: string; what: string; since: number; no: number | null };
+const work = (r: Raw): WorkRow => ({ regNo: r.reg_no, name: r.name, what: r.what, since: new Date(r.since), no: r.no });
+
+function prepare(c: Database.Database) {
+  return {
+    steps: c.prepare(
+      `select reg_no, name, step_role as what, updated_at as since, null as no from projects
+       where state = 'in_approval' and step_role = ? and step_region = ?`,
+    ),
+    namedTasks: c.prepare(
+      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no
+       from task_holders h cross join tasks t on t.id = h.task_id cross join projects p on p.reg_no = t.reg_no
+       where h.user_id = ? and t.state = 'open'`,
+    ),
+    roleTasks: c.prepare(
+      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no
+       from tasks t cross join projects p on p.reg_no = t.reg_no
+       where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0`,
+    ),
+    owed: c.prepare(
+      `select d.reg_no, p.name, 'document' as what, d.due_at as since, d.doc_no as no
+       from documents d cross join projects p on p.reg_no = d.reg_no
+       where d.owner_id = ? and d.link is null and p.state = 'accepted'`,
+    ),
+    rejected: c.prepare(
+      `select reg_no, name, 'rejected' as what, updated_at as since, null as no from projects
+       where submitter_id = ? and state = 'rejected'`,
+    ),
+    overdue: c.prepare(
+      `select d.reg_no, p.name, d.doc_no, d.owner_id, d.due_at
+       from documents d cross join projects p on p.reg_no = d.reg_no
+       where d.link is null and d.due_at < ? and d.due_at >= ? and (d.due_at, d.reg_no, d.doc_no) > (?, ?, ?)
+         and p.state = 'accepted'
+       order by d.due_at, d.reg_no, d.doc_no limit ?`,
+    ),
+    // CROSS JOIN keeps the join order: the indexed table drives, projects is looked up by reg_no.
+    // Steps (k = 0) and tasks (k = 1) ordered by (since, k, id): each side walks its own (state, time) index.
+    waiting: c.prepare(
+      `select * from (
+         select 0 as k, id, reg_no, name, step_role as what, null as no, step_role as role, step_region as region,
+           null as holders, updated_at as since
+         from projects where state = 'in_approval' and updated_at < ? and updated_at >= ?
+           and (updated_at > ? or (? = 0 and id > ?))
+         order by updated_at, id limit ?)
+       union all
+       select * from (
+         select 1 as k, t.id, t.reg_no, p.name, t.def_id as what, t.task_no as no, t.role, t.region,
+           (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id) as holders,
+           t.opened_at as since
+         from tasks t cross join projects p on p.reg_no = t.reg_no
+         where t.state = 'open' and t.opened_at < ? and t.opened_at >= ?
+           and (t.opened_at > ? or ? = 0 or t.id > ?)
+         order by t.opened_at, t.id limit ?)
+       order by since, k, id limit ?`,
+    ),
+  };
+}
