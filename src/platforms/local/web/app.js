@@ -125,7 +125,10 @@ function applyEvent(e, live) {
     // A result computed before the snapshot (replayed from the buffer) is older than what the snapshot holds.
     if (e.rev <= state.pending.rev) return;
     state.pending = { rev: e.rev, pending: e.pending };
-    if (live) renderSidebar();
+    if (live) {
+      renderSidebar();
+      renderHeader();
+    }
     return;
   }
   const { type, message } = e;
@@ -240,7 +243,9 @@ function renderHeader() {
   const group = state.groups.find((g) => g.id === state.view);
   $('chat-title').textContent = group ? `群聊 · ${group.name}` : `${me?.name ?? ''} 与 Handoff 机器人的私聊`;
   const roles = me?.roles.length ? `（${me.roles.join('、')}）` : '';
-  $('whoami').textContent = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}` : '';
+  const waiting = state.pending.pending[state.me]?.length ?? 0;
+  const todo = waiting ? ` · 待办 ${waiting} 项` : '';
+  $('whoami').textContent = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}${todo}` : '';
   $('hint').textContent = `命令：${state.commands.join('  ')} — 发送 /help 查看用法；只发 /register 会收到登记表单。`;
 }
 
