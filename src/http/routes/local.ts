@@ -28,6 +28,7 @@ const ASSETS: Readonly<Record<string, string>> = {
   'cards.js': 'text/javascript; charset=utf-8',
   'cards.css': 'text/css; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  'overlays.css': 'text/css; charset=utf-8',
 };
 
 /** Display names of group-chat purposes (org file `chats:` keys). */
