@@ -38,6 +38,7 @@ export const EnvSchema = z.object({
     }, 'not a valid IANA time zone, e.g. Asia/Shanghai'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOCAL_UI: z.enum(['auto', 'on', 'off']).default('auto'),
+  LOCAL_UI_TOKEN: optional.refine((t) => t === undefined || t.length >= 16, 'must be at least 16 characters'),
   FEISHU_APP_ID: optional,
   FEISHU_APP_SECRET: optional,
   FEISHU_VERIFICATION_TOKEN: optional,
@@ -114,6 +115,8 @@ export interface Config {
   wecom: WecomConfig | null;
   /** Serve the local simulator page (always when no platform is configured). */
   localUi: boolean;
+  /** LOCAL_UI_TOKEN: when set, every simulator API call must carry it (see src/http/routes/local-guard.ts). */
+  localUiToken: string | null;
   /** Overrides every acceptance document's due offset of the process file (unset: the file decides). */
   lifecycle: { docDueDays: number | null };
   reminders: ReminderConfig & { cron: string };
@@ -157,6 +160,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const dingtalk = dingtalkBlock(e);
   const wecom = wecomBlock(e);
+  const localUi =
+    e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null && dingtalk === null && wecom === null);
+  if (localUi && (feishu || dingtalk || wecom) && !e.LOCAL_UI_TOKEN && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `LOCAL_UI=on beside a real platform lets whoever reaches the page act as anyone: set LOCAL_UI_TOKEN (16+ characters) or bind HOST=127.0.0.1 (now ${e.HOST}).`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -168,7 +178,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feishu,
     dingtalk,
     wecom,
-    localUi: e.LOCAL_UI === 'on' || (e.LOCAL_UI === 'auto' && feishu === null && dingtalk === null && wecom === null),
+    localUi,
+    localUiToken: e.LOCAL_UI_TOKEN ?? null,
     lifecycle: { docDueDays: e.DOC_DUE_DAYS ?? null },
     reminders: {
       cron: e.REMINDER_CRON,
@@ -178,6 +189,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
   };
 }
+
+/** A bind address only this machine can reach. */
+export const isLoopback = (host: string): boolean => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
 
 /** All-or-nothing, like Feishu: any DINGTALK_* credential key switches DingTalk on and requires the others. */
 function dingtalkBlock(e: Env): DingtalkConfig | null {

@@ -32,7 +32,17 @@ describe('loadConfig', () => {
       localUi: false,
       feishu: { baseUrl: 'http://127.0.0.1:9', mode: 'webhook' },
     });
-    expect(loadConfig({ ...env, LOCAL_UI: 'on' }).localUi).toBe(true);
+    // Beside a real platform the simulator needs an admin token or a loopback bind (issue 10, finding 1).
+    expect(() => loadConfig({ ...env, LOCAL_UI: 'on' })).toThrow(
+      /LOCAL_UI_TOKEN .*HOST=127\.0\.0\.1 \(now 0\.0\.0\.0\)/,
+    );
+    expect(loadConfig({ ...env, LOCAL_UI: 'on', HOST: '127.0.0.1' })).toMatchObject({
+      localUi: true,
+      localUiToken: null,
+    });
+    const token = 'a-long-admin-token-123';
+    expect(loadConfig({ ...env, LOCAL_UI: 'on', LOCAL_UI_TOKEN: token }).localUiToken).toBe(token);
+    expect(() => loadConfig({ LOCAL_UI_TOKEN: 'short' })).toThrow(/LOCAL_UI_TOKEN: must be at least 16 characters/);
     expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'ws' }).feishu?.mode).toBe('ws');
   });
 

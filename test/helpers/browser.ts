@@ -27,8 +27,10 @@ export interface BrowserSession {
 }
 
 export interface LaunchOptions {
-  /** Only this origin is reachable; everything else is blocked and recorded. */
+  /** Only this origin (and `alsoAllow`) is reachable; everything else is blocked and recorded. */
   origin: string;
+  /** Further origins the page may reach, e.g. a foreign site a test serves on another port. */
+  alsoAllow?: string[];
   viewport?: { width: number; height: number };
   /** The browser's own zone: the page must still show times in the company's zone. */
   timezoneId?: string;
@@ -50,9 +52,10 @@ export async function launchChromium(opts: LaunchOptions): Promise<BrowserSessio
   });
   const externalRequests: string[] = [];
   const pageErrors: string[] = [];
+  const allowed = [opts.origin, ...(opts.alsoAllow ?? [])];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(`${opts.origin}/`) || url === opts.origin) return route.continue();
+    if (allowed.some((o) => url.startsWith(`${o}/`) || url === o)) return route.continue();
     externalRequests.push(url);
     return route.abort('blockedbyclient');
   });
@@ -82,6 +85,32 @@ export async function saveScreenshot(page: Page, name: string): Promise<string |
   }
 }
 
+/** The little of the DOM the in-page checks use (the project's TypeScript has no DOM library). */
+interface DomRect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+interface DomEl {
+  parentElement: DomEl | null;
+  className: string;
+  dataset: Record<string, string | undefined>;
+  hidden: boolean;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): DomRect;
+  scrollIntoView(opts: object): void;
+  contains(other: DomEl | null): boolean;
+  querySelectorAll(selector: string): Iterable<DomEl>;
+}
+declare const document: { body: DomEl; scrollingElement: DomEl; elementFromPoint(x: number, y: number): DomEl | null };
+declare const window: { innerWidth: number; innerHeight: number };
+declare function getComputedStyle(el: DomEl): { overflow: string; lineHeight: string };
+
 const byTestId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
 
 /** Drives the simulator page the way a person does: pick who you are, type, click. Waits on DOM state only. */
@@ -95,16 +124,91 @@ export class SimulatorPage {
 
   /** The page is ready when the live connection is open and the snapshot is drawn. */
   async ready(): Promise<void> {
-    await this.page.locator(byTestId('connection', '[data-state="open"]')).waitFor();
-    await this.page.locator(byTestId('person')).first().waitFor();
+    // Attached, not visible: on a phone both sit in the closed drawer.
+    await this.page.locator(byTestId('connection', '[data-state="open"]')).waitFor({ state: 'attached' });
+    await this.page.locator(byTestId('person')).first().waitFor({ state: 'attached' });
   }
 
   person(userId: string): Locator {
     return this.page.locator(byTestId('person', `[data-user-id="${userId}"]`));
   }
 
-  badge(userId: string): Locator {
-    return this.person(userId).locator(byTestId('unread-badge'));
+  /** The red badge: how many things wait on this person (computed by the server). */
+  pendingBadge(userId: string): Locator {
+    return this.person(userId).locator(byTestId('pending-badge'));
+  }
+
+  /** The dot: the bot wrote to this person since their chat was last on screen. */
+  unreadDot(userId: string): Locator {
+    return this.person(userId).locator(byTestId('unread-dot'));
+  }
+
+  /** The number on a person's red badge (0 when it is hidden); read from the DOM, so it works with the drawer shut. */
+  async pendingCount(userId: string): Promise<number> {
+    return this.pendingBadge(userId).evaluate((n) => {
+      const badge = n as unknown as DomEl;
+      return badge.hidden ? 0 : Number(badge.textContent);
+    });
+  }
+
+  async hasUnread(userId: string): Promise<boolean> {
+    return this.unreadDot(userId).evaluate((n) => !(n as unknown as DomEl).hidden);
+  }
+
+  /** How far the page is wider than the window (0 = no sideways scrolling). */
+  async horizontalOverflow(): Promise<number> {
+    return this.page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  }
+
+  /**
+   * Scrolls each button of the card into view and reports what is wrong with it: outside the window, cut by a
+   * scrolling or clipping ancestor, covered by something else, its label cut or wrapped. [] = every button is usable.
+   */
+  async buttonProblems(card: Locator): Promise<string[]> {
+    return card.evaluate((node) => {
+      const cardEl = node as unknown as DomEl;
+      const problems: string[] = [];
+      const buttons = [...cardEl.querySelectorAll('[data-testid="card-button"]')];
+      if (!buttons.length) problems.push('the card has no buttons');
+      for (const b of buttons) {
+        b.scrollIntoView({ block: 'center', inline: 'nearest' });
+        const r = b.getBoundingClientRect();
+        const name = b.dataset.label;
+        const { innerWidth, innerHeight } = window;
+        if (r.width < 1 || r.height < 1) problems.push(`${name}: not drawn`);
+        if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight)
+          problems.push(`${name}: outside the ${innerWidth}×${innerHeight} window ${JSON.stringify(r)}`);
+        for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflow === 'visible') continue;
+          const ar = a.getBoundingClientRect();
+          if (r.left < ar.left - 1 || r.right > ar.right + 1 || r.top < ar.top - 1 || r.bottom > ar.bottom + 1)
+            problems.push(`${name}: clipped by .${a.className}`);
+        }
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (!hit || !b.contains(hit)) problems.push(`${name}: covered by ${hit ? `.${hit.className}` : 'nothing'}`);
+        if (b.scrollWidth > b.clientWidth + 1)
+          problems.push(`${name}: label cut (${b.scrollWidth} > ${b.clientWidth})`);
+        const lineHeight = Number.parseFloat(getComputedStyle(b).lineHeight) || 21;
+        if (r.height > 2 * lineHeight) problems.push(`${name}: wraps (${Math.round(r.height)} px tall)`);
+      }
+      return problems;
+    });
+  }
+
+  /** On a phone, choosing someone closes the drawer: waits until it has slid away, so the chat is what is on top. */
+  private async drawerShut(): Promise<void> {
+    if (await this.page.locator(byTestId('drawer-toggle')).isVisible()) {
+      await this.page.locator(byTestId('sidebar')).waitFor({ state: 'hidden' });
+    }
+  }
+
+  /** On a phone the people list is a drawer: opens it when the entry is not on screen. */
+  private async reveal(entry: Locator): Promise<void> {
+    const toggle = this.page.locator(byTestId('drawer-toggle'));
+    // Decided by the drawer's state, not the entry's visibility, which lags behind while the drawer slides shut.
+    if (!(await toggle.isVisible()) || (await this.page.locator('body[data-drawer="open"]').count())) return;
+    await toggle.click();
+    await entry.waitFor({ state: 'visible' });
   }
 
   group(id: string): Locator {
@@ -113,13 +217,17 @@ export class SimulatorPage {
 
   /** Acts as `userId`: their chat with the bot is shown, and clicks and typing are theirs. */
   async actAs(userId: string): Promise<void> {
+    await this.reveal(this.person(userId).locator('button'));
     await this.person(userId).locator('button').click();
-    await this.page.locator(byTestId('person', `.current[data-user-id="${userId}"]`)).waitFor();
+    await this.page.locator(byTestId('person', `.current[data-user-id="${userId}"]`)).waitFor({ state: 'attached' });
+    await this.drawerShut();
   }
 
   async openGroup(id: string): Promise<void> {
+    await this.reveal(this.group(id).locator('button'));
     await this.group(id).locator('button').click();
-    await this.page.locator(byTestId('group', `.current[data-group-id="${id}"]`)).waitFor();
+    await this.page.locator(byTestId('group', `.current[data-group-id="${id}"]`)).waitFor({ state: 'attached' });
+    await this.drawerShut();
   }
 
   /** Types a line into the chat box and presses Enter; waits until it shows as the person's message. */
@@ -161,7 +269,7 @@ export class SimulatorPage {
 
   /** The sequence number of the newest toast shown so far (0 = none yet). Toasts are numbered 1, 2, 3 … */
   async toastSeq(): Promise<number> {
-    return Number((await this.page.locator('body').getAttribute('data-toast-seq')) ?? 0);
+    return Number((await this.page.locator(byTestId('toasts')).getAttribute('data-seq')) ?? 0);
   }
 
   /** Waits for toast number `seq` (the next one after an action) and returns its type and text. */

@@ -22,6 +22,7 @@ export function testConfig(over: Partial<Config> = {}): Config {
     dingtalk: null,
     wecom: null,
     localUi: true,
+    localUiToken: null,
     lifecycle: { docDueDays: null },
     reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
     ...over,
@@ -34,6 +35,8 @@ export interface TestHandoffOptions {
   dingtalk?: DingtalkConfig;
   wecom?: WecomConfig;
   localUi?: boolean;
+  /** LOCAL_UI_TOKEN for the simulator API. */
+  localUiToken?: string;
   databasePath?: string;
   clock?: FakeClock;
   /** Extra route mounts passed to bootstrap, e.g. the local simulator page (mountLocalUi). */
@@ -48,6 +51,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       dingtalk: opts.dingtalk ?? null,
       wecom: opts.wecom ?? null,
       localUi: opts.localUi ?? true,
+      localUiToken: opts.localUiToken ?? null,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
     }),
     {

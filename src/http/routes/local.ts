@@ -8,11 +8,13 @@ import { ANY_REGION, type OrgView } from '../../domain/org';
 import type { ProcessDefinition } from '../../domain/process/definition';
 import { dmConversation, type LocalAdapter, type LocalEvent } from '../../platforms/local/adapter';
 import { readRawBody } from '../middleware/raw-body';
+import { apiHeaders, checkLocalRequest, pageHeaders } from './local-guard';
+import { PendingFeed, type PendingSnapshot, pendingWork } from './local-pending';
 
 /**
  * The local simulator (issue: the embedded default): a page where anyone can play every role, and the JSON + SSE API
  * it talks to. The page is plain static files in src/platforms/local/web/; everything it shows comes from the
- * LocalAdapter, which plays the part of the chat platform's servers.
+ * LocalAdapter, which plays the part of the chat platform's servers. Every API call passes local-guard.ts first.
  */
 
 const WEB_DIR = new URL('../../platforms/local/web/', import.meta.url);
@@ -22,9 +24,12 @@ const KEEP_ALIVE_MS = 15_000;
 /** The only files served: name → content type. Anything else is a 404, so no path can escape the folder. */
 const ASSETS: Readonly<Record<string, string>> = {
   'app.js': 'text/javascript; charset=utf-8',
+  'api.js': 'text/javascript; charset=utf-8',
+  'shell.js': 'text/javascript; charset=utf-8',
   'cards.js': 'text/javascript; charset=utf-8',
   'cards.css': 'text/css; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  'overlays.css': 'text/css; charset=utf-8',
 };
 
 /** Display names of group-chat purposes (org file `chats:` keys). */
@@ -52,11 +57,32 @@ const ClickBody = z.object({
   form: z.record(z.string(), z.unknown(), { error: 'form 应为表单字段对象' }).optional(),
 });
 
+type Handler = (ctx: Context) => Promise<void> | void;
+
 export function mountLocalUi(router: Router, handoff: Handoff): void {
   const local = handoff.local;
   if (!local) throw new Error('the local simulator needs the local platform (set LOCAL_UI=on)');
+  const token = handoff.config.localUiToken;
+  const feed = new PendingFeed(() => pendingWork(handoff.deps, Object.keys(handoff.deps.org.view().users)));
+  local.subscribe(() => feed.changed());
+
+  /** The API behind the guard: a refused call gets its status and a Chinese message, and never reaches `handler`. */
+  const api =
+    (handler: Handler): Handler =>
+    (ctx) => {
+      apiHeaders(ctx);
+      const refusal = checkLocalRequest(ctx, token);
+      if (!refusal) return handler(ctx);
+      ctx.status = refusal.status;
+      ctx.body = {
+        error: refusal.error,
+        toast: { type: 'error', text: refusal.error },
+        needToken: !!refusal.needToken,
+      };
+    };
 
   router.get('/', async (ctx) => {
+    pageHeaders(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = await readFile(new URL('index.html', WEB_DIR));
@@ -70,39 +96,51 @@ export function mountLocalUi(router: Router, handoff: Handoff): void {
       ctx.body = { error: 'not found' };
       return;
     }
+    pageHeaders(ctx);
     ctx.type = type;
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = await readFile(new URL(file, WEB_DIR));
   });
 
-  router.get('/api/local/bootstrap', (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = snapshot(handoff, local);
-  });
+  router.get(
+    '/api/local/bootstrap',
+    api((ctx) => {
+      ctx.body = snapshot(handoff, local, feed.current());
+    }),
+  );
 
-  router.get('/api/local/events', (ctx) => streamEvents(ctx, local));
+  router.get(
+    '/api/local/events',
+    api((ctx) => streamEvents(ctx, local, feed)),
+  );
 
-  router.post('/api/local/say', async (ctx) => {
-    const body = await parseBody(ctx, SayBody, handoff.deps.org.view());
-    if (!body) return;
-    const conversation = body.conversation ?? dmConversation(body.userId);
-    const allowed = conversation === dmConversation(body.userId) || groupPurposes(handoff).includes(conversation);
-    if (!allowed) {
-      return badRequest(ctx, `不能在会话「${conversation}」中发言：只能在自己与机器人的私聊或已配置的群聊中发言。`);
-    }
-    const reply = await local.say(body.userId, body.text, conversation);
-    void handoff.flush();
-    ctx.body = reply.toast ? { toast: reply.toast } : {};
-  });
+  router.post(
+    '/api/local/say',
+    api(async (ctx) => {
+      const body = await parseBody(ctx, SayBody, handoff.deps.org.view());
+      if (!body) return;
+      const conversation = body.conversation ?? dmConversation(body.userId);
+      const allowed = conversation === dmConversation(body.userId) || groupPurposes(handoff).includes(conversation);
+      if (!allowed) {
+        return badRequest(ctx, `不能在会话「${conversation}」中发言：只能在自己与机器人的私聊或已配置的群聊中发言。`);
+      }
+      const reply = await local.say(body.userId, body.text, conversation);
+      void handoff.flush();
+      ctx.body = reply.toast ? { toast: reply.toast } : {};
+    }),
+  );
 
-  router.post('/api/local/click', async (ctx) => {
-    const body = await parseBody(ctx, ClickBody, handoff.deps.org.view());
-    if (!body) return;
-    if (!local.get(body.messageId)) return badRequest(ctx, '找不到这张卡片（可能服务已重启），请刷新页面。');
-    const reply = await local.click(body.userId, body.messageId, body.value, body.form);
-    void handoff.flush();
-    ctx.body = reply.toast ? { toast: reply.toast } : {};
-  });
+  router.post(
+    '/api/local/click',
+    api(async (ctx) => {
+      const body = await parseBody(ctx, ClickBody, handoff.deps.org.view());
+      if (!body) return;
+      if (!local.get(body.messageId)) return badRequest(ctx, '找不到这张卡片（可能服务已重启），请刷新页面。');
+      const reply = await local.click(body.userId, body.messageId, body.value, body.form);
+      void handoff.flush();
+      ctx.body = reply.toast ? { toast: reply.toast } : {};
+    }),
+  );
 }
 
 /**
@@ -157,7 +195,7 @@ function roleLabels(org: OrgView, def: ProcessDefinition, userId: string): strin
 }
 
 /** Everything the page needs to draw itself, including the messages so far (a reload restores every pane). */
-function snapshot(handoff: Handoff, local: LocalAdapter) {
+function snapshot(handoff: Handoff, local: LocalAdapter, pending: PendingSnapshot) {
   const org = handoff.deps.org.view();
   const people = Object.entries(org.users).map(([id, u]) => ({
     id,
@@ -169,14 +207,14 @@ function snapshot(handoff: Handoff, local: LocalAdapter) {
   for (const p of people) conversations[dmConversation(p.id)] = local.conversation(dmConversation(p.id));
   for (const g of groups) conversations[g.id] = local.conversation(g.id);
   const commands = Object.values(USAGE).map((u) => u.split(/[\s（]/)[0] ?? u);
-  return { people, groups, conversations, commands, timeZone: handoff.config.timeZone };
+  return { people, groups, conversations, commands, timeZone: handoff.config.timeZone, pending };
 }
 
 /**
  * Server-sent events: every LocalEvent as one JSON `data:` line; a comment every 15 s keeps proxies from closing it.
  * Koa steps aside (`respond = false`): the stream is written to the socket directly and ends when the page goes.
  */
-function streamEvents(ctx: Context, local: LocalAdapter): void {
+function streamEvents(ctx: Context, local: LocalAdapter, feed: PendingFeed): void {
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setKeepAlive(true);
@@ -184,7 +222,9 @@ function streamEvents(ctx: Context, local: LocalAdapter): void {
   const res = ctx.res;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
+    'Cache-Control': 'no-store, no-transform',
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Resource-Policy': 'same-origin',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
     'x-request-id': String(ctx.response.get('x-request-id')),
@@ -193,11 +233,13 @@ function streamEvents(ctx: Context, local: LocalAdapter): void {
     if (!res.writableEnded && !res.destroyed) res.write(chunk);
   };
   const unsubscribe = local.subscribe((e: LocalEvent) => write(`data: ${JSON.stringify(e)}\n\n`));
+  const unsubscribePending = feed.subscribe((p) => write(`data: ${JSON.stringify({ type: 'pending', ...p })}\n\n`));
   const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
   res.once('close', () => {
     clearInterval(keepAlive);
     unsubscribe();
+    unsubscribePending();
   });
-  // Flushes the headers at once, so the page's EventSource opens before it asks for the snapshot.
+  // Flushes the headers at once, so the page's stream is open before it asks for the snapshot.
   write('retry: 2000\n: connected\n\n');
 }

@@ -1,5 +1,17 @@
 // The local simulator page: pick who you are, chat with the bot, click its cards. Live through server-sent events.
+import { getJson, NeedTokenError, openStream, post, setToken } from './api.js';
 import { el, lines, markdown, renderCard, setPending } from './cards.js';
+import {
+  draftOf,
+  forgetForms,
+  initDrawer,
+  recordFormInput,
+  restoreForms,
+  saveDraft,
+  setDrawer,
+  showToastsOf,
+  toast,
+} from './shell.js';
 
 const STORAGE_KEY = 'handoff.local.me';
 
@@ -16,6 +28,8 @@ const state = {
   view: null,
   /** conversation id → Set of message ids the bot sent or changed while the pane was not on screen. */
   unread: new Map(),
+  /** From the server: user id → what waits on them (steps, tasks, documents, resubmissions); `rev` orders updates. */
+  pending: { rev: 0, pending: {} },
 };
 
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
@@ -25,60 +39,58 @@ const nameOf = (id) => personById(id)?.name ?? id;
 
 // ── server ──────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-async function post(path, body) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    return { toast: { type: 'error', text: '无法连接到 Handoff 服务，请确认它仍在运行。' }, failed: true };
-  }
-  const json = await res.json().catch(() => ({}));
-  if (res.ok) return json;
-  const text =
-    res.status === 413 ? '内容过长（超过 64 KB），请缩短后再试。' : (json.error ?? `请求失败（HTTP ${res.status}）`);
-  return { toast: { type: 'error', text }, failed: true };
-}
+const setConnection = (ok, text) => {
+  const node = $('connection');
+  node.dataset.state = ok ? 'open' : 'closed';
+  node.textContent = text;
+};
 
-function connect() {
-  const source = new EventSource('/api/local/events');
-  /** Events that arrive while the snapshot is loading; replayed on top of it, in order. */
-  let buffer = null;
-  const setConnection = (ok, text) => {
-    const node = $('connection');
-    node.dataset.state = ok ? 'open' : 'closed';
-    node.textContent = text;
-  };
-  source.addEventListener('open', async () => {
-    buffer = [];
-    try {
-      const res = await fetch('/api/local/bootstrap');
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      loadSnapshot(await res.json());
-    } catch (e) {
-      buffer = null;
-      setConnection(false, '加载失败，正在重试…');
-      source.close();
-      setTimeout(connect, 2000);
-      toast({ type: 'error', text: `无法加载模拟器数据：${e.message}` });
-      return;
-    }
+/** Opens the event stream, then loads the snapshot; events that arrive meanwhile are replayed on top of it. */
+async function connect() {
+  let buffer = [];
+  const abort = new AbortController();
+  try {
+    const stream = await openStream(
+      '/api/local/events',
+      (e) => {
+        if (buffer) buffer.push(e);
+        else applyEvent(e, true);
+      },
+      abort.signal,
+    );
+    loadSnapshot(await getJson('/api/local/bootstrap'));
     const pending = buffer;
     buffer = null;
     for (const e of pending) applyEvent(e, false);
     setConnection(true, '已连接 · 实时更新');
     renderAll();
-  });
-  source.addEventListener('message', (ev) => {
-    const e = JSON.parse(ev.data);
-    if (buffer) buffer.push(e);
-    else applyEvent(e, true);
-  });
-  source.addEventListener('error', () => setConnection(false, '连接断开，正在重连…'));
+    await stream.closed;
+    setConnection(false, '连接断开，正在重连…');
+  } catch (e) {
+    abort.abort();
+    if (e instanceof NeedTokenError) return askToken(e.message);
+    setConnection(false, '连接断开，正在重连…');
+    if (!(e instanceof TypeError)) toast({ type: 'error', text: `无法加载模拟器数据：${e.message}` });
+  }
+  setTimeout(() => void connect(), 2000);
 }
+
+/** The server wants the admin token (LOCAL_UI_TOKEN): ask once, then connect again. */
+function askToken(message) {
+  setConnection(false, '需要管理员令牌');
+  const form = $('token-form');
+  $('token-message').textContent = message;
+  form.hidden = false;
+  $('token-input').focus();
+}
+
+$('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  setToken($('token-input').value.trim());
+  $('token-input').value = '';
+  $('token-form').hidden = true;
+  void connect();
+});
 
 // ── state ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -87,6 +99,7 @@ function loadSnapshot(snap) {
   state.groups = snap.groups;
   state.commands = snap.commands;
   state.timeZone = snap.timeZone;
+  state.pending = snap.pending;
   state.conversations = new Map();
   for (const [id, messages] of Object.entries(snap.conversations)) {
     state.conversations.set(id, new Map(messages.map((m) => [m.id, m])));
@@ -96,14 +109,29 @@ function loadSnapshot(snap) {
     const known = state.conversations.get(conv);
     for (const id of ids) if (!known?.has(id)) ids.delete(id);
   }
-  const saved = localStorage.getItem(STORAGE_KEY);
-  const me = personById(state.me) ?? personById(saved) ?? state.people[0];
+  const me = personById(state.me) ?? personById(localStorage.getItem(STORAGE_KEY)) ?? state.people[0];
+  const first = state.me === null;
   state.me = me?.id ?? null;
   const viewOk = state.view && (state.view === dm(state.me) || state.groups.some((g) => g.id === state.view));
   if (!viewOk) state.view = state.me ? dm(state.me) : null;
+  if (first) {
+    $('composer-input').value = draftOf(state.me, state.view);
+    showToastsOf(state.me);
+  }
 }
 
-function applyEvent({ type, message }, live) {
+function applyEvent(e, live) {
+  if (e.type === 'pending') {
+    // A result computed before the snapshot (replayed from the buffer) is older than what the snapshot holds.
+    if (e.rev <= state.pending.rev) return;
+    state.pending = { rev: e.rev, pending: e.pending };
+    if (live) {
+      renderSidebar();
+      renderHeader();
+    }
+    return;
+  }
+  const { type, message } = e;
   let conv = state.conversations.get(message.conversation);
   if (!conv) {
     conv = new Map();
@@ -125,19 +153,33 @@ function applyEvent({ type, message }, live) {
 }
 
 function select(view, me = state.me) {
+  const input = $('composer-input');
+  saveDraft(state.me, state.view, input.value);
   state.me = me;
   state.view = view;
   state.unread.delete(view);
   localStorage.setItem(STORAGE_KEY, me);
+  input.value = draftOf(me, view);
+  showToastsOf(me);
+  setDrawer(false);
   renderAll();
-  $('composer-input').focus();
+  input.focus();
 }
 
 // ── rendering ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
-function badge(convId) {
+/** The red badge: how many things wait on this person, from the server (so it survives a reload). */
+function pendingBadge(userId) {
+  const items = state.pending.pending[userId] ?? [];
+  const title = items.map((i) => `${i.regNo} ${i.what}`).join('\n');
+  const attrs = { class: 'badge', 'data-testid': 'pending-badge', hidden: items.length === 0, title };
+  return el('span', { ...attrs, 'aria-label': `${items.length} 项待办` }, String(items.length));
+}
+
+/** A dot: the bot wrote here since the pane was last on screen. */
+function unreadDot(convId) {
   const count = state.unread.get(convId)?.size ?? 0;
-  return el('span', { class: 'badge', 'data-testid': 'unread-badge', hidden: count === 0 }, String(count));
+  return el('span', { class: 'dot', 'data-testid': 'unread-dot', hidden: count === 0, title: `${count} 条新消息` });
 }
 
 function renderSidebar() {
@@ -154,7 +196,8 @@ function renderSidebar() {
           el('span', { class: 'entry-name', 'data-testid': 'person-name' }, p.name),
           el('span', { class: 'entry-sub', 'data-testid': 'person-roles' }, p.roles.join('、') || '（无角色）'),
         ),
-        badge(dm(p.id)),
+        unreadDot(dm(p.id)),
+        pendingBadge(p.id),
       );
       item.addEventListener('click', () => select(dm(p.id), p.id));
       const current = selected && state.view === dm(p.id);
@@ -166,7 +209,7 @@ function renderSidebar() {
     }),
   );
   $('groups').replaceChildren(
-    ...(state.groups.length ? state.groups : []).map((g) => {
+    ...state.groups.map((g) => {
       const item = el(
         'button',
         { type: 'button', class: 'entry' },
@@ -177,7 +220,7 @@ function renderSidebar() {
           el('span', { class: 'entry-name' }, g.name),
           el('span', { class: 'entry-sub' }, g.id),
         ),
-        badge(g.id),
+        unreadDot(g.id),
       );
       item.addEventListener('click', () => select(g.id));
       return el(
@@ -188,6 +231,11 @@ function renderSidebar() {
     }),
   );
   if (!state.groups.length) $('groups').append(el('li', { class: 'empty' }, '（组织文件中没有配置群聊）'));
+  // On a phone the list is hidden in the drawer: its button shows how many others have work waiting.
+  const waiting = Object.keys(state.pending.pending).filter((id) => id !== state.me).length;
+  const toggleBadge = $('drawer-badge');
+  toggleBadge.hidden = waiting === 0;
+  toggleBadge.textContent = String(waiting);
 }
 
 function renderHeader() {
@@ -195,7 +243,9 @@ function renderHeader() {
   const group = state.groups.find((g) => g.id === state.view);
   $('chat-title').textContent = group ? `群聊 · ${group.name}` : `${me?.name ?? ''} 与 Handoff 机器人的私聊`;
   const roles = me?.roles.length ? `（${me.roles.join('、')}）` : '';
-  $('whoami').textContent = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}` : '';
+  const waiting = state.pending.pending[state.me]?.length ?? 0;
+  const todo = waiting ? ` · 待办 ${waiting} 项` : '';
+  $('whoami').textContent = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}${todo}` : '';
   $('hint').textContent = `命令：${state.commands.join('  ')} — 发送 /help 查看用法；只发 /register 会收到登记表单。`;
 }
 
@@ -217,10 +267,12 @@ function timeOf(iso) {
 function messageBody(message) {
   const { content } = message;
   if (content.kind === 'card') {
-    return renderCard(message, content.card, {
+    const card = renderCard(message, content.card, {
       timeZone: state.timeZone,
       onAction: (button, form) => void act(message.id, button, form),
     });
+    restoreForms(card);
+    return card;
   }
   const text = content.kind === 'text' ? content.text : JSON.stringify(content);
   return el('div', { class: 'bubble', 'data-testid': 'text' }, message.from === 'bot' ? markdown(text) : lines(text));
@@ -278,26 +330,16 @@ function renderAll() {
 
 // ── actions ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-let toastSeq = 0;
-
-function toast({ type, text }) {
-  toastSeq += 1;
-  // Toasts vanish after a few seconds; the count stays readable (tests wait for "the next toast" by it).
-  document.body.dataset.toastSeq = String(toastSeq);
-  const attrs = { class: `toast toast-${type}`, 'data-testid': 'toast', 'data-type': type, 'data-seq': toastSeq };
-  const node = el('div', { ...attrs, role: 'status' }, lines(text));
-  node.addEventListener('click', () => node.remove());
-  $('toasts').append(node);
-  setTimeout(() => node.remove(), type === 'error' || type === 'warning' ? 10_000 : 5_000);
-}
-
 async function act(messageId, button, form) {
+  const me = state.me;
   const cardEl = $('messages').querySelector(`[data-testid="card"][data-message-id="${CSS.escape(messageId)}"]`);
   if (cardEl) setPending(cardEl, true);
-  const body = { userId: state.me, messageId, value: button.value };
+  const body = { userId: me, messageId, value: button.value };
   if (form) body.form = form;
   const reply = await post('/api/local/click', body);
-  if (reply.toast) toast(reply.toast);
+  if (!reply.failed && reply.toast?.type !== 'error') forgetForms(messageId);
+  if (reply.toast) toast(reply.toast, me);
+  if (reply.needToken) askToken(reply.toast.text);
   // A changed card was re-rendered by its `update` event; one that did not change gets its controls (and inputs) back.
   if (cardEl?.isConnected) setPending(cardEl, false);
 }
@@ -306,12 +348,23 @@ async function say(event) {
   event.preventDefault();
   const input = $('composer-input');
   const text = input.value.trim();
-  if (!text || !state.me) return;
+  const { me, view } = state;
+  if (!text || !me) return;
   input.value = '';
-  const reply = await post('/api/local/say', { userId: state.me, text, conversation: state.view });
-  if (reply.failed && !input.value) input.value = text;
-  if (reply.toast) toast(reply.toast);
+  saveDraft(me, view, '');
+  const reply = await post('/api/local/say', { userId: me, text, conversation: view });
+  // Not sent: the text goes back where it was typed (the box, or that person's draft if someone else is on screen).
+  if (reply.failed) {
+    if (state.me === me && state.view === view && !input.value) input.value = text;
+    else if (!draftOf(me, view)) saveDraft(me, view, text);
+  }
+  if (reply.toast) toast(reply.toast, me);
+  if (reply.needToken) askToken(reply.toast.text);
 }
 
 $('composer').addEventListener('submit', (e) => void say(e));
-connect();
+$('composer-input').addEventListener('input', (e) => saveDraft(state.me, state.view, e.target.value));
+$('messages').addEventListener('input', recordFormInput);
+$('messages').addEventListener('change', recordFormInput);
+initDrawer();
+void connect();
