@@ -34,6 +34,7 @@ import { SqliteAdapterState } from './store/platform-state.repo';
 import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
+import { SqliteWorkQueries } from './store/work-queries.repo';
 
 export const DEMO_ORG_FILE = new URL('../org.example.yaml', import.meta.url);
 
@@ -161,6 +162,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     platforms: [...adapters.keys()],
     reminders: new SqliteReminderRepo(db),
     processes,
+    work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
   };
 

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import type { Membership, OverdueCursor } from '../../src/app/ports';
 import { openDb } from '../../src/store/db';
-import { type Membership, type OverdueCursor, SqliteWorkQueries } from '../../src/store/work-queries.repo';
+import { SqliteWorkQueries } from '../../src/store/work-queries.repo';
 import { seedDatabase } from '../seed/fill';
 
 export interface Result {

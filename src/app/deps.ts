@@ -11,6 +11,7 @@ import type {
   ProjectRepo,
   ReminderRepo,
   Transactor,
+  WorkQueries,
 } from './ports';
 import type { ReminderConfig } from './reminders';
 
@@ -31,5 +32,7 @@ export interface AppDeps {
   platforms: readonly Platform[];
   reminders: ReminderRepo;
   processes: ProcessRegistry;
+  /** The light lists of /mine and the reminder sweeps. */
+  work: WorkQueries;
   reminderConfig: ReminderConfig;
 }

@@ -18,10 +18,6 @@ export interface ProjectRepo {
   update(p: Project, before: Project): boolean;
   /** Allocates the next registration number for the year of `at` (in the configured time zone). */
   nextRegNo(year: number): string;
-  listOpen(): Project[];
-  /** Projects in delivery (state accepted). */
-  listDelivering(): Project[];
-  listBySubmitter(userId: UserId): Project[];
 }
 
 /** The process definitions by version: new projects start on `current`, every project runs on its own version. */
@@ -102,4 +98,65 @@ export interface ReminderRepo {
   claim(key: string, userId: UserId, regNo: string | null, kind: string, at: Date): boolean;
   /** How many reminders with keys starting with `prefix` were sent (to escalate a repeated nudge). */
   countPrefix(prefix: string): number;
+}
+
+/** A role in a region ('*' = the role is not split by region), as in role_members. */
+export interface Membership {
+  role: string;
+  region: string;
+}
+
+/** One line of someone's work: which project, its name, what is waiting (a role, a task id, a document number). */
+export interface WorkRow {
+  regNo: string;
+  name: string;
+  what: string;
+  since: Date;
+  /** The task's number for tasks, the document's number for documents; null for steps and rejections. */
+  no: number | null;
+  /** What a name needs: the project's kind and process version, the region a step is held in, a task's subflow. */
+  kind: 'project' | 'saas';
+  processVersion: number;
+  region: string | null;
+  submitter: UserId;
+  subflowKind: string | null;
+  subflowTitle: string | null;
+}
+
+export interface OverdueDocument {
+  regNo: string;
+  name: string;
+  processVersion: number;
+  pm: UserId | null;
+  docNo: number;
+  owner: UserId;
+  due: Date;
+}
+export type OverdueCursor = { dueAt: number; regNo: string; docNo: number };
+
+/** An approval step or open task waiting since before the SLA; `holders` are the named holders of a task. */
+export interface WaitingRow {
+  kind: 'step' | 'task';
+  regNo: string;
+  name: string;
+  what: string;
+  no: number | null;
+  role: string | null;
+  region: string | null;
+  holders: UserId[];
+  since: Date;
+  projectKind: 'project' | 'saas';
+  processVersion: number;
+  subflowKind: string | null;
+}
+export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number };
+
+/** The light lists of /mine and the sweeps (indexed queries, small rows; the sweeps in keyset-paginated chunks). */
+export interface WorkQueries {
+  heldSteps(memberships: Membership[]): WorkRow[];
+  heldTasks(user: UserId, memberships: Membership[]): WorkRow[];
+  owedDocuments(user: UserId): WorkRow[];
+  rejectedBy(submitter: UserId): WorkRow[];
+  overdueDocuments(now: Date, after: OverdueCursor | null, limit: number): OverdueDocument[];
+  waitingSince(before: Date, after: WaitingCursor | null, limit: number): (WaitingRow & { cursor: WaitingCursor })[];
 }

@@ -9,6 +9,8 @@ import { localDay } from '../shared/time';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
 import type { Actor, Outcome } from './handle-intent';
+import { stepName, taskNameOf } from './mine';
+import type { OverdueCursor, OverdueDocument, WaitingCursor, WaitingRow } from './ports';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -101,36 +103,94 @@ function sendLines(deps: AppDeps, lines: Line[], keyOf: (user: UserId) => string
   return sent;
 }
 
+/** Rows per chunk of the sweep: each chunk is one short transaction, so card clicks never wait long behind it. */
+const CHUNK = 200;
+
+/** Overdue documents, chunk by chunk, as lines per recipient (owner; PM and director as days pass). */
+function overdueByUser(deps: AppDeps, org: OrgView, now: Date, cfg: ReminderConfig): Map<UserId, string[]> {
+  const byUser = new Map<UserId, string[]>();
+  const directors = membersOf(org, 'project_director', null);
+  let cursor: OverdueCursor | null = null;
+  for (;;) {
+    const after: OverdueCursor | null = cursor;
+    const rows: OverdueDocument[] = deps.tx(() => deps.work.overdueDocuments(now, after, CHUNK));
+    for (const r of rows) {
+      const days = Math.floor((now.getTime() - r.due.getTime()) / DAY_MS);
+      const recipients = new Set<UserId>([r.owner]);
+      if (days >= cfg.escalatePmDays && r.pm) recipients.add(r.pm);
+      if (days >= cfg.escalateDirectorDays) for (const u of directors) recipients.add(u);
+      const name = deps.processes.get(r.processVersion).documents.find((d) => d.no === r.docNo)?.name ?? r.docNo;
+      const text = `${r.regNo} ${r.name} —《${name}》已逾期 ${days} 天（负责人 ${displayName(org, r.owner)}）`;
+      for (const u of recipients) byUser.set(u, [...(byUser.get(u) ?? []), text]);
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < CHUNK) break;
+    cursor = { dueAt: last.due.getTime(), regNo: last.regNo, docNo: last.docNo };
+  }
+  return byUser;
+}
+
 /**
- * The scheduled sweep. Reads what is due from SQLite and records what it sent under unique keys in the same
- * transaction: at most one document reminder per person per day and one nudge per step, person and day, across
- * restarts and overlapping ticks. Must run inside `deps.tx`.
+ * The scheduled sweep. Reads what is due from SQLite in keyset-paginated chunks (indexed queries, never whole
+ * projects) and records what it sent under unique keys in the same short transaction as the message: at most one
+ * document reminder per person per day and one nudge per step, person and day, across restarts and overlapping ticks.
+ * Must NOT run inside `deps.tx`: it opens one transaction per chunk.
  */
 export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nudges: number } {
   const org = deps.org.view();
   const cfg = deps.reminderConfig;
   const day = localDay(now, deps.timeZone);
-  const delivering = deps.projects.listDelivering();
-  const defOf = (p: Project) => deps.processes.get(p.delivery.processVersion);
-  const lines = delivering.flatMap((p) => overdueLines(p, defOf(p), org, now, cfg, true));
-  const reminders = sendLines(deps, lines, (user) => `docs:${user}:${day}`, now);
+  let reminders = 0;
+  const users = [...overdueByUser(deps, org, now, cfg)];
+  for (let i = 0; i < users.length; i += CHUNK) {
+    reminders += deps.tx(() => {
+      let sent = 0;
+      for (const [user, lines] of users.slice(i, i + CHUNK)) {
+        if (!deps.reminders.claim(`docs:${user}:${day}`, user, null, 'docs', now)) continue;
+        sendToUser(deps, user, { type: 'reminder', title: '验收资料逾期提醒', lines }, now);
+        sent++;
+      }
+      return sent;
+    });
+  }
 
   let nudges = 0;
-  for (const p of [...deps.projects.listOpen(), ...delivering]) {
-    for (const w of waiting(p, defOf(p), org)) {
-      const hours = Math.floor((now.getTime() - w.since.getTime()) / HOUR_MS);
-      if (hours < (w.slaHours ?? cfg.approvalSlaHours)) continue;
-      for (const user of w.holders) {
-        const prefix = `nudge:${p.regNo}:${w.key}:${user}:`;
-        if (!deps.reminders.claim(`${prefix}${day}`, user, p.regNo, 'nudge', now)) continue;
-        const urgent = deps.reminders.countPrefix(prefix) >= 2;
-        const banner = `催办：「${w.label}」已等待 ${hours} 小时，请尽快处理。`;
-        sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, now, { urgent });
-        nudges++;
-      }
-    }
+  const before = new Date(now.getTime() - cfg.approvalSlaHours * HOUR_MS);
+  let cursor: WaitingCursor | null = null;
+  for (;;) {
+    const after: WaitingCursor | null = cursor;
+    const rows: (WaitingRow & { cursor: WaitingCursor })[] = deps.tx(() => {
+      const chunk = deps.work.waitingSince(before, after, CHUNK);
+      for (const w of chunk) nudges += nudge(deps, org, w, now, day);
+      return chunk;
+    });
+    const last = rows.at(-1);
+    if (!last || rows.length < CHUNK) break;
+    cursor = last.cursor;
   }
   return { reminders, nudges };
+}
+
+/** One waiting step or task: each holder is nudged once a day; from the second day on the nudge is urgent. */
+function nudge(deps: AppDeps, org: OrgView, w: WaitingRow, now: Date, day: string): number {
+  const def = deps.processes.get(w.processVersion);
+  const holders = w.kind === 'task' && w.holders.length ? w.holders : w.role ? membersOf(org, w.role, w.region) : [];
+  const label =
+    w.kind === 'step'
+      ? stepName(def, w.projectKind, w.what, w.region, org)
+      : taskNameOf(def, { kind: w.projectKind, what: w.what, subflowKind: w.subflowKind, subflowTitle: null });
+  const key = w.kind === 'step' ? `step:${w.what}:${w.since.getTime()}` : `task:${w.no}`;
+  const hours = Math.floor((now.getTime() - w.since.getTime()) / HOUR_MS);
+  let sent = 0;
+  for (const user of holders) {
+    const prefix = `nudge:${w.regNo}:${key}:${user}:`;
+    if (!deps.reminders.claim(`${prefix}${day}`, user, w.regNo, 'nudge', now)) continue;
+    const urgent = deps.reminders.countPrefix(prefix) >= 2;
+    const banner = `催办：「${label}」已等待 ${hours} 小时，请尽快处理。`;
+    sendToUser(deps, user, { type: 'project', regNo: w.regNo, banner }, now, { urgent });
+    sent++;
+  }
+  return sent;
 }
 
 /** `/remind <regNo>`: the project's PM (or director) nudges everyone with overdue documents or waiting work now. */

@@ -1,18 +1,14 @@
 import { docsCard } from '../../cards/docs.card';
-import { stepLabel, taskName } from '../../cards/labels';
-import { type MineItem, mineCard } from '../../cards/mine.card';
+import { mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
 import { projectCard } from '../../cards/project.card';
 import { raiseFormCard } from '../../cards/raise-form.card';
 import { registerFormCard } from '../../cards/register-form.card';
 import { supersededCard } from '../../cards/superseded.card';
 import type { UserId } from '../domain/org';
-import { canActOn } from '../domain/process/holders';
-import { openTasks } from '../domain/process/state';
-import { currentStep } from '../domain/project';
-import { isCurrentApprover } from '../domain/transition';
 import type { OutboundContent } from '../platforms/types';
 import type { AppDeps } from './deps';
+import { mineItems } from './mine';
 import type { CardMessage } from './ports';
 import type { View } from './views';
 
@@ -92,37 +88,4 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       };
     }
   }
-}
-
-/** Everything waiting on a user: steps and tasks they hold, documents they owe, rejected projects to resubmit. */
-export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
-  const org = deps.org.view();
-  const now = deps.clock.now();
-  const items: MineItem[] = [];
-  for (const p of deps.projects.listOpen()) {
-    const def = deps.processes.get(p.delivery.processVersion);
-    if (currentStep(p) && isCurrentApprover(p, user, org, def))
-      items.push({ regNo: p.regNo, name: p.facts.name, what: stepLabel(p, def, org) });
-  }
-  for (const p of deps.projects.listDelivering()) {
-    const def = deps.processes.get(p.delivery.processVersion);
-    for (const t of openTasks(p.delivery)) {
-      if (canActOn(t, user, org)) items.push({ regNo: p.regNo, name: p.facts.name, what: taskName(p, def, t) });
-    }
-    if (p.state !== 'accepted') continue;
-    const owed = p.delivery.documents.filter((d) => d.owner === user && d.link === null);
-    const late = owed.filter((d) => d.due.getTime() < now.getTime());
-    if (owed.length) {
-      const names = owed.map((d) => `《${def.documents.find((x) => x.no === d.no)?.name ?? d.no}》`).join('');
-      items.push({
-        regNo: p.regNo,
-        name: p.facts.name,
-        what: `待提交验收资料 ${owed.length} 项${late.length ? `（逾期 ${late.length} 项）` : ''}：${names}`,
-      });
-    }
-  }
-  for (const p of deps.projects.listBySubmitter(user)) {
-    if (p.state === 'rejected') items.push({ regNo: p.regNo, name: p.facts.name, what: '被驳回，待修改后重新提交' });
-  }
-  return items;
 }

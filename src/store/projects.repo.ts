@@ -1,6 +1,5 @@
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
-import type { UserId } from '../domain/org';
 import { emptyDelivery } from '../domain/process/state';
 import { currentStep, type Decision, type Project, type Step } from '../domain/project';
 import type { DB } from './db';
@@ -55,56 +54,6 @@ export class SqliteProjectRepo implements ProjectRepo {
       .returning({ last: regCounters.last })
       .get();
     return `${this.prefix}-${year}-${String(row.last).padStart(4, '0')}`;
-  }
-
-  listOpen(): Project[] {
-    return this.withHistory(this.db.select().from(projects).where(eq(projects.state, 'in_approval')).all());
-  }
-
-  listDelivering(): Project[] {
-    return this.withHistory(
-      this.db
-        .select()
-        .from(projects)
-        .where(inArray(projects.state, ['accepted', 'closed']))
-        .all(),
-    );
-  }
-
-  listBySubmitter(userId: UserId): Project[] {
-    return this.withHistory(
-      this.db
-        .select()
-        .from(projects)
-        .where(and(eq(projects.submitterId, userId), ne(projects.state, 'withdrawn')))
-        .orderBy(desc(projects.id))
-        .all(),
-    );
-  }
-
-  private withHistory(rows: Row[]): Project[] {
-    if (rows.length === 0) return [];
-    const entries = this.db
-      .select()
-      .from(auditLog)
-      .where(
-        and(
-          inArray(
-            auditLog.regNo,
-            rows.map((r) => r.regNo),
-          ),
-          ne(auditLog.action, 'denied'),
-        ),
-      )
-      .orderBy(asc(auditLog.id))
-      .all();
-    const byReg = new Map<string, Decision[]>();
-    for (const e of entries) {
-      const list = byReg.get(e.regNo) ?? [];
-      list.push(toDecision(e));
-      byReg.set(e.regNo, list);
-    }
-    return rows.map((r) => this.fromRow(r, byReg.get(r.regNo) ?? []));
   }
 
   private toDomain(row: Row): Project {

@@ -1,52 +1,22 @@
 import type Database from 'better-sqlite3';
+import type {
+  Membership,
+  OverdueCursor,
+  OverdueDocument,
+  WaitingCursor,
+  WaitingRow,
+  WorkQueries,
+  WorkRow,
+} from '../app/ports';
 import type { UserId } from '../domain/org';
 import type { DB } from './db';
-
-/** A role in a region ('*' = the role is not split by region), as in role_members. */
-export interface Membership {
-  role: string;
-  region: string;
-}
-
-/** One line of someone's work: which project, its name, what is waiting (a role, a task id, a document number). */
-export interface WorkRow {
-  regNo: string;
-  name: string;
-  what: string;
-  since: Date;
-  /** The task's number for tasks, the document's number for documents; null for steps and rejections. */
-  no: number | null;
-}
-
-export interface OverdueDocument {
-  regNo: string;
-  name: string;
-  docNo: number;
-  owner: UserId;
-  due: Date;
-}
-export type OverdueCursor = { dueAt: number; regNo: string; docNo: number };
-
-/** An approval step or open task waiting since before the SLA; `holders` are the named holders of a task. */
-export interface WaitingRow {
-  kind: 'step' | 'task';
-  regNo: string;
-  name: string;
-  what: string;
-  no: number | null;
-  role: string | null;
-  region: string | null;
-  holders: UserId[];
-  since: Date;
-}
-export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number };
 
 /**
  * The light lists of /mine and the sweeps: small rows from indexed queries, never whole projects or audit logs.
  * The sweeps are keyset-paginated: call again with the last row's cursor until a chunk comes back short, one
  * short transaction per chunk.
  */
-export class SqliteWorkQueries {
+export class SqliteWorkQueries implements WorkQueries {
   private readonly s: ReturnType<typeof prepare>;
 
   constructor(db: DB) {
@@ -81,6 +51,8 @@ export class SqliteWorkQueries {
     const rows = this.s.overdue.all(now.getTime(), c.dueAt, c.dueAt, c.regNo, c.docNo, limit) as {
       reg_no: string;
       name: string;
+      process_version: number;
+      pm_id: string | null;
       doc_no: number;
       owner_id: string;
       due_at: number;
@@ -88,6 +60,8 @@ export class SqliteWorkQueries {
     return rows.map((r) => ({
       regNo: r.reg_no,
       name: r.name,
+      processVersion: r.process_version,
+      pm: r.pm_id,
       docNo: r.doc_no,
       owner: r.owner_id,
       due: new Date(r.due_at),
@@ -128,6 +102,9 @@ export class SqliteWorkQueries {
       region: string | null;
       holders: string | null;
       since: number;
+      kind: 'project' | 'saas';
+      process_version: number;
+      subflow_kind: string | null;
     }[];
     return rows.map((r) => {
       const kind = r.k === 0 ? 'step' : 'task';
@@ -141,42 +118,78 @@ export class SqliteWorkQueries {
         region: r.region === '*' ? null : r.region,
         holders: r.holders ? r.holders.split('\u001f') : [],
         since: new Date(r.since),
+        projectKind: r.kind,
+        processVersion: r.process_version,
+        subflowKind: r.subflow_kind,
         cursor: { since: r.since, kind, id: r.id },
       };
     });
   }
 }
 
-type Raw = { reg_no: string; name: string; what: string; since: number; no: number | null };
-const work = (r: Raw): WorkRow => ({ regNo: r.reg_no, name: r.name, what: r.what, since: new Date(r.since), no: r.no });
+type Raw = {
+  reg_no: string;
+  name: string;
+  what: string;
+  since: number;
+  no: number | null;
+  kind: 'project' | 'saas';
+  process_version: number;
+  region: string | null;
+  submitter_id: string;
+  subflow_kind: string | null;
+  subflow_title: string | null;
+};
+const work = (r: Raw): WorkRow => ({
+  regNo: r.reg_no,
+  name: r.name,
+  what: r.what,
+  since: new Date(r.since),
+  no: r.no,
+  kind: r.kind,
+  processVersion: r.process_version,
+  region: r.region === '*' ? null : r.region,
+  submitter: r.submitter_id,
+  subflowKind: r.subflow_kind,
+  subflowTitle: r.subflow_title,
+});
+/** The project columns every work row carries (p = projects). */
+const P = 'p.kind, p.process_version, p.submitter_id';
+/** A task's subflow kind and title (t = tasks). */
+const SUB = `(select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind,
+  (select json_extract(s.answers_json, '$.title') from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no)
+  as subflow_title`;
 
 function prepare(c: Database.Database) {
   return {
     steps: c.prepare(
-      `select reg_no, name, step_role as what, updated_at as since, null as no from projects
-       where state = 'in_approval' and step_role = ? and step_region = ?`,
+      `select reg_no, name, step_role as what, updated_at as since, null as no, ${P}, step_region as region,
+         null as subflow_kind, null as subflow_title
+       from projects p where state = 'in_approval' and step_role = ? and step_region = ?`,
     ),
     namedTasks: c.prepare(
-      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no
+      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from task_holders h cross join tasks t on t.id = h.task_id cross join projects p on p.reg_no = t.reg_no
        where h.user_id = ? and t.state = 'open'`,
     ),
     roleTasks: c.prepare(
-      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no
+      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from tasks t cross join projects p on p.reg_no = t.reg_no
        where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0`,
     ),
     owed: c.prepare(
-      `select d.reg_no, p.name, 'document' as what, d.due_at as since, d.doc_no as no
+      `select d.reg_no, p.name, 'document' as what, d.due_at as since, d.doc_no as no, ${P}, null as region,
+         null as subflow_kind, null as subflow_title
        from documents d cross join projects p on p.reg_no = d.reg_no
        where d.owner_id = ? and d.link is null and p.state = 'accepted'`,
     ),
     rejected: c.prepare(
-      `select reg_no, name, 'rejected' as what, updated_at as since, null as no from projects
-       where submitter_id = ? and state = 'rejected'`,
+      `select reg_no, name, 'rejected' as what, updated_at as since, null as no, ${P}, null as region,
+         null as subflow_kind, null as subflow_title
+       from projects p where submitter_id = ? and state = 'rejected'`,
     ),
     overdue: c.prepare(
-      `select d.reg_no, p.name, d.doc_no, d.owner_id, d.due_at
+      `select d.reg_no, p.name, p.process_version, p.pm_id, d.doc_no, d.owner_id, d.due_at
        from documents d cross join projects p on p.reg_no = d.reg_no
        where d.link is null and d.due_at < ? and d.due_at >= ? and (d.due_at, d.reg_no, d.doc_no) > (?, ?, ?)
          and p.state = 'accepted'
@@ -187,7 +200,7 @@ function prepare(c: Database.Database) {
     waiting: c.prepare(
       `select * from (
          select 0 as k, id, reg_no, name, step_role as what, null as no, step_role as role, step_region as region,
-           null as holders, updated_at as since
+           null as holders, updated_at as since, kind, process_version, null as subflow_kind
          from projects where state = 'in_approval' and updated_at < ? and updated_at >= ?
            and (updated_at > ? or (? = 0 and id > ?))
          order by updated_at, id limit ?)
@@ -195,7 +208,8 @@ function prepare(c: Database.Database) {
        select * from (
          select 1 as k, t.id, t.reg_no, p.name, t.def_id as what, t.task_no as no, t.role, t.region,
            (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id) as holders,
-           t.opened_at as since
+           t.opened_at as since, p.kind, p.process_version,
+           (select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind
          from tasks t cross join projects p on p.reg_no = t.reg_no
          where t.state = 'open' and t.opened_at < ? and t.opened_at >= ?
            and (t.opened_at > ? or ? = 0 or t.id > ?)

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app/deps';
-import { mineItems } from '../../app/render-view';
+import { mineItems } from '../../app/mine';
 
 /** One thing a person must act on: a step or task they hold, a document they owe, a project to resubmit. */
 export interface PendingItem {

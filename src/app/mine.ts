@@ -1,0 +1,81 @@
+import type { MineItem } from '../../cards/mine.card';
+import { type OrgView, regionName, type UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
+import type { AppDeps } from './deps';
+import type { Membership, WorkRow } from './ports';
+
+/** The memberships a user holds; a region-split role given as one list counts in every region. */
+export function membershipsOf(org: OrgView, user: UserId, def: ProcessDefinition): Membership[] {
+  const out: Membership[] = [];
+  for (const [role, byRegion] of Object.entries(org.members)) {
+    for (const [region, users] of Object.entries(byRegion)) {
+      if (!users.includes(user)) continue;
+      if (region === '*' && def.roles[role]?.byRegion) for (const r of org.regions) out.push({ role, region: r });
+      out.push({ role, region });
+    }
+  }
+  return out;
+}
+
+/** The name of a waiting approval step: the route step held by the role, or the executing department's task. */
+export function stepName(
+  def: ProcessDefinition,
+  kind: 'project' | 'saas',
+  role: string,
+  region: string | null,
+  org: OrgView,
+) {
+  const step = def.approval.routes.flatMap((r) => r.steps).find((s) => s.role === role);
+  const start = def.flows[kind].tasks.find((t) => t.id === def.flows[kind].start);
+  const name = step?.name ?? start?.name ?? def.roles[role]?.name ?? role;
+  return region && def.roles[role]?.byRegion ? `${name}（${regionName(org, region)}）` : name;
+}
+
+/** The name of a task instance from its definition id (a flow task, or a subflow step). */
+export function taskNameOf(
+  def: ProcessDefinition,
+  row: Pick<WorkRow, 'kind' | 'what' | 'subflowKind' | 'subflowTitle'>,
+) {
+  if (row.subflowKind === null) return def.flows[row.kind].tasks.find((t) => t.id === row.what)?.name ?? row.what;
+  const sd = def.subflows.find((s) => s.id === row.subflowKind);
+  const step = sd?.steps.find((t) => t.id === row.what)?.name ?? row.what;
+  return `${step}（${sd?.name ?? row.subflowKind}${row.subflowTitle ? `：${row.subflowTitle}` : ''}）`;
+}
+
+/**
+ * Everything waiting on a user: steps and tasks they hold, documents they owe, rejected projects to resubmit. Small
+ * indexed queries (never whole projects or audit logs), so it stays fast for a busy person at 100k projects.
+ */
+export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
+  const org = deps.org.view();
+  const now = deps.clock.now().getTime();
+  const current = deps.processes.current().def;
+  const defOf = (v: number) => deps.processes.get(v);
+  const memberships = membershipsOf(org, user, current);
+  const items: MineItem[] = [];
+  for (const r of deps.work.heldSteps(memberships)) {
+    const def = defOf(r.processVersion);
+    if (def.noSelfApproval && r.submitter === user) continue;
+    items.push({ regNo: r.regNo, name: r.name, what: stepName(def, r.kind, r.what, r.region, org) });
+  }
+  const seen = new Set<string>();
+  for (const r of deps.work.heldTasks(user, memberships)) {
+    const key = `${r.regNo}#${r.no}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({ regNo: r.regNo, name: r.name, what: taskNameOf(defOf(r.processVersion), r) });
+  }
+  const owed = new Map<string, WorkRow[]>();
+  for (const r of deps.work.owedDocuments(user)) owed.set(r.regNo, [...(owed.get(r.regNo) ?? []), r]);
+  for (const [regNo, docs] of owed) {
+    const first = docs[0] as WorkRow;
+    const def = defOf(first.processVersion);
+    const late = docs.filter((d) => d.since.getTime() < now).length;
+    const names = docs.map((d) => `《${def.documents.find((x) => x.no === d.no)?.name ?? d.no}》`).join('');
+    const lateText = late ? `（逾期 ${late} 项）` : '';
+    items.push({ regNo, name: first.name, what: `待提交验收资料 ${docs.length} 项${lateText}：${names}` });
+  }
+  for (const r of deps.work.rejectedBy(user))
+    items.push({ regNo: r.regNo, name: r.name, what: '被驳回，待修改后重新提交' });
+  return items;
+}
