@@ -188,7 +188,7 @@ describe('WecomAdapter.update with single-use response codes', () => {
     expect(adapter.codes.count(messageId)).toBe(1);
   });
 
-  it('puts the code back when the update failed before WeCom used it, and expires codes after 24 h', async () => {
+  it('puts the code back when the update failed before WeCom used it, and keeps codes 72 h, no longer', async () => {
     const { adapter, clock } = make();
     const { messageId } = await adapter.send(
       { kind: 'user', id: 'u3' },
@@ -202,8 +202,12 @@ describe('WecomAdapter.update with single-use response codes', () => {
     expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(1);
 
     click(adapter, clock, messageId, 'u3');
-    clock.advance(24 * 3600_000 + 1000);
-    const expired = await failure(adapter.update(messageId, projectCard('C')));
+    clock.advance(71 * 3600_000);
+    await adapter.update(messageId, projectCard('C'));
+    expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(2);
+    click(adapter, clock, messageId, 'u3');
+    clock.advance(72 * 3600_000 + 1000);
+    const expired = await failure(adapter.update(messageId, projectCard('D')));
     expect(expired.opts).toMatchObject({ code: 'NO_RESPONSE_CODE', permanent: true });
   });
 
