@@ -3,14 +3,38 @@ import type { ParseResult } from './parse-slash';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Form values arrive as strings (inputs) or option values (selects); empty inputs mean "not given". */
-function formFields(form: Record<string, unknown>): Record<string, string> {
+const MAX_DEPTH = 8;
+const BAD_ACTION = '无法识别的卡片操作，请发送 /help 查看可用命令。';
+
+/** True when the value nests deeper than `limit` (iterative: a 50,000-deep array cannot overflow the stack). */
+function tooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Form values arrive as strings (inputs), option values (selects) or a list of them (multi-select: the first
+ * counts); numbers and booleans are read as text; empty inputs mean "not given". Anything else (an object, a
+ * nested list) is refused with the field's name, never converted with String().
+ */
+function formFields(form: Record<string, unknown>): { fields: Record<string, string> } | { bad: string } {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) {
-    const s = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : v == null ? '' : String(v);
+    const first = Array.isArray(v) ? v[0] : v;
+    let s: string;
+    if (first === undefined || first === null) s = '';
+    else if (typeof first === 'string') s = first;
+    else if ((typeof first === 'number' && Number.isFinite(first)) || typeof first === 'boolean') s = String(first);
+    else return { bad: k };
     if (s.trim() !== '') out[k] = s;
   }
-  return out;
+  return { fields: out };
 }
 
 /**
@@ -18,11 +42,14 @@ function formFields(form: Record<string, unknown>): Record<string, string> {
  * it goes through the same IntentSchema, and the use case re-checks who may act.
  */
 export function parseCardAction(value: unknown, form?: Record<string, unknown>): ParseResult {
-  if (!isRecord(value) || value.v !== 1 || typeof value.type !== 'string') {
-    return { ok: false, error: '无法识别的卡片操作，请发送 /help 查看可用命令。' };
+  if (!isRecord(value) || value.v !== 1 || typeof value.type !== 'string' || tooDeep(value, MAX_DEPTH)) {
+    return { ok: false, error: BAD_ACTION };
   }
   const { v: _v, ...rest } = value;
-  const fields = form ? formFields(form) : {};
+  const read = form ? formFields(form) : { fields: {} };
+  if ('bad' in read)
+    return { ok: false, error: `表单字段「${read.bad.slice(0, 40)}」的值无法识别，请重新填写后提交。` };
+  const { fields } = read;
   let candidate: Record<string, unknown> = rest;
   if (rest.type === 'register') candidate = { type: 'register', fields };
   else if (rest.type === 'reject') candidate = { ...rest, reason: fields.reason ?? '' };

@@ -147,4 +147,18 @@ describe('parseCardAction: a click yields the same intent as the typed command',
       expect(parseCardAction(value).ok).toBe(false);
     },
   );
+
+  it('refuses form values that are objects or nested lists by name, and a value nested too deep, never String()-ing them', () => {
+    const value = { v: 1, type: 'reject', regNo: 'HO-2026-0001', round: 1, step: 0 };
+    for (const reason of [{ toString: 1 }, [[['x']]], { valueOf: () => 'x' }]) {
+      expect(parseCardAction(value, { reason })).toEqual({
+        ok: false,
+        error: '表单字段「reason」的值无法识别，请重新填写后提交。',
+      });
+    }
+    let deep: unknown = 'x';
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    expect(parseCardAction({ ...value, extra: deep }).ok).toBe(false);
+    expect(parseCardAction(value, { reason: ['金额不符'] }).ok).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@
  * strict on the fields we act on (ids), which throw MalformedPayloadError when missing.
  */
 import { MalformedPayloadError } from '../../shared/errors';
+import { assertJsonDepth, isFormScalar } from '../../shared/json-shape';
 import type { ChatRef, InboundEvent, ParsedDelivery } from '../types';
 import { decodeSubmitName, fieldModelName, isRecord, type Json, rec, str } from './payloads';
 
@@ -12,6 +13,7 @@ export const EVENT_CARD_ACTION = 'card.action.trigger';
 
 export function normalizeEnvelope(envelope: unknown): ParsedDelivery {
   if (!isRecord(envelope)) throw new MalformedPayloadError('envelope is not an object');
+  assertJsonDepth(envelope, 'Feishu event');
   if (envelope.type === 'url_verification') {
     const challenge = envelope.challenge;
     if (typeof challenge !== 'string') throw new MalformedPayloadError('url_verification without challenge');
@@ -117,7 +119,9 @@ function actionValue(action: Json): unknown {
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
-    } catch {
+      assertJsonDepth(value, 'Feishu action.value');
+    } catch (e) {
+      if (e instanceof MalformedPayloadError) throw e;
       // keep the plain string
     }
   }
@@ -130,7 +134,11 @@ function actionValue(action: Json): unknown {
 
 function formValues(form: Json): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(form)) out[fieldModelName(key)] = v;
+  for (const [key, v] of Object.entries(form)) {
+    if (v === null) continue;
+    if (!isFormScalar(v)) throw new MalformedPayloadError(`form_value.${key.slice(0, 40)} is not a string`);
+    out[fieldModelName(key)] = v;
+  }
   return out;
 }
 
