@@ -2,7 +2,8 @@ import { DOC_IDS, DOCUMENTS, missingDocuments, openTasks } from '../src/domain/l
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { Project } from '../src/domain/project';
 import { formatTime } from './labels';
-import type { CardForm, CardModel } from './model';
+import type { CardForm, CardModel, Span } from './model';
+import { link, spansOf, strong } from './rich';
 
 const DAY_MS = 86_400_000;
 
@@ -13,7 +14,7 @@ export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: D
   if (!l.documents) {
     return {
       header,
-      blocks: [{ type: 'markdown', text: '实施人员指派后开始跟踪七项验收资料。' }],
+      blocks: [{ type: 'rich', lines: ['实施人员指派后开始跟踪七项验收资料。'] }],
       actions: [],
       forms: [],
     };
@@ -23,15 +24,21 @@ export function docsCard(p: Project, org: OrgView, viewer: UserId | null, now: D
   const items = DOC_IDS.map((d) => {
     const doc = docs[d];
     const late = doc.link === null && doc.due.getTime() < now.getTime();
-    const state = doc.link
-      ? `已提交 [查看](${doc.link}) ${doc.submittedAt ? formatTime(doc.submittedAt, timeZone) : ''}`
+    const state: Span[] = doc.link
+      ? [
+          '已提交 ',
+          ...spansOf(link('查看', doc.link)),
+          doc.submittedAt ? ` ${formatTime(doc.submittedAt, timeZone)}` : '',
+        ]
       : late
-        ? `**已逾期 ${Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS)} 天**`
-        : '待提交';
-    return {
-      text: `${d}.《${DOCUMENTS[d - 1]}》— ${state} · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
-      checked: doc.link !== null,
-    };
+        ? [strong(`已逾期 ${Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS)} 天`)]
+        : ['待提交'];
+    const text: Span[] = [
+      `${d}.《${DOCUMENTS[d - 1]}》— `,
+      ...state,
+      ` · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
+    ];
+    return { text, checked: doc.link !== null };
   });
   const forms: CardForm[] = [];
   const team = viewer !== null && (l.implementers.includes(viewer) || l.pm === viewer);

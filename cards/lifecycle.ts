@@ -11,10 +11,11 @@ import {
 import { canActOnTask } from '../src/domain/lifecycle-transition';
 import { displayName, membersOf, type OrgView, type UserId } from '../src/domain/org';
 import type { Project } from '../src/domain/project';
-import type { CardBlock, CardButton, CardForm } from './model';
+import type { CardBlock, CardButton, CardForm, Rich } from './model';
+import { joinRich, link as richLink } from './rich';
 
 const names = (org: OrgView, users: UserId[]) => users.map((u) => displayName(org, u)).join('、');
-const link = (label: string, url: string | null) => (url ? `[${label}](${url})` : '—');
+const link = (label: string, url: string | null): Rich => richLink(label, url);
 
 export function taskHolders(task: Task, org: OrgView): string {
   return names(org, task.users ?? membersOf(org, task.role, task.region));
@@ -24,7 +25,7 @@ export function taskHolders(task: Task, org: OrgView): string {
 export function lifecycleBlocks(p: Project, org: OrgView): CardBlock[] {
   if (p.state !== 'accepted' && p.state !== 'closed') return [];
   const l = p.lifecycle;
-  const fields: { label: string; value: string }[] = [];
+  const fields: { label: string; value: Rich }[] = [];
   if (l.pm) fields.push({ label: '区域项目经理', value: displayName(org, l.pm) });
   if (l.implementers.length) fields.push({ label: '实施人员', value: names(org, l.implementers) });
   if (l.setupNotes.feasibility) fields.push({ label: '可行性评估', value: l.setupNotes.feasibility });
@@ -34,15 +35,22 @@ export function lifecycleBlocks(p: Project, org: OrgView): CardBlock[] {
   if (l.requirements) {
     fields.push({
       label: '需求确认',
-      value: `${link('需求确认单', l.requirements.link)} · ${CUSTOMIZATION_LABELS[l.requirements.customization]}${l.requirements.detail ? ` · ${link('明细', l.requirements.detail)}` : ''}`,
+      value: joinRich(
+        [
+          link('需求确认单', l.requirements.link),
+          CUSTOMIZATION_LABELS[l.requirements.customization],
+          ...(l.requirements.detail ? [link('明细', l.requirements.detail)] : []),
+        ],
+        ' · ',
+      ),
     });
   }
   if (l.customWorkRequest) fields.push({ label: '定制化需求', value: '已由责任销售确认，已登记定制化需求任务申请' });
   if (l.pickup) {
     const issued = l.pickup.standard
-      ? ` · ${link('标准产品', l.pickup.standard)} · ${link('定制产品', l.pickup.custom)} · ${link('授权文件', l.pickup.licence)}`
-      : ' · 待发放';
-    fields.push({ label: '产品领取', value: `SVN ${l.pickup.svn}${issued}` });
+      ? [link('标准产品', l.pickup.standard), link('定制产品', l.pickup.custom), link('授权文件', l.pickup.licence)]
+      : ['待发放'];
+    fields.push({ label: '产品领取', value: joinRich([`SVN ${l.pickup.svn}`, ...issued], ' · ') });
   }
   if (l.documents)
     fields.push({ label: '验收资料', value: `${7 - missingDocuments(l).length}/7 已提交（/docs ${p.regNo}）` });

@@ -4,7 +4,8 @@ import { currentStep, type Decision, type Project } from '../src/domain/project'
 import { canWithdraw, isCurrentApprover } from '../src/domain/transition';
 import { holdersOf, kindLabel, STATE_LABELS, stepLabel, yesNo } from './labels';
 import { lifecycleBlocks, pmField, taskControls } from './lifecycle';
-import type { CardBlock, CardButton, CardColor, CardForm, CardModel } from './model';
+import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
+import { joinRich, link as richLink } from './rich';
 
 export interface ProjectCardInput {
   project: Project;
@@ -36,8 +37,8 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   handover: '申请移交',
 };
 
-function link(label: string, url: string | null): string | null {
-  return url ? `[${label}](${url})` : null;
+function link(label: string, url: string | null): Rich | null {
+  return url ? richLink(label, url) : null;
 }
 
 /** The one card of a project: facts, step and holder, history, and the viewer's buttons. Pure. */
@@ -49,7 +50,7 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
     link('用户需求采集表', p.facts.reqLink),
     link('售前解决方案', p.facts.solutionLink),
     link('项目实施登记表', p.facts.formLink),
-  ].filter((x): x is string => x !== null);
+  ].filter((x): x is Rich => x !== null);
   const special = p.chain[0]?.role === 'sales_lead';
   blocks.push({
     type: 'fields',
@@ -66,7 +67,7 @@ export function projectCard({ project: p, org, viewer, banner }: ProjectCardInpu
       },
       { label: '审批流程', value: special ? '特批流程' : '常规流程（商务审核）' },
       { label: '责任销售', value: displayName(org, p.submitter) },
-      ...(docs.length ? [{ label: '资料', value: docs.join(' · ') }] : []),
+      ...(docs.length ? [{ label: '资料', value: joinRich(docs, ' · ') }] : []),
       ...(p.followUps.outsourcing !== null
         ? [{ label: '外采跟进', value: p.followUps.outsourcing ? '需外采产品（已记录跟进）' : '无需外采' }]
         : []),

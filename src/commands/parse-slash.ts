@@ -108,7 +108,7 @@ export function parseSlash(text: string): ParseResult | null {
   const tokens = tokenize(trimmed.slice(1));
   const name = Array.isArray(tokens) ? tokens[0] : trimmed.slice(1).split(/\s+/)[0];
   const cmd = ALIASES[(name ?? '').toLowerCase()];
-  if (!cmd) return { ok: false, error: `未知命令 /${name ?? ''}。\n${HELP_TEXT}` };
+  if (!cmd) return { ok: false, error: `未知命令 /${[...(name ?? '')].slice(0, 40).join('')}。\n${HELP_TEXT}` };
   if (!Array.isArray(tokens)) return fail(cmd, tokens.error);
   const args = tokens.slice(1);
 

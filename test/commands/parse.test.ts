@@ -54,7 +54,15 @@ describe('parseSlash', () => {
       '字段 项目类型 kind：应为 project（项目类）或 saas（SaaS 类）',
     ],
     [`/register ${base.replace('signed=no', 'signed=maybe')}`, '字段 合同已签 signed：应为 yes 或 no'],
-    [`/register ${base.replace('req=https://d/req', 'req=not-a-link')}`, '字段 用户需求采集表 req：应为文档链接'],
+    [
+      `/register ${base.replace('req=https://d/req', 'req=not-a-link')}`,
+      '字段 用户需求采集表 req：应为以 http:// 或 https:// 开头的文档链接',
+    ],
+    [
+      `/register ${base.replace('form=https://d/form', 'form=javascript://%0aalert(1)')}`,
+      '字段 项目实施登记表 form：应为以 http:// 或 https:// 开头的文档链接',
+    ],
+    [`/register ${base.replace('form=https://d/form', 'form=data://text/html,x')}`, 'form：应为以 http://'],
     [`/register ${base.replace(' customer=客户甲', '')}`, '缺少字段 客户 customer'],
     [`/register ${base} colour=red`, '未知字段：colour'],
     [`/register ${base} name=again`, '字段 name 重复出现'],

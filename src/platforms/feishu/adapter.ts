@@ -41,6 +41,7 @@ import {
   toUuid,
   trimBaseUrl,
 } from './client';
+import { textMessage } from './escape';
 import { normalizeEnvelope } from './normalize';
 import { isRecord } from './payloads';
 import { renderAck, renderCard } from './render-card';
@@ -79,7 +80,9 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
         data: {
           receive_id: to.id,
           msg_type: content.kind === 'card' ? 'interactive' : 'text',
-          content: JSON.stringify(content.kind === 'card' ? this.render(content.card) : { text: content.text }),
+          content: JSON.stringify(
+            content.kind === 'card' ? this.render(content.card) : { text: textMessage(content.text) },
+          ),
           uuid: toUuid(idempotencyKey),
         },
       }),

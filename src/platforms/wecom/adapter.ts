@@ -44,7 +44,7 @@ import { WecomClient } from './client';
 import { normalizeCallback } from './normalize';
 import { isTaskId, type KeyStore, parseXml, STATIC_PREFIX, sha256Hex, taskIdFor } from './payloads';
 import { renderTemplateCard } from './render-card';
-import { renderMarkdown, splitText } from './render-text';
+import { escapeText, renderMarkdown, splitText } from './render-text';
 import { ResponseCodes } from './response-codes';
 import { checkInvalidUser, type Destination, resolveDestination } from './targets';
 import { aesKeyFrom, checkReceiveId, decrypt, verifySignature } from './verify';
@@ -243,7 +243,7 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
   /** Sends a text, split into ≤ 2048-byte pieces. Returns the id of the last piece. */
   private async sendText(dest: Destination, text: string): Promise<string> {
     let last = '';
-    for (const piece of splitText(text)) last = await this.post(dest, 'text', piece);
+    for (const piece of splitText(escapeText(text))) last = await this.post(dest, 'text', piece);
     return last;
   }
 

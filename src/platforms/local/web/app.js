@@ -1,5 +1,5 @@
 // The local simulator page: pick who you are, chat with the bot, click its cards. Live through server-sent events.
-import { el, lines, markdown, renderCard, setPending } from './cards.js';
+import { el, lines, renderCard, setPending } from './cards.js';
 
 const STORAGE_KEY = 'handoff.local.me';
 
@@ -223,7 +223,8 @@ function messageBody(message) {
     });
   }
   const text = content.kind === 'text' ? content.text : JSON.stringify(content);
-  return el('div', { class: 'bubble', 'data-testid': 'text' }, message.from === 'bot' ? markdown(text) : lines(text));
+  // Text messages are plain text on every platform (they echo user input): never read as markdown.
+  return el('div', { class: 'bubble', 'data-testid': 'text' }, lines(text));
 }
 
 function messageNode(message) {
