@@ -185,6 +185,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       await runner.idle();
     },
     async listen() {
+      if (feishu) await feishu.loadBotInfo();
       const mounts: ((router: Router) => void)[] = [];
       if (feishu && config.feishu?.mode === 'webhook') {
         const handle = pipelines.get('feishu');

@@ -4,6 +4,7 @@ import { type ParseResult, parseSlash } from '../commands/parse-slash';
 import type { AckReply, InboundEvent, Platform, SendTarget } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
+import { resolveMentions } from './mentions';
 import { renderView } from './render-view';
 import type { View } from './views';
 
@@ -55,7 +56,7 @@ function handleOnce(
 
   let parsed: ParseResult | null;
   if (ev.kind === 'message') {
-    parsed = parseSlash(ev.text);
+    parsed = parseSlash(resolveMentions(deps, platform, ev.text));
     if (parsed === null) {
       queue({ type: 'text', text: NOT_A_COMMAND_HINT }, user);
       return {};

@@ -30,6 +30,14 @@ export function fullWidthMarkup(s: string): string {
   return foldLineBreaks(s).replace(/[<>*[\]()#|`~\\!_]/g, (c) => FULL_WIDTH[c] ?? c);
 }
 
+/**
+ * A rendered line whose text came first: a leading `-`/`+` (list) or `1.` (ordered list) is neutralised with the
+ * given replacements, so a value at the start of a line cannot become a list item.
+ */
+export function guardLineStart(line: string, dash: string, dot: string): string {
+  return line.replace(/^(\s*)[-+]/, (_m, sp: string) => `${sp}${dash}`).replace(/^(\s*\d+)\./, `$1${dot}`);
+}
+
 /** Only `<` and `>` (tags and `<@userid>` mentions), for text messages: the rest of the text stays as typed. */
 export function fullWidthAngles(s: string): string {
   return s.replace(/</g, '＜').replace(/>/g, '＞');

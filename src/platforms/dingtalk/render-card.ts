@@ -20,7 +20,7 @@
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { CardBlock, CardButton, CardModel, FormField, Rich } from '../../../cards/model';
 import { type Dialect, renderRich } from '../../../cards/rich';
-import { foldLineBreaks, fullWidthMarkup } from '../../shared/markup';
+import { foldLineBreaks, fullWidthMarkup, guardLineStart } from '../../shared/markup';
 import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
 import { encodeButtonPayload } from './payloads';
@@ -172,7 +172,7 @@ function renderBlock(block: CardBlock, timeZone: string): string {
     case 'fields':
       return lines(block.fields.map((f) => `**${escapeText(f.label)}：** ${md(f.value)}`));
     case 'rich':
-      return lines(block.lines.map(md));
+      return lines(block.lines.map((l) => guardLineStart(md(l), '－', '．')));
     case 'markdown':
       return block.text;
     case 'checklist':

@@ -4,14 +4,15 @@
  * - Card markdown (JSON 2.0 `markdown`, which reads standard markdown and an HTML subset): a literal run has its
  *   line breaks folded into spaces (a value cannot start a false line), `<`/`>` written as `&lt;`/`&gt;` (no
  *   `<at id=all>`, `<font>`, `<link>` tags), markdown punctuation as numeric character references (`&#42;` …: no
- *   emphasis, headings, lists, quotes or `[label](url)` links), and `&` only where it would start an entity.
+ *   emphasis, code, headings, tables or `[label](url)` links), and `&` only where it would start an entity. A
+ *   literal run never starts a line (renderers put a label or a mark first), so `-`/`1.` cannot start a list.
  * - Text messages (`msg_type: text`) read `<at user_id="…">` tags and `[label](url)` links: a zero-width space
  *   after every `<` and between `]` and `(` makes them plain text while they look the same.
  */
 import type { Rich } from '../../../cards/model';
 import { type Dialect, renderRich } from '../../../cards/rich';
 
-const MD_SPECIAL = /[\\`*_~[\]()#|!+\-{}]/g;
+const MD_SPECIAL = /[\\`*_~[\]()#|]/g;
 
 export function mdText(s: string): string {
   return s

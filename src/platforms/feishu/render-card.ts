@@ -16,7 +16,7 @@
 
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { ActionValue, CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
-import { foldLineBreaks } from '../../shared/markup';
+import { foldLineBreaks, guardLineStart } from '../../shared/markup';
 import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
 import { md, mdText } from './escape';
@@ -68,7 +68,7 @@ function renderBlock(block: CardBlock, timeZone: string): Json {
     case 'fields':
       return markdown(block.fields.map((f) => `**${mdText(f.label)}：** ${md(f.value)}`).join('\n'));
     case 'rich':
-      return markdown(block.lines.map(md).join('\n'));
+      return markdown(block.lines.map((l) => guardLineStart(md(l), '&#45;', '&#46;')).join('\n'));
     case 'markdown':
       return markdown(block.text);
     case 'checklist': {

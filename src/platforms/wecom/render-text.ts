@@ -16,7 +16,7 @@
 import { fitCard } from '../../../cards/fit';
 import type { CardBlock, CardModel, Rich } from '../../../cards/model';
 import { type Dialect, renderRich } from '../../../cards/rich';
-import { fullWidthAngles, fullWidthMarkup } from '../../shared/markup';
+import { fullWidthAngles, fullWidthMarkup, guardLineStart } from '../../shared/markup';
 import { clipBytes, historyLines, mark } from './render-card';
 
 export const MAX_TEXT_BYTES = 2048;
@@ -59,7 +59,7 @@ function blockLines(block: CardBlock, timeZone: string): string[] {
     case 'fields':
       return block.fields.map((f) => `**${escapeMarkdown(f.label)}：** ${md(f.value)}`);
     case 'rich':
-      return block.lines.map(md);
+      return block.lines.map((l) => guardLineStart(md(l), '－', '．'));
     case 'markdown':
       return [block.text];
     case 'note':
