@@ -162,6 +162,3 @@ function plain(content: string): Json {
 function markdown(content: string): Json {
   return { tag: 'markdown', content };
 }
-
-/** @deprecated kept for callers outside the renderer; use mdText (escape.ts). */
-export const escapeText = mdText;

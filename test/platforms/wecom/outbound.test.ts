@@ -114,6 +114,15 @@ describe('WecomAdapter.send', () => {
     expect(pieces.join('\n')).toBe(long);
   });
 
+  it('a text echoing user input cannot carry a <@userid> mention or an <a href> link (issue 10, finding 2)', async () => {
+    const { adapter } = make();
+    const echo = '未知命令 /<@all> <a href="https://evil.example/p">点此审批</a>';
+    await adapter.send({ kind: 'user', id: 'wangwu' }, { kind: 'text', text: echo }, 'k-text-echo');
+    const content = String((fake.messages.at(-1)?.body.text as { content?: string } | undefined)?.content);
+    expect(content).toBe('未知命令 /＜@all＞ ＜a href="https://evil.example/p"＞点此审批＜/a＞');
+    expect(content).not.toMatch(/[<>]/);
+  });
+
   it('posts to the news robot, robot URLs and app group chats as static markdown/text', async () => {
     const { adapter } = make();
     const news = await adapter.send(
