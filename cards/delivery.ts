@@ -5,7 +5,8 @@ import { missingDocuments, openTasks, type TaskInstance } from '../src/domain/pr
 import { valueText } from '../src/domain/process/summary';
 import type { Project } from '../src/domain/project';
 import { formInputs, names, subflowTitle, taskDefOf, taskHolders, taskName } from './labels';
-import type { CardBlock, CardButton, CardForm } from './model';
+import type { CardBlock, CardButton, CardForm, Rich } from './model';
+import { joinRich, link } from './rich';
 
 const SUBFLOW_STATE = { open: '处理中', done: '已完成', rejected: '已驳回' } as const;
 
@@ -13,7 +14,7 @@ const SUBFLOW_STATE = { open: '处理中', done: '已完成', rejected: '已驳�
 export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView): CardBlock[] {
   if (p.state !== 'accepted' && p.state !== 'closed') return [];
   const d = p.delivery;
-  const fields: { label: string; value: string }[] = [];
+  const fields: { label: string; value: Rich }[] = [];
   if (d.team.pm) fields.push({ label: '区域项目经理', value: displayName(org, d.team.pm) });
   if (d.team.implementers.length) fields.push({ label: '实施人员', value: names(org, d.team.implementers) });
   // The latest done instance of every main-flow task with answers: what was recorded at each step.
@@ -22,10 +23,15 @@ export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView)
     if (t.subflow === null && t.state === 'done' && Object.keys(t.answers).length) done.set(t.defId, t);
   for (const t of done.values()) {
     const form = taskDefOf(p, def, t)?.form;
-    const parts = (form?.fields ?? [])
+    // Link answers become links the card places (user text never becomes markup: see cards/rich.ts).
+    const parts: Rich[] = (form?.fields ?? [])
       .filter((f) => t.answers[f.id] !== undefined && f.kind !== 'person' && f.kind !== 'regno')
-      .map((f) => `${f.label}：${valueText(form, f.id, t.answers[f.id] as never, org)}`);
-    if (parts.length) fields.push({ label: taskDefOf(p, def, t)?.name ?? t.defId, value: parts.join('；') });
+      .map((f) =>
+        f.kind === 'link'
+          ? link(f.label, String(t.answers[f.id]))
+          : `${f.label}：${valueText(form, f.id, t.answers[f.id] as never, org)}`,
+      );
+    if (parts.length) fields.push({ label: taskDefOf(p, def, t)?.name ?? t.defId, value: joinRich(parts, '；') });
   }
   if (d.documents.length) {
     const got = d.documents.length - missingDocuments(d).length;

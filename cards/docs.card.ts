@@ -3,7 +3,8 @@ import type { ProcessDefinition } from '../src/domain/process/definition';
 import { missingDocuments, openTasks } from '../src/domain/process/state';
 import type { Project } from '../src/domain/project';
 import { formatTime, taskDefOf } from './labels';
-import type { CardForm, CardModel } from './model';
+import type { CardForm, CardModel, Span } from './model';
+import { link, spansOf, strong } from './rich';
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +23,7 @@ export function docsCard(
   if (!d.documents.length) {
     return {
       header,
-      blocks: [{ type: 'markdown', text: '实施人员指派后开始跟踪验收资料。' }],
+      blocks: [{ type: 'rich', lines: ['实施人员指派后开始跟踪七项验收资料。'] }],
       actions: [],
       forms: [],
     };
@@ -32,17 +33,21 @@ export function docsCard(
     const late = doc.link === null && doc.due.getTime() < now.getTime();
     const filledBy = def.documents.find((x) => x.no === doc.no)?.filledBy;
     const by = filledBy ? def.flows[p.facts.kind].tasks.find((t) => t.id === filledBy)?.name : undefined;
-    const state = doc.link
-      ? `已提交 [查看](${doc.link}) ${doc.submittedAt ? formatTime(doc.submittedAt, timeZone) : ''}`
+    const state: Span[] = doc.link
+      ? [
+          '已提交 ',
+          ...spansOf(link('查看', doc.link)),
+          doc.submittedAt ? ` ${formatTime(doc.submittedAt, timeZone)}` : '',
+        ]
       : late
-        ? `**已逾期 ${Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS)} 天**`
-        : by
-          ? `待「${by}」完成后自动登记`
-          : '待提交';
-    return {
-      text: `${doc.no}.《${nameOf(doc.no)}》— ${state} · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
-      checked: doc.link !== null,
-    };
+        ? [strong(`已逾期 ${Math.floor((now.getTime() - doc.due.getTime()) / DAY_MS)} 天`)]
+        : [by ? `待「${by}」完成后自动登记` : '待提交'];
+    const text: Span[] = [
+      `${doc.no}.《${nameOf(doc.no)}》— `,
+      ...state,
+      ` · 截止 ${formatTime(doc.due, timeZone).slice(0, 10)} · 负责人 ${displayName(org, doc.owner)}`,
+    ];
+    return { text, checked: doc.link !== null };
   });
   const forms: CardForm[] = [];
   const team = viewer !== null && (d.team.implementers.includes(viewer) || d.team.pm === viewer);

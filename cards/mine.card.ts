@@ -1,4 +1,5 @@
 import type { CardModel } from './model';
+import { strong } from './rich';
 
 export interface MineItem {
   regNo: string;
@@ -13,8 +14,8 @@ export function mineCard(items: MineItem[]): CardModel {
     header: { title: '我的待办', subtitle: `${items.length} 项`, color: items.length ? 'orange' : 'green' },
     blocks: [
       items.length
-        ? { type: 'markdown', text: items.map((i) => `• **${i.regNo}** ${i.name} — ${i.what}`).join('\n') }
-        : { type: 'markdown', text: '暂时没有等待你处理的事项。' },
+        ? { type: 'rich', lines: items.map((i) => ['• ', strong(i.regNo), ` ${i.name} — ${i.what}`]) }
+        : { type: 'rich', lines: ['暂时没有等待你处理的事项。'] },
     ],
     actions: items.slice(0, 10).map((i) => ({
       label: `查看 ${i.regNo}`,

@@ -33,11 +33,28 @@ export interface CardForm {
   submit: CardButton;
 }
 
+/**
+ * Inline text as the card places it. A plain string is literal text: every renderer escapes each markup character
+ * in it (markdown, `<at …>` / `<@…>` mentions, HTML), so user input shows as typed and never becomes a mention,
+ * a line break, emphasis or a link. Links and emphasis exist only as spans a card builder puts there (cards/rich.ts).
+ */
+export type Span = string | { strong: string } | { link: string; url: string };
+export type Rich = string | readonly Span[];
+
 export type CardBlock =
-  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'fields'; fields: { label: string; value: Rich }[] }
+  /** Lines of inline text (one entry per line), e.g. a list of items. */
+  | { type: 'rich'; lines: Rich[] }
+  /** App-authored constant markdown only (passed through as is): never interpolate user text into it; use `rich`. */
   | { type: 'markdown'; text: string }
-  | { type: 'checklist'; title: string; items: { text: string; checked: boolean | null }[] }
-  | { type: 'history'; title: string; entries: { at: Date; who: string; what: string; reason?: string }[] }
+  | { type: 'checklist'; title: string; items: { text: Rich; checked: boolean | null }[] }
+  /** `omitted`: older entries left out to fit a size budget (cards/fit.ts); renderers then show a "…" line. */
+  | {
+      type: 'history';
+      title: string;
+      entries: { at: Date; who: string; what: string; reason?: string }[];
+      omitted?: number;
+    }
   | { type: 'note'; text: string }
   | { type: 'divider' };
 

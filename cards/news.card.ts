@@ -38,7 +38,7 @@ export function newsCard(p: Project, org: OrgView, timeZone: string): CardModel 
 export function reminderCard(title: string, lines: string[]): CardModel {
   return {
     header: { title, subtitle: `${lines.length} 项`, color: 'orange' },
-    blocks: [{ type: 'markdown', text: lines.map((l) => `• ${l}`).join('\n') }],
+    blocks: [{ type: 'rich', lines: lines.map((l) => `• ${l}`) }],
     actions: [],
     forms: [],
   };

@@ -16,7 +16,8 @@ import {
   taskDefOf,
   yesNo,
 } from './labels';
-import type { CardBlock, CardButton, CardColor, CardForm, CardModel } from './model';
+import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
+import { joinRich, link as richLink } from './rich';
 
 export interface ProjectCardInput {
   project: Project;
@@ -52,8 +53,8 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   raise: '发起',
 };
 
-function link(label: string, url: string | null): string | null {
-  return url ? `[${label}](${url})` : null;
+function link(label: string, url: string | null): Rich | null {
+  return url ? richLink(label, url) : null;
 }
 
 /** The one card of a project: facts, step and holder, history, and the viewer's buttons. Pure. */
@@ -65,7 +66,7 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     link('用户需求采集表', p.facts.reqLink),
     link('售前解决方案', p.facts.solutionLink),
     link('项目实施登记表', p.facts.formLink),
-  ].filter((x): x is string => x !== null);
+  ].filter((x): x is Rich => x !== null);
   const route = routeFor(p.facts, def);
   const signature = signatureOf(p, def, org, timeZone);
   const commercial = p.delivery.approvalAnswers.commercial_reviewer;
@@ -92,7 +93,7 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
         : []),
       { label: '审批流程', value: route.name },
       { label: '责任销售', value: displayName(org, p.submitter) },
-      ...(docs.length ? [{ label: '资料', value: docs.join(' · ') }] : []),
+      ...(docs.length ? [{ label: '资料', value: joinRich(docs, ' · ') }] : []),
       ...(commercial && typeof commercial.outsourcing === 'boolean'
         ? [{ label: '外采', value: commercial.outsourcing ? '需外采产品（外采完成后才能发放产品）' : '无需外采' }]
         : []),

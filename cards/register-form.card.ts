@@ -12,8 +12,10 @@ export function registerFormCard(org: OrgView): CardModel {
     header: { title: '项目实施登记', subtitle: '合同签订后由责任销售提交', color: 'blue' },
     blocks: [
       {
-        type: 'markdown',
-        text: '项目类需提供《用户需求采集表》或《售前解决方案》之一；SaaS 类需提供《用户需求采集表》。未签合同或首付款未到的项目将走特批流程。',
+        type: 'rich',
+        lines: [
+          '项目类需提供《用户需求采集表》或《售前解决方案》之一；SaaS 类需提供《用户需求采集表》。未签合同或首付款未到的项目将走特批流程。',
+        ],
       },
     ],
     actions: [],

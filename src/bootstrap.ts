@@ -205,6 +205,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       await runner.idle();
     },
     async listen() {
+      if (feishu) await feishu.loadBotInfo();
       const mounts: ((router: Router) => void)[] = [];
       if (feishu && config.feishu?.mode === 'webhook') {
         const handle = pipelines.get('feishu');

@@ -5,6 +5,7 @@ import type { AckReply, InboundEvent, Platform, SendTarget } from '../platforms/
 import type { AppDeps } from './deps';
 import { liveCopies } from './effects';
 import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
+import { resolveMentions } from './mentions';
 import { renderView } from './render-view';
 import type { View } from './views';
 
@@ -56,7 +57,7 @@ function handleOnce(
 
   let parsed: ParseResult | null;
   if (ev.kind === 'message') {
-    parsed = parseSlash(ev.text, deps.processes.current().def.subflows);
+    parsed = parseSlash(resolveMentions(deps, platform, ev.text), deps.processes.current().def.subflows);
     if (parsed === null) {
       queue({ type: 'text', text: NOT_A_COMMAND_HINT }, user);
       return {};

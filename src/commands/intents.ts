@@ -19,11 +19,22 @@ const YesNo = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 
+/** Only absolute http(s) URLs with a host: `javascript:`, `data:`, `file:` … are refused at input. */
+function isHttpLink(v: string): boolean {
+  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(v)) return false;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const Link = z
   .string()
   .trim()
-  .regex(/^https?:\/\/[^\s<>"'`]+$/i, '应为以 http:// 或 https:// 开头的文档链接')
-  .max(2000, '链接过长（最多 2000 字符）');
+  .max(2000, '链接过长（最多 2000 字符）')
+  .refine(isHttpLink, '应为以 http:// 或 https:// 开头的文档链接，如 https://docs.example.com/…');
 
 const Text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字符`);
 

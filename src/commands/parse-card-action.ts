@@ -3,19 +3,52 @@ import type { ParseResult } from './parse-slash';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Form values arrive as strings (inputs), option values (selects) or lists (multi-selects); empty means "not given". */
-function formFields(form: Record<string, unknown>): Record<string, string | string[]> {
+const MAX_DEPTH = 8;
+const BAD_ACTION = '无法识别的卡片操作，请发送 /help 查看可用命令。';
+
+/** True when the value nests deeper than `limit` (iterative: a 50,000-deep array cannot overflow the stack). */
+function tooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A form value as text, or null when it is of a kind no form sends (an object, a nested list). */
+function scalar(v: unknown): string | null {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') return String(v);
+  return null;
+}
+
+/**
+ * Form values arrive as strings (inputs), option values (selects) or lists of them (multi-selects); numbers and
+ * booleans are read as text; empty inputs mean "not given". Anything else (an object, a nested list) is refused
+ * with the field's name, never converted with String().
+ */
+function formFields(form: Record<string, unknown>): { fields: Record<string, string | string[]> } | { bad: string } {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(form)) {
     if (Array.isArray(v)) {
-      const items = v.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      const items: string[] = [];
+      for (const x of v) {
+        const s = scalar(x);
+        if (s === null) return { bad: k };
+        if (s.trim() !== '') items.push(s);
+      }
       if (items.length) out[k] = items;
       continue;
     }
-    const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+    const s = scalar(v);
+    if (s === null) return { bad: k };
     if (s.trim() !== '') out[k] = s;
   }
-  return out;
+  return { fields: out };
 }
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
@@ -24,11 +57,14 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
  * it goes through the same IntentSchema, and the use case re-checks who may act.
  */
 export function parseCardAction(value: unknown, form?: Record<string, unknown>): ParseResult {
-  if (!isRecord(value) || value.v !== 1 || typeof value.type !== 'string') {
-    return { ok: false, error: '无法识别的卡片操作，请发送 /help 查看可用命令。' };
+  if (!isRecord(value) || value.v !== 1 || typeof value.type !== 'string' || tooDeep(value, MAX_DEPTH)) {
+    return { ok: false, error: BAD_ACTION };
   }
   const { v: _v, ...rest } = value;
-  const fields = form ? formFields(form) : {};
+  const read = form ? formFields(form) : { fields: {} };
+  if ('bad' in read)
+    return { ok: false, error: `表单字段「${read.bad.slice(0, 40)}」的值无法识别，请重新填写后提交。` };
+  const { fields } = read;
   let candidate: Record<string, unknown> = rest;
   if (rest.type === 'register') candidate = { type: 'register', fields };
   else if (rest.type === 'reject') candidate = { ...rest, reason: one(fields.reason) ?? '' };

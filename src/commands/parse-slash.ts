@@ -121,7 +121,7 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
   const sub = subflows.find((s) => s.command === lower || s.aliases.includes(name ?? ''));
   if (sub) return parseRaise(sub, Array.isArray(tokens) ? tokens.slice(1) : tokens);
   const cmd = ALIASES[lower];
-  if (!cmd) return { ok: false, error: `未知命令 /${name ?? ''}。\n${HELP_TEXT}` };
+  if (!cmd) return { ok: false, error: `未知命令 /${[...(name ?? '')].slice(0, 40).join('')}。\n${HELP_TEXT}` };
   if (!Array.isArray(tokens)) return fail(cmd, tokens.error);
   const args = tokens.slice(1);
 

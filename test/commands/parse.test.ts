@@ -58,6 +58,11 @@ describe('parseSlash', () => {
       `/register ${base.replace('req=https://d/req', 'req=not-a-link')}`,
       '字段 用户需求采集表 req：应为以 http:// 或 https:// 开头的文档链接',
     ],
+    [
+      `/register ${base.replace('form=https://d/form', 'form=javascript://%0aalert(1)')}`,
+      '字段 项目实施登记表 form：应为以 http:// 或 https:// 开头的文档链接',
+    ],
+    [`/register ${base.replace('form=https://d/form', 'form=data://text/html,x')}`, 'form：应为以 http://'],
     [`/register ${base.replace(' customer=客户甲', '')}`, '缺少字段 客户 customer'],
     [`/register ${base} colour=red`, '未知字段：colour'],
     [`/register ${base} name=again`, '字段 name 重复出现'],
@@ -150,4 +155,18 @@ describe('parseCardAction: a click yields the same intent as the typed command',
       expect(parseCardAction(value).ok).toBe(false);
     },
   );
+
+  it('refuses form values that are objects or nested lists by name, and a value nested too deep, never String()-ing them', () => {
+    const value = { v: 1, type: 'reject', regNo: 'HO-2026-0001', round: 1, step: 0 };
+    for (const reason of [{ toString: 1 }, [[['x']]], { valueOf: () => 'x' }]) {
+      expect(parseCardAction(value, { reason })).toEqual({
+        ok: false,
+        error: '表单字段「reason」的值无法识别，请重新填写后提交。',
+      });
+    }
+    let deep: unknown = 'x';
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    expect(parseCardAction({ ...value, extra: deep }).ok).toBe(false);
+    expect(parseCardAction(value, { reason: ['金额不符'] }).ok).toBe(true);
+  });
 });

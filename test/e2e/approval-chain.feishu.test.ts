@@ -208,7 +208,12 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     msg.chat_id = 'oc_group';
     msg.chat_type = 'group';
     msg.mentions = [
-      { key: '@_user_1', id: { open_id: 'ou_bot', union_id: 'on_bot', user_id: '' }, name: 'Handoff', tenant_key: 't' },
+      {
+        key: '@_user_1',
+        id: { open_id: fake.botOpenId, union_id: 'on_bot', user_id: '' },
+        name: 'Handoff',
+        tenant_key: 't',
+      },
     ];
     await chat.deliver('/feishu/events', chat.sign(group));
     await env.h.flush();

@@ -81,8 +81,14 @@ describe('the whole process on Feishu (real SDK, fake Open API)', () => {
     await chat.click('zhou.pm', '已解决', { note: '已远程修复' });
     await chat.say('wang.sales', `/status ${REG}`);
     const status = feishuCardText(chat.lastCard('wang.sales'));
-    for (const s of ['产品缺陷 #1', '云产品下单申请 #2', '售后支持请求 #3', '审核运营交接（客户成功部负责人）'])
+    // `#` is escaped in Feishu markdown (&#35;): user text never becomes markup.
+    for (const s of [
+      '产品缺陷 &#35;1：导出乱码',
+      '售后支持请求 &#35;3：客户现场打印异常',
+      '审核运营交接（客户成功部负责人）',
+    ]) {
       expect(status).toContain(s);
+    }
   });
 
   it('saas: the hand-over news goes to the configured Feishu group chat', async () => {

@@ -3,7 +3,7 @@ import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountLocalUi } from '../../src/http/routes/local';
 import { type BrowserSession, CHROMIUM_PATH, launchChromium, SimulatorPage, saveScreenshot } from '../helpers/browser';
-import { createTestHandoff, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import { createTestHandoff, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
 
 /**
  * The issue's acceptance test: the local simulator page in real headless Chromium, offline, on a desktop window and on
@@ -313,4 +313,24 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
     expect(browser.externalRequests).toEqual([]);
     expect(browser.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('shows mentions, markdown and links injected through user text as plain text (issue 10, finding 2)', async () => {
+    await step('injection', async () => {
+      const name = '<at user_id=all>所有人</at> **加粗** [点此审批](https://evil.example/p)';
+      const phish = 'https://a.example/x)[点此](https://evil.example/q';
+      await new LocalChat(h).say(
+        'wang.sales',
+        `/register name="${name}" customer=客户 kind=project region=south contract=HT-9 signed=no paid=no req=${phish} form=https://docs.example.com/form`,
+      );
+      await sim.open(`${url}/`);
+      await sim.actAs('li.lead');
+      const card = sim.cards().filter({ hasText: '点此审批' }).last();
+      await expect.poll(() => card.textContent(), POLL).toContain(name);
+      expect(await card.locator('strong', { hasText: '加粗' }).count()).toBe(0);
+      const hrefs = await card.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+      expect(hrefs.length).toBe(2);
+      for (const href of hrefs) expect(/^https:\/\/(a\.example|docs\.example\.com)\//.test(href), href).toBe(true);
+      expect(await card.locator('a', { hasText: '点此' }).count()).toBe(0);
+    });
+  }, 60_000);
 });

@@ -57,6 +57,8 @@ export interface Fault {
 
 export interface FakeFeishu {
   readonly baseUrl: string;
+  /** The bot's open_id, served by GET /open-apis/bot/v3/info. */
+  readonly botOpenId: string;
   readonly messages: FakeMessage[];
   readonly updates: FakeUpdate[];
   readonly urgents: FakeUrgent[];
@@ -75,7 +77,12 @@ export interface FakeFeishu {
   close(): Promise<void>;
 }
 
-export async function startFakeFeishu(app: { appId: string; appSecret: string }): Promise<FakeFeishu> {
+export async function startFakeFeishu(app: {
+  appId: string;
+  appSecret: string;
+  botOpenId?: string;
+}): Promise<FakeFeishu> {
+  const botOpenId = app.botOpenId ?? 'ou_handoff_bot';
   const apps = new Map<string, string>([[app.appId, app.appSecret]]);
   const validTokens = new Set<string>();
   const byUuid = new Map<string, string>();
@@ -149,6 +156,16 @@ export async function startFakeFeishu(app: { appId: string; appSecret: string })
       state.updates.push({ messageId, content: JSON.parse(b.content) });
       return ok({});
     }
+    if (req.method === 'GET' && req.path === '/open-apis/bot/v3/info') {
+      return {
+        status: 200,
+        body: {
+          code: 0,
+          msg: 'ok',
+          bot: { activate_status: 2, app_name: 'Handoff', avatar_url: '', ip_white_list: [], open_id: botOpenId },
+        },
+      };
+    }
     if (req.method === 'POST' && req.path === '/open-apis/interactive/v1/card/update') {
       state.cardUpdates.push({ token: String(b.token), card: b.card });
       return ok({});
@@ -178,6 +195,7 @@ export async function startFakeFeishu(app: { appId: string; appSecret: string })
 
   const fake: FakeFeishu = {
     baseUrl: `http://127.0.0.1:${port}`,
+    botOpenId,
     ...state,
     failNext(n, fault) {
       for (let i = 0; i < n; i++) faults.push(fault);

@@ -143,7 +143,15 @@ export function signAndEncrypt(
   o: { encryptKey: string; verificationToken?: string; timestamp?: number | string; nonce?: string },
 ): Delivery {
   const env = o.verificationToken === undefined ? envelope : withToken(envelope, o.verificationToken);
-  const body = JSON.stringify({ encrypt: encryptFeishu(JSON.stringify(env), o.encryptKey) });
+  return signAndEncryptText(JSON.stringify(env), o);
+}
+
+/** Like signAndEncrypt, for an envelope given as JSON text (e.g. nested deeper than JSON.stringify can write). */
+export function signAndEncryptText(
+  plain: string,
+  o: { encryptKey: string; timestamp?: number | string; nonce?: string },
+): Delivery {
+  const body = JSON.stringify({ encrypt: encryptFeishu(plain, o.encryptKey) });
   const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = o.nonce ?? randomBytes(8).toString('hex');
   return {

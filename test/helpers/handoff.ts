@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { CardModel } from '../../cards/model';
+import type { CardModel, Rich } from '../../cards/model';
+import { spansOf } from '../../cards/rich';
 import { type BootstrapOptions, bootstrap, DEMO_ORG_FILE, type Handoff } from '../../src/bootstrap';
 import type { Config, DingtalkConfig, FeishuConfig, WecomConfig } from '../../src/config/env';
 import { type OrgFile, parseOrgFile } from '../../src/config/org-file';
@@ -132,12 +133,20 @@ function buttonOf(card: CardModel, label: string) {
   return cardButtons(card).find((b) => b.label === label);
 }
 
+/** Inline text as markdown-like text for assertions: links as `[label](url)`, emphasis as `**text**`. */
+export function richText(r: Rich): string {
+  return spansOf(r)
+    .map((s) => (typeof s === 'string' ? s : 'strong' in s ? `**${s.strong}**` : `[${s.link}](${s.url})`))
+    .join('');
+}
+
 export function cardText(card: CardModel): string {
   const parts: string[] = [card.header.title, card.header.subtitle ?? ''];
   for (const b of card.blocks) {
-    if (b.type === 'fields') parts.push(...b.fields.map((f) => `${f.label}: ${f.value}`));
+    if (b.type === 'fields') parts.push(...b.fields.map((f) => `${f.label}: ${richText(f.value)}`));
+    else if (b.type === 'rich') parts.push(...b.lines.map(richText));
     else if (b.type === 'markdown' || b.type === 'note') parts.push(b.text);
-    else if (b.type === 'checklist') parts.push(b.title, ...b.items.map((i) => i.text));
+    else if (b.type === 'checklist') parts.push(b.title, ...b.items.map((i) => richText(i.text)));
     else if (b.type === 'history') parts.push(...b.entries.map((e) => `${e.who} ${e.what} ${e.reason ?? ''}`));
   }
   return parts.join('\n');

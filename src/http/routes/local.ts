@@ -38,7 +38,31 @@ const GROUP_NAMES: Readonly<Record<string, string>> = {
   handoff_news: '项目移交新闻',
 };
 
-const UserId = z.string({ error: '缺少 userId（操作的人）' }).min(1, '缺少 userId（操作的人）');
+const UserId = z
+  .string({ error: '缺少 userId（操作的人）' })
+  .min(1, '缺少 userId（操作的人）')
+  .max(128, 'userId 过长')
+  // `__proto__`, `constructor`, `toString` … would be found on any plain object: never a user id.
+  .refine((id) => !(id in Object.prototype), { error: 'userId 不是有效的用户 id' });
+
+/** A form field as the page sends it: text, or the chosen option. Objects would go through String() later. */
+const FormValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string()).max(50)], {
+  error: '表单字段的值应为文字',
+});
+
+/** The button value the page echoes back: a flat intent (`{ v: 1, type, … }`), a few levels deep at most. */
+const ActionValue = z.unknown().refine((v) => depthAtMost(v, 4), { error: '卡片操作的格式不正确' });
+
+function depthAtMost(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
 
 const SayBody = z.object({
   userId: UserId,
@@ -53,8 +77,8 @@ const SayBody = z.object({
 const ClickBody = z.object({
   userId: UserId,
   messageId: z.string({ error: '缺少 messageId（卡片消息 id）' }).min(1, '缺少 messageId（卡片消息 id）'),
-  value: z.unknown(),
-  form: z.record(z.string(), z.unknown(), { error: 'form 应为表单字段对象' }).optional(),
+  value: ActionValue,
+  form: z.record(z.string().max(64), FormValue, { error: 'form 应为表单字段对象' }).optional(),
 });
 
 type Handler = (ctx: Context) => Promise<void> | void;

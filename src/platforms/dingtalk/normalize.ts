@@ -12,11 +12,13 @@
  * The callback carries no per-click id, so the caller supplies eventId (Stream: the frame's messageId).
  */
 import { MalformedPayloadError } from '../../shared/errors';
+import { assertJsonDepth, isFormScalar } from '../../shared/json-shape';
 import type { ChatRef, InboundEvent } from '../types';
 import { decodeButtonPayload, isRecord, type Json, p2pChatId, rec, str, tryJson } from './payloads';
 
 export function normalizeRobotMessage(data: unknown): InboundEvent {
   if (!isRecord(data)) throw new MalformedPayloadError('robot message is not an object');
+  assertJsonDepth(data, 'DingTalk robot message');
   const msgId = str(data.msgId);
   const conversationId = str(data.conversationId);
   if (!msgId || !conversationId) throw new MalformedPayloadError('robot message without msgId/conversationId');
@@ -51,6 +53,7 @@ export function cleanText(text: string): string {
 
 export function normalizeCardCallback(data: unknown, eventId: string): InboundEvent {
   if (!isRecord(data)) throw new MalformedPayloadError('card callback is not an object');
+  assertJsonDepth(data, 'DingTalk card callback');
   if (data.type !== undefined && data.type !== 'actionCallback') {
     return { kind: 'ignored', reason: `unsupported card callback type: ${String(data.type)}` };
   }
@@ -74,14 +77,21 @@ export function normalizeCardCallback(data: unknown, eventId: string): InboundEv
   };
   if (payload?.f) {
     const form: Record<string, unknown> = {};
-    for (const [slot, name] of Object.entries(payload.f)) if (params[slot] !== undefined) form[name] = params[slot];
+    for (const [slot, name] of Object.entries(payload.f)) {
+      const v = params[slot];
+      if (v === undefined || v === null) continue;
+      if (!isFormScalar(v)) throw new MalformedPayloadError(`card param ${slot.slice(0, 40)} is not a string`);
+      form[name] = v;
+    }
     ev.form = form;
   }
   return ev;
 }
 
 function readContent(v: unknown): Json | undefined {
-  return typeof v === 'string' ? rec(tryJson(v)) : rec(v);
+  const parsed = typeof v === 'string' ? tryJson(v) : v;
+  assertJsonDepth(parsed, 'DingTalk card content');
+  return rec(parsed);
 }
 
 function chatOf(data: Json, userId: string): ChatRef | null {

@@ -5,16 +5,22 @@
  * Every value is a string (cardParamMap is `map<string,string>`); booleans are "true"/"false", lists are JSON text.
  * - Header: `title`, `subtitle`, `color` (a CardColor name: blue/green/red/orange/grey/purple).
  * - `body`: one markdown text with fields, markdown, checklists, history, notes and dividers. Blocks are separated
- *   by a blank line, lines inside a block end with a hard break ("  \n"). User text has `<`/`>` escaped.
+ *   by a blank line, lines inside a block end with a hard break ("  \n"). Every literal text goes through
+ *   `escapeText` (line breaks folded, markup characters as full-width look-alikes: DingTalk documents no escape);
+ *   links only for the card's http(s) link spans.
  * - Buttons: fixed slots `btn1…btn10`; CardModel actions first, then each form's submit button.
  *   `btnK_action` = encoded ButtonPayload (payloads.ts), passed back by the template as callback param `action`.
  * - Inputs: fixed slots `in1…in12`, filled form by form; a form's submit payload maps its slots to field names.
  *   A form that does not fit in the remaining slots is left out whole (with a note), never half-shown.
  * - Every slot is always written (unused ones with show "false"), so an update by key clears old buttons/inputs.
- * - `body` is kept under MAX_BODY_CHARS (the real limit is not confirmed) by trimming history to its newest entries.
+ * - `body` is kept under MAX_BODY_CHARS (the real limit is not confirmed) by fitting the card on the model
+ *   (cards/fit.ts: long values clipped with "…", history trimmed, long links shown as labels); buttons are kept.
  */
 
-import type { CardBlock, CardButton, CardModel, FormField } from '../../../cards/model';
+import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
+import type { CardBlock, CardButton, CardModel, FormField, Rich } from '../../../cards/model';
+import { type Dialect, renderRich } from '../../../cards/rich';
+import { foldLineBreaks, fullWidthMarkup, guardLineStart } from '../../shared/markup';
 import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
 import { encodeButtonPayload } from './payloads';
@@ -22,7 +28,9 @@ import { encodeButtonPayload } from './payloads';
 export const MAX_BUTTONS = 10;
 export const MAX_INPUTS = 12;
 export const MAX_BODY_CHARS = 8000;
-export const HISTORY_TRIMMED_LINE = '…更早的记录已省略';
+/** Budget for the other content-sized params (title, subtitle, prefilled inputs); the real limit is not confirmed. */
+export const MAX_PARAM_CHARS = 4000;
+export const HISTORY_TRIMMED_LINE = HISTORY_OMITTED_LINE;
 export const OVERFLOW_NOTE = '部分操作无法在钉钉卡片中显示，请发送 /help 查看对应命令。';
 
 export type CardParams = Record<string, string>;
@@ -39,22 +47,23 @@ export interface CardResponse {
   cardUpdateOptions: { updateCardDataByKey: boolean; updatePrivateDataByKey: boolean };
 }
 
-export function renderCardParams(card: CardModel, opts: RenderOptions = {}): CardParams {
+export function renderCardParams(model: CardModel, opts: RenderOptions = {}): CardParams {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const maxChars = opts.maxBodyChars ?? MAX_BODY_CHARS;
+  const overflow = hasOverflow(model);
+  const card = fitCard(
+    model,
+    (c) => renderBody(c.blocks, timeZone, overflow).length <= maxChars && paramsSize(c) <= MAX_PARAM_CHARS,
+  );
   const params: CardParams = {
-    title: card.header.title,
-    subtitle: card.header.subtitle ?? '',
+    title: foldLineBreaks(card.header.title),
+    subtitle: foldLineBreaks(card.header.subtitle ?? ''),
     color: card.header.color,
   };
   const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({ button }));
   const inputs: { field: FormField }[] = [];
-  let overflow = false;
   for (const form of card.forms) {
-    if (inputs.length + form.fields.length > MAX_INPUTS) {
-      overflow = true;
-      continue;
-    }
+    if (inputs.length + form.fields.length > MAX_INPUTS) continue;
     const slots: Record<string, string> = {};
     for (const field of form.fields) {
       inputs.push({ field });
@@ -62,14 +71,35 @@ export function renderCardParams(card: CardModel, opts: RenderOptions = {}): Car
     }
     buttons.push({ button: form.submit, slots });
   }
-  if (buttons.length > MAX_BUTTONS) overflow = true;
   const shown = buttons.slice(0, MAX_BUTTONS);
   for (let k = 1; k <= MAX_BUTTONS; k++) Object.assign(params, buttonParams(k, shown[k - 1]));
   for (let k = 1; k <= MAX_INPUTS; k++) Object.assign(params, inputParams(k, inputs[k - 1]?.field));
   params.has_actions = String(shown.length > 0);
   params.has_inputs = String(inputs.length > 0);
-  params.body = renderBody(card.blocks, timeZone, maxChars, overflow);
+  params.body = renderBody(card.blocks, timeZone, overflow);
   return params;
+}
+
+/** Whether some buttons or forms cannot be shown in the fixed slots (then the body says so). */
+function hasOverflow(card: CardModel): boolean {
+  let inputs = 0;
+  let buttons = card.actions.length;
+  let overflow = false;
+  for (const form of card.forms) {
+    if (inputs + form.fields.length > MAX_INPUTS) {
+      overflow = true;
+      continue;
+    }
+    inputs += form.fields.length;
+    buttons++;
+  }
+  return overflow || buttons > MAX_BUTTONS;
+}
+
+/** Characters of the texts outside the body that grow with the card's content (title, subtitle, prefilled inputs). */
+function paramsSize(card: CardModel): number {
+  const initials = card.forms.flatMap((f) => f.fields.map((x) => x.initial ?? ''));
+  return [card.header.title, card.header.subtitle ?? '', ...initials].join('').length;
 }
 
 export function renderCardResponse(reply: AckReply, opts: RenderOptions = {}): CardResponse | null {
@@ -123,38 +153,41 @@ function inputParams(k: number, f: FormField | undefined): CardParams {
   };
 }
 
-function renderBody(blocks: CardBlock[], timeZone: string, maxChars: number, overflow: boolean): string {
-  const render = (keep: number) => {
-    const parts = blocks.map((b) => renderBlock(b, timeZone, keep)).filter((s) => s.length > 0);
-    if (overflow) parts.push(`> ${OVERFLOW_NOTE}`);
-    return parts.join('\n\n');
-  };
-  let body = render(Number.POSITIVE_INFINITY);
-  const longest = Math.max(0, ...blocks.map((b) => (b.type === 'history' ? b.entries.length : 0)));
-  for (let keep = longest - 1; body.length > maxChars && keep >= 0; keep--) body = render(keep);
-  return body;
+function renderBody(blocks: CardBlock[], timeZone: string, overflow: boolean): string {
+  const parts = blocks.map((b) => renderBlock(b, timeZone)).filter((x) => x.length > 0);
+  if (overflow) parts.push(`> ${OVERFLOW_NOTE}`);
+  return parts.join('\n\n');
 }
 
-function renderBlock(block: CardBlock, timeZone: string, keep: number): string {
+const DINGTALK_MD: Dialect = {
+  text: escapeText,
+  strong: (x) => `**${escapeText(x)}**`,
+  link: (label, url) => `[${escapeText(label)}](${url})`,
+};
+
+const md = (r: Rich) => renderRich(r, DINGTALK_MD);
+
+function renderBlock(block: CardBlock, timeZone: string): string {
   switch (block.type) {
     case 'fields':
-      return lines(block.fields.map((f) => `**${f.label}：** ${escapeText(f.value)}`));
+      return lines(block.fields.map((f) => `**${escapeText(f.label)}：** ${md(f.value)}`));
+    case 'rich':
+      return lines(block.lines.map((l) => guardLineStart(md(l), '－', '．')));
     case 'markdown':
       return block.text;
     case 'checklist':
       return lines([
-        `**${block.title}**`,
-        ...block.items.map((it) => `${checkMark(it.checked)} ${escapeText(it.text)}`),
+        `**${escapeText(block.title)}**`,
+        ...block.items.map((it) => `${checkMark(it.checked)} ${md(it.text)}`),
       ]);
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
-      const kept = ordered.length > keep ? ordered.slice(ordered.length - keep) : ordered;
-      const rows = kept.map((e) => {
+      const rows = ordered.map((e) => {
         const reason = e.reason ? `（原因：${escapeText(e.reason)}）` : '';
         return `• ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${reason}`;
       });
-      if (kept.length < ordered.length) rows.unshift(HISTORY_TRIMMED_LINE);
-      return lines([`**${block.title}**`, ...rows]);
+      if (block.omitted) rows.unshift(HISTORY_TRIMMED_LINE);
+      return lines([`**${escapeText(block.title)}**`, ...rows]);
     }
     case 'note':
       return `> ${escapeText(block.text)}`;
@@ -172,6 +205,7 @@ function checkMark(checked: boolean | null): string {
   return checked ? '✅' : '⬜';
 }
 
+/** The one escaping layer for DingTalk markdown: a literal run with no line breaks and no markup characters. */
 export function escapeText(s: string): string {
-  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return fullWidthMarkup(s);
 }

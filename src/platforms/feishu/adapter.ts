@@ -41,6 +41,7 @@ import {
   toUuid,
   trimBaseUrl,
 } from './client';
+import { textMessage } from './escape';
 import { normalizeEnvelope } from './normalize';
 import { isRecord } from './payloads';
 import { renderAck, renderCard } from './render-card';
@@ -79,7 +80,9 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
         data: {
           receive_id: to.id,
           msg_type: content.kind === 'card' ? 'interactive' : 'text',
-          content: JSON.stringify(content.kind === 'card' ? this.render(content.card) : { text: content.text }),
+          content: JSON.stringify(
+            content.kind === 'card' ? this.render(content.card) : { text: textMessage(content.text) },
+          ),
           uuid: toUuid(idempotencyKey),
         },
       }),
@@ -153,7 +156,7 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
       if (!verificationToken) throw new VerificationError('no verification token configured for plaintext bodies');
     }
     if (verificationToken) checkToken(envelope, verificationToken);
-    return normalizeEnvelope(envelope);
+    return this.normalize(envelope);
   }
 
   /** FEISHU_MODE=ws: receive events and card callbacks over the SDK's long connection. */
@@ -167,7 +170,51 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
       handler,
       renderAck: (reply) => this.renderAck(reply),
       connectTimeoutMs: opts.connectTimeoutMs ?? 30_000,
+      botOpenId: () => this.botOpenIdOrRefresh(),
     });
+  }
+
+  /** The bot's own open_id, from GET /open-apis/bot/v3/info; null until known. */
+  botOpenId: string | null = null;
+  private botInfoPending: Promise<void> | null = null;
+
+  /**
+   * Learns the bot's open_id (called at start-up; cached). A failure is logged and retried on the next group
+   * message: until then group messages are ignored, p2p messages work.
+   */
+  loadBotInfo(): Promise<void> {
+    this.botInfoPending ??= (async () => {
+      try {
+        const res = await this.call('bot.info', async () => {
+          const body: unknown = await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
+          const r = isRecord(body) ? body : {};
+          return {
+            code: typeof r.code === 'number' ? r.code : 0,
+            msg: typeof r.msg === 'string' ? r.msg : '',
+            bot: isRecord(r.bot) ? r.bot : {},
+          };
+        });
+        const openId = typeof res.bot.open_id === 'string' && res.bot.open_id ? res.bot.open_id : null;
+        if (!openId) throw new Error('bot info without open_id');
+        this.botOpenId = openId;
+      } catch (e) {
+        this.opts.logger.warn('could not learn the bot open_id; group messages are ignored until it is known', {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      } finally {
+        this.botInfoPending = null;
+      }
+    })();
+    return this.botInfoPending;
+  }
+
+  private botOpenIdOrRefresh(): string | null {
+    if (this.botOpenId === null) void this.loadBotInfo();
+    return this.botOpenId;
+  }
+
+  private normalize(envelope: unknown): ParsedDelivery {
+    return normalizeEnvelope(envelope, { botOpenId: this.botOpenIdOrRefresh() });
   }
 
   private checkSignature(raw: RawInbound, encryptKey: string): void {

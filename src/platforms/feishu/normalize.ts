@@ -4,14 +4,30 @@
  * strict on the fields we act on (ids), which throw MalformedPayloadError when missing.
  */
 import { MalformedPayloadError } from '../../shared/errors';
+import { assertJsonDepth, isFormScalar } from '../../shared/json-shape';
 import type { ChatRef, InboundEvent, ParsedDelivery } from '../types';
 import { decodeSubmitName, fieldModelName, isRecord, type Json, rec, str } from './payloads';
 
 export const EVENT_MESSAGE = 'im.message.receive_v1';
 export const EVENT_CARD_ACTION = 'card.action.trigger';
 
-export function normalizeEnvelope(envelope: unknown): ParsedDelivery {
+export interface NormalizeContext {
+  /**
+   * The bot's own open_id (GET /open-apis/bot/v3/info at start-up). In group chats only messages that @-mention it
+   * are acted on; while it is unknown, group messages are ignored (p2p messages always count).
+   */
+  botOpenId: string | null;
+}
+
+/**
+ * Mention tokens in message text: `@{<open_id>}` stands for a person the sender @-mentioned; the pipeline maps it
+ * to the org user (src/app/mentions.ts), so `/due … @郑工` names the mentioned person, not a display name.
+ */
+export const mentionToken = (openId: string) => `@{${openId}}`;
+
+export function normalizeEnvelope(envelope: unknown, ctx: NormalizeContext = { botOpenId: null }): ParsedDelivery {
   if (!isRecord(envelope)) throw new MalformedPayloadError('envelope is not an object');
+  assertJsonDepth(envelope, 'Feishu event');
   if (envelope.type === 'url_verification') {
     const challenge = envelope.challenge;
     if (typeof challenge !== 'string') throw new MalformedPayloadError('url_verification without challenge');
@@ -28,7 +44,7 @@ export function normalizeEnvelope(envelope: unknown): ParsedDelivery {
   if (!event) throw new MalformedPayloadError('event without body');
   switch (eventType) {
     case EVENT_MESSAGE:
-      return normalizeMessage(eventId, event);
+      return normalizeMessage(eventId, event, ctx);
     case EVENT_CARD_ACTION:
       return normalizeCardAction(eventId, event);
     default:
@@ -36,7 +52,7 @@ export function normalizeEnvelope(envelope: unknown): ParsedDelivery {
   }
 }
 
-function normalizeMessage(eventId: string, event: Json): InboundEvent {
+function normalizeMessage(eventId: string, event: Json, ctx: NormalizeContext): InboundEvent {
   const sender = rec(event.sender);
   const message = rec(event.message);
   if (!sender || !message) throw new MalformedPayloadError('message event without sender/message');
@@ -61,14 +77,48 @@ function normalizeMessage(eventId: string, event: Json): InboundEvent {
   }
   const text = isRecord(parsed) ? parsed.text : undefined;
   if (typeof text !== 'string') throw new MalformedPayloadError('text message without text');
+  const mentions = readMentions(message.mentions);
+  const p2p = message.chat_type === 'p2p';
+  if (!p2p) {
+    if (!ctx.botOpenId) return { kind: 'ignored', reason: 'group message while the bot open_id is unknown' };
+    if (!mentions.some((m) => m.openId === ctx.botOpenId)) {
+      return { kind: 'ignored', reason: 'group message that does not @-mention the bot' };
+    }
+  }
   return {
     kind: 'message',
     eventId,
     actor: { platform: 'feishu', userId: openId },
-    chat: { chatId, type: message.chat_type === 'p2p' ? 'p2p' : 'group' },
+    chat: { chatId, type: p2p ? 'p2p' : 'group' },
     messageId,
-    text: cleanText(text),
+    text: cleanText(replaceMentions(text, mentions, ctx.botOpenId)),
   };
+}
+
+interface Mention {
+  key: string;
+  openId: string | null;
+}
+
+function readMentions(v: unknown): Mention[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((m) => {
+    const key = isRecord(m) ? str(m.key) : undefined;
+    return key ? [{ key, openId: str(rec(m.id)?.open_id) ?? null }] : [];
+  });
+}
+
+/**
+ * `@_user_N` placeholders → a mention token for each mentioned person (see mentionToken); the bot's own mention,
+ * `@_all` and placeholders without an open_id are removed. Longest keys first, so `@_user_12` is not read as
+ * `@_user_1` + "2".
+ */
+function replaceMentions(text: string, mentions: Mention[], botOpenId: string | null): string {
+  const byKey = new Map(mentions.map((m) => [m.key, m.openId]));
+  return text.replace(/@_user_\d+|@_all/g, (key) => {
+    const openId = byKey.get(key);
+    return openId && openId !== botOpenId ? ` ${mentionToken(openId)} ` : ' ';
+  });
 }
 
 /**
@@ -117,7 +167,9 @@ function actionValue(action: Json): unknown {
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
-    } catch {
+      assertJsonDepth(value, 'Feishu action.value');
+    } catch (e) {
+      if (e instanceof MalformedPayloadError) throw e;
       // keep the plain string
     }
   }
@@ -130,7 +182,11 @@ function actionValue(action: Json): unknown {
 
 function formValues(form: Json): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(form)) out[fieldModelName(key)] = v;
+  for (const [key, v] of Object.entries(form)) {
+    if (v === null) continue;
+    if (!isFormScalar(v)) throw new MalformedPayloadError(`form_value.${key.slice(0, 40)} is not a string`);
+    out[fieldModelName(key)] = v;
+  }
   return out;
 }
 

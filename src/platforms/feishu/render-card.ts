@@ -5,21 +5,25 @@
  * - Buttons carry the intent as `behaviors: [{ type: 'callback', value }]`; Feishu echoes it in `action.value`.
  * - A form's submit button also carries the intent in its `name` (encoding in payloads.ts), because delivering
  *   `behaviors.value` with `form_value` is NOT CONFIRMED.
- * - Interpolated text (field values, checklist items, history, note) has `<`/`>` escaped as `&lt;`/`&gt;` so user
- *   input cannot inject `<at id=all>` or `<font>` tags (`&` is left alone so "R&D" stays readable). Markdown
- *   emphasis in user text is not neutralised (cosmetic only). `markdown` blocks are app-authored, passed through.
+ * - Every literal text (labels, field values, checklist items, history, notes) goes through escape.ts: mentions,
+ *   tags and markdown in user input show as typed. Links are written only for the card's link spans, and only for
+ *   http(s) URLs. `markdown` blocks are app-authored constants, passed through.
  * - Size: Feishu refuses cards over 30 KB (code 230025). `cardByteSize` measures the card as it travels inside the
- *   request body (a JSON string holding JSON, so quotes are escaped twice); when over budget the history blocks
- *   are trimmed to their newest entries with a "…更早的记录已省略" line.
+ *   request body (a JSON string holding JSON, so quotes are escaped twice); an over-budget card is fitted on the
+ *   model (cards/fit.ts: long values clipped with "…", history trimmed, over-long links shown as labels), buttons
+ *   and forms kept.
  */
 
+import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { ActionValue, CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
+import { foldLineBreaks, guardLineStart } from '../../shared/markup';
 import { formatTime } from '../../shared/time';
 import type { AckReply } from '../types';
+import { md, mdText } from './escape';
 import { encodeSubmitName, fieldWireName, type Json } from './payloads';
 
 export const MAX_CARD_BYTES = 30 * 1024 - 512;
-export const HISTORY_TRIMMED_LINE = '…更早的记录已省略';
+export const HISTORY_TRIMMED_LINE = HISTORY_OMITTED_LINE;
 
 export interface RenderOptions {
   /** IANA zone for history times. Default Asia/Shanghai. */
@@ -36,19 +40,8 @@ export function cardByteSize(card: object): number {
 export function renderCard(card: CardModel, opts: RenderOptions = {}): Json {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const maxBytes = opts.maxBytes ?? MAX_CARD_BYTES;
-  const full = renderWithHistoryLimit(card, timeZone, Number.POSITIVE_INFINITY);
-  if (cardByteSize(full) <= maxBytes) return full;
-  const longest = Math.max(0, ...card.blocks.map((b) => (b.type === 'history' ? b.entries.length : 0)));
-  if (longest === 0) return full;
-  // Largest `keep` (newest entries kept per history block) that fits; 0 always is the fallback.
-  let lo = 0;
-  let hi = longest - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (cardByteSize(renderWithHistoryLimit(card, timeZone, mid)) <= maxBytes) lo = mid;
-    else hi = mid - 1;
-  }
-  return renderWithHistoryLimit(card, timeZone, lo);
+  const fitted = fitCard(card, (c) => cardByteSize(renderFitted(c, timeZone)) <= maxBytes);
+  return renderFitted(fitted, timeZone);
 }
 
 export function renderAck(reply: AckReply, opts: RenderOptions = {}): Json {
@@ -58,40 +51,41 @@ export function renderAck(reply: AckReply, opts: RenderOptions = {}): Json {
   return out;
 }
 
-function renderWithHistoryLimit(card: CardModel, timeZone: string, keep: number): Json {
-  const elements: Json[] = card.blocks.map((b) => renderBlock(b, timeZone, keep));
+function renderFitted(card: CardModel, timeZone: string): Json {
+  const elements: Json[] = card.blocks.map((b) => renderBlock(b, timeZone));
   if (card.actions.length > 0) elements.push(buttonRow(card.actions));
   const seenFieldNames = new Set<string>();
   card.forms.forEach((form, i) => {
     elements.push(renderForm(form, i, seenFieldNames));
   });
-  const header: Json = { title: plain(card.header.title), template: card.header.color };
-  if (card.header.subtitle) header.subtitle = plain(card.header.subtitle);
+  const header: Json = { title: plain(foldLineBreaks(card.header.title)), template: card.header.color };
+  if (card.header.subtitle) header.subtitle = plain(foldLineBreaks(card.header.subtitle));
   return { schema: '2.0', config: { update_multi: true, width_mode: 'fill' }, header, body: { elements } };
 }
 
-function renderBlock(block: CardBlock, timeZone: string, keep: number): Json {
+function renderBlock(block: CardBlock, timeZone: string): Json {
   switch (block.type) {
     case 'fields':
-      return markdown(block.fields.map((f) => `**${f.label}：** ${escapeText(f.value)}`).join('\n'));
+      return markdown(block.fields.map((f) => `**${mdText(f.label)}：** ${md(f.value)}`).join('\n'));
+    case 'rich':
+      return markdown(block.lines.map((l) => guardLineStart(md(l), '&#45;', '&#46;')).join('\n'));
     case 'markdown':
       return markdown(block.text);
     case 'checklist': {
-      const lines = block.items.map((it) => `${checkMark(it.checked)} ${escapeText(it.text)}`);
-      return markdown([`**${block.title}**`, ...lines].join('\n'));
+      const lines = block.items.map((it) => `${checkMark(it.checked)} ${md(it.text)}`);
+      return markdown([`**${mdText(block.title)}**`, ...lines].join('\n'));
     }
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
-      const kept = ordered.length > keep ? ordered.slice(ordered.length - keep) : ordered;
-      const lines = kept.map((e) => {
-        const reason = e.reason ? `（原因：${escapeText(e.reason)}）` : '';
-        return `- ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${reason}`;
+      const lines = ordered.map((e) => {
+        const reason = e.reason ? `（原因：${mdText(e.reason)}）` : '';
+        return `- ${formatTime(e.at, timeZone)} ${mdText(e.who)} ${mdText(e.what)}${reason}`;
       });
-      if (kept.length < ordered.length) lines.unshift(HISTORY_TRIMMED_LINE);
-      return markdown([`**${block.title}**`, ...lines].join('\n'));
+      if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);
+      return markdown([`**${mdText(block.title)}**`, ...lines].join('\n'));
     }
     case 'note':
-      return { tag: 'markdown', content: `<font color='grey'>${escapeText(block.text)}</font>`, text_size: 'notation' };
+      return { tag: 'markdown', content: `<font color='grey'>${mdText(block.text)}</font>`, text_size: 'notation' };
     case 'divider':
       return { tag: 'hr' };
   }
@@ -155,7 +149,7 @@ function renderField(field: FormField, name: string): Json[] {
     else if (!field.multiple && initial[0] !== undefined && field.initial === initial[0])
       select.initial_option = initial[0];
     // select_static has no label property in 2.0; show the label as a line above it.
-    return [markdown(`**${field.label}**${field.required ? ' *' : ''}`), select];
+    return [markdown(`**${mdText(field.label)}**${field.required ? ' *' : ''}`), select];
   }
   const input: Json = { tag: 'input', name, required: field.required, label: plain(field.label) };
   if (field.placeholder) input.placeholder = plain(field.placeholder);
@@ -169,8 +163,4 @@ function plain(content: string): Json {
 
 function markdown(content: string): Json {
   return { tag: 'markdown', content };
-}
-
-export function escapeText(s: string): string {
-  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -28,6 +28,8 @@ export interface LongConnectionOptions {
   handler: InboundHandler;
   renderAck: (reply: AckReply) => object;
   connectTimeoutMs: number;
+  /** The bot's open_id once known (group messages count only when they @-mention it). */
+  botOpenId: () => string | null;
 }
 
 const WS_APP_ID = /^cli_[0-9a-fA-F]{16}$/;
@@ -40,7 +42,7 @@ export function startLongConnection(o: LongConnectionOptions): Promise<LongConne
   const dispatch = async (data: unknown): Promise<AckReply | null> => {
     let ev: InboundEvent;
     try {
-      const parsed = normalizeEnvelope(envelopeFromFlattened(data));
+      const parsed = normalizeEnvelope(envelopeFromFlattened(data), { botOpenId: o.botOpenId() });
       ev = parsed.kind === 'handshake' ? { kind: 'ignored', reason: 'handshake on long connection' } : parsed;
     } catch (e) {
       if (!(e instanceof MalformedPayloadError)) throw e;

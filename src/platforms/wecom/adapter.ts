@@ -9,7 +9,7 @@
  * Cards: sent as `template_card`/`button_interaction` to one user (`touser`); messageId = the card's `task_id`,
  * derived from the idempotency key (WeCom ignores a repeated task_id instead of posting twice — third-party report).
  * `update` needs a fresh single-use response code (response-codes.ts): one from the send, one per click. With no
- * code left (never clicked, all used, or older than 24 h) the update is impossible: PlatformApiError permanent.
+ * code left (never clicked, all used, or older than 72 h) the update is impossible: PlatformApiError permanent.
  * An update that would not change what the card shows is skipped and keeps its code. Updates go to every recipient
  * of the task (`atall: 1`; each card has exactly one recipient).
  *
@@ -44,7 +44,7 @@ import { WecomClient } from './client';
 import { normalizeCallback } from './normalize';
 import { isTaskId, type KeyStore, parseXml, STATIC_PREFIX, sha256Hex, taskIdFor } from './payloads';
 import { renderTemplateCard } from './render-card';
-import { renderMarkdown, splitText } from './render-text';
+import { escapeText, renderMarkdown, splitText } from './render-text';
 import { ResponseCodes } from './response-codes';
 import { checkInvalidUser, type Destination, resolveDestination } from './targets';
 import { aesKeyFrom, checkReceiveId, decrypt, verifySignature } from './verify';
@@ -204,7 +204,7 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
     if (!taken) {
       throw new PlatformApiError(
         `wecom update of card ${messageId} impossible: no unused response_code (WeCom cards can only be updated ` +
-          'with a fresh code from the send or a click, each usable once within 24 h)',
+          'with a fresh code from the send or a click, each usable once within 72 h)',
         'wecom',
         { code: 'NO_RESPONSE_CODE', permanent: true },
       );
@@ -243,7 +243,7 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
   /** Sends a text, split into ≤ 2048-byte pieces. Returns the id of the last piece. */
   private async sendText(dest: Destination, text: string): Promise<string> {
     let last = '';
-    for (const piece of splitText(text)) last = await this.post(dest, 'text', piece);
+    for (const piece of splitText(escapeText(text))) last = await this.post(dest, 'text', piece);
     return last;
   }
 

@@ -3,9 +3,9 @@
  *
  * XML: WeCom bodies are `<xml><Name><![CDATA[value]]></Name><Num>123</Num>…</xml>`, one level deep (nested
  * elements such as `<SelectedItems>` exist on vote cards; they are parsed for well-formedness and skipped).
- * No DOCTYPE, no processing instructions besides an optional `<?xml …?>` prolog, no custom entities (so no XXE),
- * attributes are ignored. Anything else throws `MalformedPayloadError` (HTTP 400). A dependency was not worth it
- * for this shape (fast-xml-parser would be the choice if richer XML ever had to be read).
+ * Parsed by fast-xml-parser (validated first, entity processing off, at most 8 levels deep); a DOCTYPE or entity
+ * declaration is refused (no XXE, no entity expansion), attributes are ignored. Anything else throws
+ * `MalformedPayloadError` (HTTP 400).
  *
  * Button keys: WeCom echoes a button's `key` as `EventKey` (≤ 1024 bytes, unique within the card; the allowed
  * characters are not documented, so only `[a-z0-9_]` is used):
@@ -14,6 +14,7 @@
  * - `hk_noop`: the placeholder button of a read-only card (WeCom requires at least one button).
  */
 import { createHash } from 'node:crypto';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ActionValue } from '../../../cards/model';
 import { MalformedPayloadError } from '../../shared/errors';
 
@@ -24,88 +25,58 @@ export function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*/;
 const MAX_DEPTH = 8;
+const CDATA = '#cdata';
+const TEXT = '#text';
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: CDATA,
+  maxNestedTags: MAX_DEPTH,
+});
 
-/** Parses `<xml>…</xml>` into its direct children's text (CDATA and character data, entities decoded). */
+/**
+ * Parses `<xml>…</xml>` into its direct children's text (CDATA verbatim, character data with the five XML entities
+ * and character references decoded). fast-xml-parser does the parsing with entity processing off; a DOCTYPE (the
+ * only way to declare entities) is refused before parsing.
+ */
 export function parseXml(text: string): XmlFields {
-  const p = new XmlCursor(text.replace(/^\uFEFF/, ''));
-  p.skipSpace();
-  if (p.startsWith('<?xml')) {
-    const end = p.src.indexOf('?>', p.i);
-    if (end < 0) throw malformed('unterminated XML declaration');
-    p.i = end + 2;
-    p.skipSpace();
+  const src = text.replace(/^\uFEFF/, '');
+  if (/<!DOCTYPE|<!ENTITY/i.test(src)) throw malformed('DOCTYPE and entity declarations are not accepted');
+  if (XMLValidator.validate(src) !== true) throw malformed('not well-formed');
+  let doc: unknown;
+  try {
+    doc = parser.parse(src);
+  } catch (e) {
+    throw malformed(e instanceof Error ? e.message : 'unreadable');
   }
-  const root = p.element(0);
-  p.skipSpace();
-  if (p.i !== p.src.length) throw malformed('content after the root element');
-  if (root.name !== 'xml') throw malformed('root element is not <xml>');
+  if (!isRecord(doc)) throw malformed('no root element');
+  const roots = Object.keys(doc);
+  if (roots.length !== 1 || roots[0] !== 'xml') throw malformed('root element is not <xml>');
+  const root = doc.xml;
   const fields: XmlFields = {};
-  for (const child of root.children) if (!(child.name in fields)) fields[child.name] = child.text;
+  if (!isRecord(root)) return fields;
+  for (const [name, value] of Object.entries(root)) {
+    if (name === TEXT || name === CDATA || name === '__proto__') continue;
+    fields[name] = elementText(Array.isArray(value) ? value[0] : value);
+  }
   return fields;
 }
 
-interface XmlElement {
-  name: string;
-  text: string;
-  children: XmlElement[];
-}
-
-class XmlCursor {
-  i = 0;
-  constructor(readonly src: string) {}
-
-  startsWith(s: string): boolean {
-    return this.src.startsWith(s, this.i);
-  }
-
-  skipSpace(): void {
-    while (this.i < this.src.length && /\s/.test(this.src[this.i] ?? '')) this.i++;
-  }
-
-  element(depth: number): XmlElement {
-    if (depth > MAX_DEPTH) throw malformed('XML nested too deeply');
-    if (!this.startsWith('<') || this.startsWith('<!') || this.startsWith('<?') || this.startsWith('</')) {
-      throw malformed('expected an element');
-    }
-    this.i++;
-    const name = NAME_RE.exec(this.src.slice(this.i, this.i + 200))?.[0];
-    if (!name) throw malformed('bad element name');
-    this.i += name.length;
-    const close = this.src.indexOf('>', this.i);
-    if (close < 0) throw malformed('unterminated start tag');
-    const attrs = this.src.slice(this.i, close);
-    if (!/^(\s[^<>]*)?\/?$/.test(attrs)) throw malformed('bad start tag');
-    this.i = close + 1;
-    if (attrs.trimEnd().endsWith('/')) return { name, text: '', children: [] };
-    let text = '';
-    const children: XmlElement[] = [];
-    for (;;) {
-      if (this.i >= this.src.length) throw malformed(`unterminated <${name}>`);
-      if (this.startsWith('<![CDATA[')) {
-        const end = this.src.indexOf(']]>', this.i + 9);
-        if (end < 0) throw malformed('unterminated CDATA');
-        text += this.src.slice(this.i + 9, end);
-        this.i = end + 3;
-      } else if (this.startsWith('</')) {
-        const endTag = `</${name}`;
-        if (!this.startsWith(endTag)) throw malformed(`mismatched end tag in <${name}>`);
-        this.i += endTag.length;
-        this.skipSpace();
-        if (!this.startsWith('>')) throw malformed(`bad end tag of <${name}>`);
-        this.i++;
-        return { name, text, children };
-      } else if (this.startsWith('<')) {
-        children.push(this.element(depth + 1));
-      } else {
-        const next = this.src.indexOf('<', this.i);
-        const end = next < 0 ? this.src.length : next;
-        text += decodeEntities(this.src.slice(this.i, end));
-        this.i = end;
-      }
-    }
-  }
+/** The text of one element: CDATA as is, character data entity-decoded, elements with children → ''. */
+function elementText(node: unknown): string {
+  if (typeof node === 'string') return decodeEntities(node);
+  if (!isRecord(node)) return '';
+  if (Object.keys(node).some((k) => k !== TEXT && k !== CDATA)) return '';
+  const cdata = node[CDATA];
+  const parts = Array.isArray(cdata) ? cdata : cdata === undefined ? [] : [cdata];
+  const text = typeof node[TEXT] === 'string' ? decodeEntities(node[TEXT]) : '';
+  return text.trim() === '' ? parts.map(String).join('') : text + parts.map(String).join('');
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

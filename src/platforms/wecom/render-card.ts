@@ -2,7 +2,7 @@
  * CardModel → WeCom `template_card` of type `button_interaction` (the satori MessageEncoder analogue).
  *
  * Layout: header → `main_title` (title/desc) + `source.desc_color` (red/green/grey/black from the colour);
- * the first 6 `fields` → `horizontal_content_list` (a value with exactly one markdown link becomes a url item);
+ * the first 6 `fields` → `horizontal_content_list` (a value with exactly one http(s) link span becomes a url item);
  * remaining fields, markdown, checklist and history → `sub_title_text` (plain text: WeCom renders no markdown
  * there); notes and form hints → `quote_area.quote_text`; buttons → `button_list` (≤ 6).
  *
@@ -18,10 +18,15 @@
  * - Disabled buttons are left out (WeCom has no disabled state). Over 6 buttons: the first 6 are kept and a hint
  *   line says how many were left out. No button at all: a placeholder "知道了" (`hk_noop`), because `button_list` is
  *   required; its click is ignored but still brings a fresh update code.
- * Text budgets (not documented as hard limits; the doc only recommends short texts): see the constants.
+ * Text is plain there (WeCom reads no markup in template-card texts): link spans show as `label（url）`.
+ * Text budgets (not documented as hard limits; the doc only recommends short texts): see the constants; a card over
+ * them is fitted on the model (cards/fit.ts: long values clipped with "…", history trimmed), buttons kept.
  */
 
-import type { CardBlock, CardButton, CardForm, CardModel, FormField } from '../../../cards/model';
+import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
+import type { CardBlock, CardButton, CardForm, CardModel, FormField, Rich } from '../../../cards/model';
+import { httpUrl, linksOf, plainRich } from '../../../cards/rich';
+import { foldLineBreaks } from '../../shared/markup';
 import { formatTime } from '../../shared/time';
 import { encodeButtonKey, type Json, type KeyPayload, type KeyStore, NOOP_KEY } from './payloads';
 
@@ -31,7 +36,11 @@ export const MAX_HORIZONTAL = 6;
 export const MAX_SELECT_BUTTONS = 4;
 export const SUB_TITLE_MAX_CHARS = 1000;
 export const QUOTE_MAX_CHARS = 600;
-export const HISTORY_TRIMMED_LINE = '…更早的记录已省略';
+/** Budget for the whole template_card JSON (not documented; keeps the request well under any sane limit). */
+export const MAX_CARD_BYTES = 16 * 1024;
+/** A horizontal_content_list item links only to URLs this long at most (the field limit is not documented). */
+export const MAX_URL_CHARS = 1024;
+export const HISTORY_TRIMMED_LINE = HISTORY_OMITTED_LINE;
 export const NOOP_LABEL = '知道了';
 
 export interface RenderOptions {
@@ -141,80 +150,79 @@ export function formHint(form: CardForm, requiredText: FormField[]): string {
   return `「${form.submit.label}」需要填写${labels.join('、')}，企业微信卡片无法输入，请发送 /help 查看对应命令。`;
 }
 
-export function renderTemplateCard(card: CardModel, taskId: string, opts: RenderOptions): Json {
+export function renderTemplateCard(model: CardModel, taskId: string, opts: RenderOptions): Json {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  const fits = (c: CardModel) => {
+    const { json, subTitleChars } = buildTemplateCard(c, taskId, opts, timeZone);
+    return subTitleChars <= SUB_TITLE_MAX_CHARS && Buffer.byteLength(JSON.stringify(json), 'utf8') <= MAX_CARD_BYTES;
+  };
+  return buildTemplateCard(fitCard(model, fits), taskId, opts, timeZone).json;
+}
+
+function buildTemplateCard(
+  card: CardModel,
+  taskId: string,
+  opts: RenderOptions,
+  timeZone: string,
+): { json: Json; subTitleChars: number } {
   const { buttons, hints } = cardButtons(card, opts.keys);
   const fields = card.blocks.flatMap((b) => (b.type === 'fields' ? b.fields : []));
   const horizontal = fields.slice(0, MAX_HORIZONTAL).map(horizontalItem);
   const notes = [...card.blocks.flatMap((b) => (b.type === 'note' ? [b.text] : [])), ...hints];
-  const overflow = fields.slice(MAX_HORIZONTAL).map((f) => `${f.label}：${plainText(f.value)}`);
-  const subTitle = fitText((keep) => subTitleText(card.blocks, overflow, timeZone, keep), card, SUB_TITLE_MAX_CHARS);
+  const overflow = fields.slice(MAX_HORIZONTAL).map((f) => `${f.label}：${plainRich(f.value)}`);
+  const full = subTitleText(card.blocks, overflow, timeZone);
   const out: Json = {
     card_type: 'button_interaction',
     source: { desc: '项目实施流程', desc_color: DESC_COLORS[card.header.color] },
-    main_title: compact({ title: clip(card.header.title, 64), desc: clip(card.header.subtitle ?? '', 64) }),
+    main_title: compact({
+      title: clip(foldLineBreaks(card.header.title), 64),
+      desc: clip(foldLineBreaks(card.header.subtitle ?? ''), 64),
+    }),
     task_id: taskId,
     button_list: buttons,
   };
   if (notes.length) out.quote_area = { type: 0, quote_text: clip(notes.join('\n'), QUOTE_MAX_CHARS) };
-  if (subTitle) out.sub_title_text = subTitle;
+  if (full) out.sub_title_text = clip(full, SUB_TITLE_MAX_CHARS);
   if (horizontal.length) out.horizontal_content_list = horizontal;
-  return out;
+  return { json: out, subTitleChars: [...full].length };
 }
 
-function horizontalItem(f: { label: string; value: string }): Json {
-  const links = [...f.value.matchAll(LINK_RE)];
-  const item: Json = { keyname: clip(f.label, 16), value: clip(plainText(f.value, false), 128) };
+function horizontalItem(f: { label: string; value: Rich }): Json {
+  const links = linksOf(f.value);
+  const item: Json = { keyname: clip(f.label, 16), value: clip(plainRich(f.value, false), 128) };
   const only = links.length === 1 ? links[0] : undefined;
-  if (only?.[2]) {
+  const url = only ? httpUrl(only.url) : null;
+  if (url && url.length <= MAX_URL_CHARS) {
     item.type = 1;
-    item.url = only[2];
+    item.url = url;
   }
   return item;
 }
 
-function subTitleText(blocks: CardBlock[], overflow: string[], timeZone: string, keep: number): string {
+function subTitleText(blocks: CardBlock[], overflow: string[], timeZone: string): string {
   const parts: string[] = [];
   if (overflow.length) parts.push(overflow.join('\n'));
   for (const b of blocks) {
     if (b.type === 'markdown') parts.push(plainText(b.text));
+    else if (b.type === 'rich') parts.push(b.lines.map((l) => plainRich(l)).join('\n'));
     else if (b.type === 'checklist')
-      parts.push([b.title, ...b.items.map((it) => `${mark(it.checked)} ${it.text}`)].join('\n'));
-    else if (b.type === 'history') parts.push([b.title, ...historyLines(b, timeZone, keep)].join('\n'));
+      parts.push([b.title, ...b.items.map((it) => `${mark(it.checked)} ${plainRich(it.text)}`)].join('\n'));
+    else if (b.type === 'history') parts.push([b.title, ...historyLines(b, timeZone)].join('\n'));
   }
   return parts.filter((p) => p.trim() !== '').join('\n\n');
-}
-
-/** Renders with all history, then keeps fewer history entries until it fits; hard-clips as the last resort. */
-export function fitText(render: (keep: number) => string, card: CardModel, max: number, bytes = false): string {
-  const size = (s: string) => (bytes ? Buffer.byteLength(s, 'utf8') : [...s].length);
-  const full = render(Number.POSITIVE_INFINITY);
-  if (size(full) <= max) return full;
-  const longest = Math.max(0, ...card.blocks.map((b) => (b.type === 'history' ? b.entries.length : 0)));
-  let lo = 0;
-  let hi = Math.max(0, longest - 1);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (size(render(mid)) <= max) lo = mid;
-    else hi = mid - 1;
-  }
-  const best = render(lo);
-  return bytes ? clipBytes(best, max) : clip(best, max);
 }
 
 export function historyLines(
   block: Extract<CardBlock, { type: 'history' }>,
   timeZone: string,
-  keep: number,
   esc: (s: string) => string = (s) => s,
 ): string[] {
   const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const kept = ordered.length > keep ? ordered.slice(ordered.length - keep) : ordered;
-  const lines = kept.map((e) => {
+  const lines = ordered.map((e) => {
     const reason = e.reason ? `（原因：${esc(e.reason)}）` : '';
     return `- ${formatTime(e.at, timeZone)} ${esc(e.who)} ${esc(e.what)}${reason}`;
   });
-  if (kept.length < ordered.length) lines.unshift(HISTORY_TRIMMED_LINE);
+  if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);
   return lines;
 }
 

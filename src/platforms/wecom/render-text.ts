@@ -5,49 +5,69 @@
  * - A card for a chat becomes a static markdown post: bold title, grey subtitle, notes as `>` quotes, fields as
  *   `**label：** value`, checklist and history as lines. Buttons and forms are left out (nobody can click in a
  *   static post); such posts are never updated.
- * - `<`/`>` in interpolated text become full-width `＜`/`＞` so user input cannot inject `<font>` or `<@userid>`
- *   mentions (WeCom markdown entity handling is not documented, so no `&lt;`).
+ * - Every literal text goes through `escapeMarkdown`: line breaks folded, markup characters (`<` `>` `*` `[` …)
+ *   as full-width look-alikes, so user input cannot inject `<font>`, `<@userid>` mentions, emphasis or links (WeCom
+ *   documents no escape, so no `&lt;` or backslashes). Links only for the card's http(s) link spans. Text messages
+ *   go through `escapeText` (`<`/`>` only: no `<a href>` links, no `<@userid>` mentions).
  * - Size: text content ≤ 2048 bytes everywhere (message/send, appchat, webhook). Markdown ≤ 2048 bytes for
- *   message/send (webhook allows 4096, secondary source): 2048 is used for both; history is trimmed first.
+ *   message/send (webhook allows 4096, secondary source): 2048 is used for both; the card is fitted on the model
+ *   (cards/fit.ts) and hard-clipped only as the last resort.
  */
-import type { CardBlock, CardModel } from '../../../cards/model';
-import { fitText, historyLines, mark } from './render-card';
+import { fitCard } from '../../../cards/fit';
+import type { CardBlock, CardModel, Rich } from '../../../cards/model';
+import { type Dialect, renderRich } from '../../../cards/rich';
+import { fullWidthAngles, fullWidthMarkup, guardLineStart } from '../../shared/markup';
+import { clipBytes, historyLines, mark } from './render-card';
 
 export const MAX_TEXT_BYTES = 2048;
 export const MAX_MARKDOWN_BYTES = 2048;
 
+/** The one escaping layer for WeCom markdown: a literal run with no line breaks and no markup characters. */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/</g, '＜').replace(/>/g, '＞');
+  return fullWidthMarkup(s);
 }
+
+/** Text messages: `<a href>` links and `<@userid>` mentions cannot form; the rest stays as typed. */
+export function escapeText(s: string): string {
+  return fullWidthAngles(s);
+}
+
+const WECOM_MD: Dialect = {
+  text: escapeMarkdown,
+  strong: (s) => `**${escapeMarkdown(s)}**`,
+  link: (label, url) => `[${escapeMarkdown(label)}](${url})`,
+};
+
+const md = (r: Rich) => renderRich(r, WECOM_MD);
 
 export function renderMarkdown(card: CardModel, opts: { timeZone?: string; maxBytes?: number } = {}): string {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
-  return fitText((keep) => markdownWith(card, timeZone, keep), card, opts.maxBytes ?? MAX_MARKDOWN_BYTES, true);
+  const max = opts.maxBytes ?? MAX_MARKDOWN_BYTES;
+  const fitted = fitCard(card, (c) => Buffer.byteLength(markdownOf(c, timeZone), 'utf8') <= max);
+  return clipBytes(markdownOf(fitted, timeZone), max);
 }
 
-function markdownWith(card: CardModel, timeZone: string, keep: number): string {
+function markdownOf(card: CardModel, timeZone: string): string {
   const lines: string[] = [`**${escapeMarkdown(card.header.title)}**`];
   if (card.header.subtitle) lines.push(`<font color="comment">${escapeMarkdown(card.header.subtitle)}</font>`);
-  for (const block of card.blocks) lines.push(...blockLines(block, timeZone, keep));
+  for (const block of card.blocks) lines.push(...blockLines(block, timeZone));
   return lines.join('\n');
 }
 
-function blockLines(block: CardBlock, timeZone: string, keep: number): string[] {
+function blockLines(block: CardBlock, timeZone: string): string[] {
   switch (block.type) {
     case 'fields':
-      // Field values may carry app-authored markdown links ([label](url)); only angle brackets are neutralised.
-      return block.fields.map((f) => `**${escapeMarkdown(f.label)}：** ${escapeMarkdown(f.value)}`);
+      return block.fields.map((f) => `**${escapeMarkdown(f.label)}：** ${md(f.value)}`);
+    case 'rich':
+      return block.lines.map((l) => guardLineStart(md(l), '－', '．'));
     case 'markdown':
       return [block.text];
     case 'note':
       return block.text.split('\n').map((l) => `> ${escapeMarkdown(l)}`);
     case 'checklist':
-      return [
-        `**${escapeMarkdown(block.title)}**`,
-        ...block.items.map((it) => `${mark(it.checked)} ${escapeMarkdown(it.text)}`),
-      ];
+      return [`**${escapeMarkdown(block.title)}**`, ...block.items.map((it) => `${mark(it.checked)} ${md(it.text)}`)];
     case 'history':
-      return [`**${escapeMarkdown(block.title)}**`, ...historyLines(block, timeZone, keep, escapeMarkdown)];
+      return [`**${escapeMarkdown(block.title)}**`, ...historyLines(block, timeZone, escapeMarkdown)];
     case 'divider':
       return [''];
   }

@@ -2,8 +2,8 @@
  * WeCom card update codes (`response_code`), kept in AdapterState so they survive restarts.
  *
  * WeCom (update_template_card doc): sending a button card returns one code; every click callback brings another;
- * each code can be used for exactly ONE update, within 24 h (older doc and the send API; the current doc says 72 h,
- * we design for 24 h). So per card (`task_id`) we keep the unused codes, newest first, at most 5, each with its own
+ * each code can be used for exactly ONE update, within 72 h (the current update_template_card doc; older copies said
+ * 24 h). So per card (`task_id`) we keep the unused codes, newest first, at most 5, each with its own
  * expiry, and hand out the newest on `take`. A consumed code is remembered for 72 h so a redelivered click
  * (same ResponseCode) does not put it back.
  *
@@ -12,7 +12,7 @@
 import type { AdapterState } from '../types';
 import { sha256Hex } from './payloads';
 
-export const RESPONSE_CODE_TTL_MS = 24 * 3600_000;
+export const RESPONSE_CODE_TTL_MS = 72 * 3600_000;
 export const USED_MARK_TTL_MS = 72 * 3600_000;
 export const MAX_CODES_PER_TASK = 5;
 

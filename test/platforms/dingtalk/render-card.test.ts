@@ -62,8 +62,8 @@ describe('DingTalk card params', () => {
 
   it('fills the header and a markdown body with facts, checklist, ordered history, notes (user text escaped)', () => {
     expect(p).toMatchObject({ title: '华东智慧园区', subtitle: 'HO-1 · 商务审核', color: 'blue' });
-    expect(p.body).toContain('> 已被驳回：价格 &lt;不对&gt;');
-    expect(p.body).toContain('**项目名称：** 华东智慧园区  \n**客户：** 某集团 &lt;at id=all&gt;');
+    expect(p.body).toContain('> 已被驳回：价格 ＜不对＞');
+    expect(p.body).toContain('**项目名称：** 华东智慧园区  \n**客户：** 某集团 ＜at id=all＞');
     expect(p.body).toContain('**商务审核清单**  \n✅ 合同已签  \n➖ 核对清单  \n⬜ 外采');
     expect(p.body).toContain(
       '**审批记录**  \n• 2026-03-02 10:00 张三 提交登记  \n• 2026-03-02 11:00 李四 驳回（原因：缺附件）',

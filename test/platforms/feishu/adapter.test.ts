@@ -30,7 +30,9 @@ function adapter(omit: ('encryptKey' | 'verificationToken')[] = []): FeishuAdapt
     verificationToken: TOKEN,
   };
   for (const k of omit) delete opts[k];
-  return new FeishuAdapter(opts);
+  const a = new FeishuAdapter(opts);
+  a.botOpenId = 'ou_bot'; // as learned from GET /open-apis/bot/v3/info at start-up
+  return a;
 }
 
 /** Changes one character of the ciphertext to a different base64 character. */
@@ -47,7 +49,14 @@ function raw(d: Delivery, dropHeaders: string[] = []): RawInbound {
 }
 
 const message = () =>
-  textMessageEvent({ openId: 'ou_a', chatId: 'oc_g', chatType: 'group', text: '@_user_1 /approve R-1', eventId: 'e1' });
+  textMessageEvent({
+    openId: 'ou_a',
+    chatId: 'oc_g',
+    chatType: 'group',
+    text: '@_user_1 /approve R-1',
+    mentions: [{ key: '@_user_1', openId: 'ou_bot', name: 'Handoff' }],
+    eventId: 'e1',
+  });
 const signed = (env: Record<string, unknown>, o: { token?: string; ts?: number } = {}) =>
   signAndEncrypt(env, { encryptKey: ENCRYPT_KEY, verificationToken: o.token ?? TOKEN, timestamp: o.ts ?? NOW_S });
 

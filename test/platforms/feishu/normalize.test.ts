@@ -4,6 +4,8 @@ import { encodeSubmitName } from '../../../src/platforms/feishu/payloads';
 import { MalformedPayloadError } from '../../../src/shared/errors';
 import { cardActionEvent, textMessageEvent, urlVerification } from '../../helpers/feishu-deliveries';
 
+const BOT = { botOpenId: 'ou_bot' };
+
 describe('normalizeEnvelope: messages', () => {
   it('strips the bot mention placeholder in a group message', () => {
     const env = textMessageEvent({
@@ -15,7 +17,7 @@ describe('normalizeEnvelope: messages', () => {
       eventId: 'ev_1',
       messageId: 'om_1',
     });
-    expect(normalizeEnvelope(env)).toEqual({
+    expect(normalizeEnvelope(env, BOT)).toEqual({
       kind: 'message',
       eventId: 'ev_1',
       actor: { platform: 'feishu', userId: 'ou_alice' },
@@ -27,7 +29,7 @@ describe('normalizeEnvelope: messages', () => {
 
   it('normalizes a p2p message', () => {
     const env = textMessageEvent({ openId: 'ou_bob', chatId: 'oc_p2p', chatType: 'p2p', text: '/list' });
-    const ev = normalizeEnvelope(env);
+    const ev = normalizeEnvelope(env, BOT);
     expect(ev).toMatchObject({ kind: 'message', chat: { chatId: 'oc_p2p', type: 'p2p' }, text: '/list' });
   });
 
@@ -40,13 +42,13 @@ describe('normalizeEnvelope: messages', () => {
     const event = env.event as { message: Record<string, unknown> };
     event.message.message_type = 'image';
     event.message.content = JSON.stringify({ image_key: 'img_v2_1' });
-    expect(normalizeEnvelope(env)).toEqual({ kind: 'ignored', reason: 'unsupported message type: image' });
+    expect(normalizeEnvelope(env, BOT)).toEqual({ kind: 'ignored', reason: 'unsupported message type: image' });
   });
 
   it('ignores messages sent by bots (echo)', () => {
     const env = textMessageEvent({ openId: 'ou_bot', chatId: 'oc_1', chatType: 'group', text: 'hi' });
     (env.event as { sender: Record<string, unknown> }).sender.sender_type = 'app';
-    expect(normalizeEnvelope(env)).toMatchObject({ kind: 'ignored' });
+    expect(normalizeEnvelope(env, BOT)).toMatchObject({ kind: 'ignored' });
   });
 
   it('is lenient with null user ids and missing optional fields', () => {
@@ -65,7 +67,7 @@ describe('normalizeEnvelope: messages', () => {
         },
       },
     };
-    expect(normalizeEnvelope(env)).toMatchObject({ kind: 'message', eventId: 'ev_9', text: '帮助' });
+    expect(normalizeEnvelope(env, BOT)).toMatchObject({ kind: 'message', eventId: 'ev_9', text: '帮助' });
   });
 
   it('throws MalformedPayloadError when ids or content are missing or broken', () => {
@@ -86,7 +88,7 @@ describe('normalizeEnvelope: card actions', () => {
 
   it('maps operator, message, chat and the callback value', () => {
     const env = cardActionEvent({ openId: 'ou_c', messageId: 'om_5', chatId: 'oc_5', value, eventId: 'ev_c' });
-    expect(normalizeEnvelope(env)).toEqual({
+    expect(normalizeEnvelope(env, BOT)).toEqual({
       kind: 'cardAction',
       eventId: 'ev_c',
       actor: { platform: 'feishu', userId: 'ou_c' },
@@ -104,7 +106,7 @@ describe('normalizeEnvelope: card actions', () => {
       value: { v: 1, type: 'reject', requestId: 'R-42' },
       formValue: { reason__1: '预算不足', kind: 'hard' },
     });
-    expect(normalizeEnvelope(env)).toMatchObject({
+    expect(normalizeEnvelope(env, BOT)).toMatchObject({
       value: { v: 1, type: 'reject', requestId: 'R-42' },
       form: { reason: '预算不足', kind: 'hard' },
     });
@@ -119,7 +121,7 @@ describe('normalizeEnvelope: card actions', () => {
       name: encodeSubmitName(0, intent),
       formValue: { reason: 'no' },
     });
-    expect(normalizeEnvelope(env)).toMatchObject({ value: intent, form: { reason: 'no' } });
+    expect(normalizeEnvelope(env, BOT)).toMatchObject({ value: intent, form: { reason: 'no' } });
   });
 
   it('falls back to { name } for a name in another encoding, and to null without either', () => {
@@ -139,7 +141,7 @@ describe('normalizeEnvelope: card actions', () => {
       header: { event_id: 'ev_l', event_type: 'card.action.trigger', create_time: '1700000000000000' },
       event: { operator: { open_id: 'ou_l', user_id: null }, open_message_id: 'om_l', action: { value: '{"v":1}' } },
     };
-    expect(normalizeEnvelope(env)).toEqual({
+    expect(normalizeEnvelope(env, BOT)).toEqual({
       kind: 'cardAction',
       eventId: 'ev_l',
       actor: { platform: 'feishu', userId: 'ou_l' },
@@ -152,7 +154,7 @@ describe('normalizeEnvelope: card actions', () => {
   it('throws MalformedPayloadError without an operator', () => {
     const env = cardActionEvent({ openId: 'ou_c', messageId: 'om_5', chatId: 'oc_5', value });
     (env.event as Record<string, unknown>).operator = { open_id: null };
-    expect(() => normalizeEnvelope(env)).toThrow(MalformedPayloadError);
+    expect(() => normalizeEnvelope(env, BOT)).toThrow(MalformedPayloadError);
   });
 });
 

@@ -38,13 +38,22 @@ describe('FeishuAdapter.startLongConnection', () => {
       seen.push(ev);
       return ev.kind === 'cardAction' ? { toast: { type: 'success', text: '已同意' }, card: resultCard } : {};
     };
-    conn = await adapter(ws.baseUrl).startLongConnection(handler);
+    const a = adapter(ws.baseUrl);
+    a.botOpenId = 'ou_bot'; // learned from GET /open-apis/bot/v3/info at start-up (tested in e2e)
+    conn = await a.startLongConnection(handler);
     await ws.connected();
     expect(ws.endpointRequests).toEqual([{ AppID: APP.appId, AppSecret: APP.appSecret }]);
 
     // Over the long connection header.token is empty: no token check applies.
     const msgAck = await ws.push(
-      textMessageEvent({ openId: 'ou_a', chatId: 'oc_g', chatType: 'group', text: '@_user_1 /list', eventId: 'w1' }),
+      textMessageEvent({
+        openId: 'ou_a',
+        chatId: 'oc_g',
+        chatType: 'group',
+        text: '@_user_1 /list',
+        mentions: [{ key: '@_user_1', openId: 'ou_bot', name: 'Handoff' }],
+        eventId: 'w1',
+      }),
     );
     expect(msgAck).toEqual({ code: 200, data: {} });
 

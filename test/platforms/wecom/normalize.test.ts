@@ -39,6 +39,10 @@ describe('parseXml', () => {
     expect(parseXml(xml)).toEqual({ A: 'a <b> & 中文', B: '<raw> &amp;', SelectedItems: '', C: '' });
   });
 
+  it('refuses an element named __proto__ (prototype pollution) as malformed', () => {
+    expect(() => parseXml('<xml><__proto__><![CDATA[x]]></__proto__><A>1</A></xml>')).toThrow(MalformedPayloadError);
+  });
+
   it.each([
     ['an empty body', ''],
     ['JSON', '{"encrypt":"x"}'],
@@ -48,6 +52,8 @@ describe('parseXml', () => {
     ['an unterminated CDATA', '<xml><A><![CDATA[1</A></xml>'],
     ['content after the root', '<xml></xml><xml></xml>'],
     ['deep nesting', `<xml>${'<a>'.repeat(20)}${'</a>'.repeat(20)}</xml>`],
+    ['an entity declaration without DOCTYPE keyword case', '<!doctype xml><xml><A>1</A></xml>'],
+    ['a mismatched end tag', '<xml><A>1</B></xml>'],
   ])('refuses %s', (_name, xml) => {
     expect(() => parseXml(xml)).toThrow(MalformedPayloadError);
   });

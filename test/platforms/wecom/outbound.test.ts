@@ -114,6 +114,15 @@ describe('WecomAdapter.send', () => {
     expect(pieces.join('\n')).toBe(long);
   });
 
+  it('a text echoing user input cannot carry a <@userid> mention or an <a href> link (issue 10, finding 2)', async () => {
+    const { adapter } = make();
+    const echo = '未知命令 /<@all> <a href="https://evil.example/p">点此审批</a>';
+    await adapter.send({ kind: 'user', id: 'wangwu' }, { kind: 'text', text: echo }, 'k-text-echo');
+    const content = String((fake.messages.at(-1)?.body.text as { content?: string } | undefined)?.content);
+    expect(content).toBe('未知命令 /＜@all＞ ＜a href="https://evil.example/p"＞点此审批＜/a＞');
+    expect(content).not.toMatch(/[<>]/);
+  });
+
   it('posts to the news robot, robot URLs and app group chats as static markdown/text', async () => {
     const { adapter } = make();
     const news = await adapter.send(
@@ -188,7 +197,7 @@ describe('WecomAdapter.update with single-use response codes', () => {
     expect(adapter.codes.count(messageId)).toBe(1);
   });
 
-  it('puts the code back when the update failed before WeCom used it, and expires codes after 24 h', async () => {
+  it('puts the code back when the update failed before WeCom used it, and keeps codes 72 h, no longer', async () => {
     const { adapter, clock } = make();
     const { messageId } = await adapter.send(
       { kind: 'user', id: 'u3' },
@@ -202,8 +211,12 @@ describe('WecomAdapter.update with single-use response codes', () => {
     expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(1);
 
     click(adapter, clock, messageId, 'u3');
-    clock.advance(24 * 3600_000 + 1000);
-    const expired = await failure(adapter.update(messageId, projectCard('C')));
+    clock.advance(71 * 3600_000);
+    await adapter.update(messageId, projectCard('C'));
+    expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(2);
+    click(adapter, clock, messageId, 'u3');
+    clock.advance(72 * 3600_000 + 1000);
+    const expired = await failure(adapter.update(messageId, projectCard('D')));
     expect(expired.opts).toMatchObject({ code: 'NO_RESPONSE_CODE', permanent: true });
   });
 

@@ -46,7 +46,7 @@ function card(over: Partial<CardModel> = {}): CardModel {
           { label: '客户', value: '某银行 <script>' },
           { label: '项目类型', value: '项目类' },
           { label: '区域', value: '北方' },
-          { label: '资料', value: '[项目实施登记表](https://docs.example/form)' },
+          { label: '资料', value: [{ link: '项目实施登记表', url: 'https://docs.example/form' }] },
           { label: '当前状态', value: '商务审核 — 待 赵商务 处理' },
         ],
       },

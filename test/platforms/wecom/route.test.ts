@@ -57,6 +57,10 @@ afterAll(async () => {
   await fake.close();
 });
 
+const good = () =>
+  encryptedDelivery(CB, textMessageXml({ corpId: APP.corpId, from: 'zhangsan', content: '/help' }), {
+    timestamp: nowS(),
+  });
 const postDelivery = (d: Delivery, body = d.body) =>
   fetch(`${url}${d.search}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 
@@ -111,6 +115,24 @@ describe('the /wecom/callback route on the Koa app', () => {
       const res = await postDelivery(d, body || d.body);
       expect(res.status).toBe(status);
     }
+    expect(events.length).toBe(before);
+  });
+
+  it('answers 400 to signed XML with entity declarations or 50,000-deep nesting, without calling the pipeline', async () => {
+    const before = events.length;
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">' +
+      '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>' +
+      `<xml><ToUserName><![CDATA[${APP.corpId}]]></ToUserName><FromUserName>zhangsan</FromUserName>` +
+      '<MsgType>text</MsgType><Content>&c;</Content><MsgId>m-laugh</MsgId></xml>';
+    const deep = `<xml><MsgType>text</MsgType>${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</xml>`;
+    for (const xml of [laughs, deep]) {
+      const res = await postDelivery(encryptedDelivery(CB, xml, { timestamp: nowS() }));
+      expect(res.status).toBe(400);
+    }
+    // The outer envelope is read by the same parser: an unencrypted entity bomb is refused before any crypto.
+    const res = await postDelivery(good(), laughs);
+    expect(res.status).toBe(400);
     expect(events.length).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 // The local simulator page: pick who you are, chat with the bot, click its cards. Live through server-sent events.
 import { getJson, NeedTokenError, openStream, post, setToken } from './api.js';
-import { el, lines, markdown, renderCard, setPending } from './cards.js';
+import { el, lines, renderCard, setPending } from './cards.js';
 import {
   draftOf,
   forgetForms,
@@ -275,7 +275,8 @@ function messageBody(message) {
     return card;
   }
   const text = content.kind === 'text' ? content.text : JSON.stringify(content);
-  return el('div', { class: 'bubble', 'data-testid': 'text' }, message.from === 'bot' ? markdown(text) : lines(text));
+  // Text messages are plain text on every platform (they echo user input): never read as markdown.
+  return el('div', { class: 'bubble', 'data-testid': 'text' }, lines(text));
 }
 
 function messageNode(message) {

@@ -1,5 +1,7 @@
 // CardModel (cards/model.ts) → DOM, the local platform's renderer. Text always goes in as text nodes: nothing from a
-// message is ever parsed as HTML. Markdown supports what the bot writes: **bold**, [text](url) and line breaks.
+// message is ever parsed as HTML. Inline text (Rich) is a string (literal text, never parsed) or spans: plain,
+// { strong }, { link, url } (a link only for http(s) URLs). Only app-authored `markdown` blocks are read as markdown
+// (**bold**, [text](url), line breaks).
 
 /** Creates an element with attributes (`class`, `data-*`, …) and children (nodes or strings, as text). */
 export function el(tag, attrs = {}, ...children) {
@@ -50,6 +52,20 @@ export function markdown(text) {
       frag.append(...inline(line));
     });
   return frag;
+}
+
+/** Inline text (cards/model.ts Rich) → nodes: strings as text, emphasis as <strong>, http(s) links as <a>. */
+export function rich(value) {
+  const spans = Array.isArray(value) ? value : [String(value ?? '')];
+  return spans.map((s) => {
+    if (typeof s === 'string') return s;
+    if (s && typeof s.strong === 'string') return el('strong', {}, s.strong);
+    if (s && typeof s.link === 'string') {
+      const href = typeof s.url === 'string' ? safeUrl(s.url) : null;
+      return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, s.link) : s.link;
+    }
+    return '';
+  });
 }
 
 /** Plain text with its line breaks kept. */
@@ -104,12 +120,18 @@ function block(b, timeZone) {
             'div',
             { class: 'card-field', 'data-label': f.label },
             el('dt', {}, f.label),
-            el('dd', { 'data-testid': 'field-value' }, markdown(f.value)),
+            el('dd', { 'data-testid': 'field-value' }, rich(f.value)),
           ),
         ),
       );
     case 'markdown':
       return el('div', { class: 'card-markdown', 'data-testid': 'card-markdown' }, markdown(b.text));
+    case 'rich':
+      return el(
+        'div',
+        { class: 'card-markdown', 'data-testid': 'card-markdown' },
+        b.lines.flatMap((line, i) => (i > 0 ? [el('br'), ...rich(line)] : rich(line))),
+      );
     case 'checklist':
       return el(
         'div',
@@ -131,7 +153,7 @@ function block(b, timeZone) {
                 },
                 CHECK_MARKS[String(it.checked)].text,
               ),
-              it.text,
+              rich(it.text),
             ),
           ),
         ),
