@@ -24,6 +24,8 @@ export const EnvSchema = z.object({
   HOST: z.string().trim().default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/handoff.db'),
   ORG_FILE: optional,
+  /** The process definition (YAML); unset = processes/standard.yaml. */
+  PROCESS_FILE: optional,
   TIMEZONE: z
     .string()
     .trim()
@@ -105,6 +107,8 @@ export interface Config {
   host: string;
   databasePath: string;
   orgFile: string | undefined;
+  /** The process file for new projects (undefined = the shipped processes/standard.yaml). */
+  processFile: string | undefined;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
   feishu: FeishuConfig | null;
@@ -159,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
     orgFile: e.ORG_FILE,
+    processFile: e.PROCESS_FILE,
     timeZone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     feishu,

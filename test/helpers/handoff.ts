@@ -15,6 +15,7 @@ export function testConfig(over: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     databasePath: ':memory:',
     orgFile: undefined,
+    processFile: undefined,
     timeZone: 'Asia/Shanghai',
     logLevel: 'silent',
     feishu: null,
