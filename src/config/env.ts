@@ -23,6 +23,7 @@ export const EnvSchema = z.object({
   HOST: z.string().trim().default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/handoff.db'),
   ORG_FILE: optional,
+  /** The process definition (YAML); unset = processes/standard.yaml. */
   PROCESS_FILE: optional,
   TIMEZONE: z
     .string()
@@ -106,7 +107,7 @@ export interface Config {
   host: string;
   databasePath: string;
   orgFile: string | undefined;
-  /** The process definition for new projects (default: processes/standard.yaml). */
+  /** The process file for new projects (undefined = the shipped processes/standard.yaml). */
   processFile: string | undefined;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];

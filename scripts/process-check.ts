@@ -1,0 +1,140 @@
+/**
+ * `npm run process:check`: validates the process file and the org file together, then prints the dry run for a
+ * sample project — every step in order and who would hold it.
+ *
+ *   npm run process:check -- --kind project --region north --signed no --paid no --operated yes --cloud no \
+ *     --answer requirements.customization=in_contract,out_of_contract --answer requirements.integration=yes
+ *
+ * Files: `--process PATH` (or PROCESS_FILE; default processes/standard.yaml), `--org PATH` (or ORG_FILE; default
+ * org.example.yaml). Exit 1 on any error in either file or in the arguments.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { OrgFileError, parseOrgFile } from '../src/config/org-file';
+import { checkOrgAgainstProcess, isWarning, orgView } from '../src/config/org-process';
+import { DEFAULT_PROCESS_FILE, loadProcessFile, ProcessFileError } from '../src/config/process-file';
+import { processHash } from '../src/config/process-hash';
+import { regionName } from '../src/domain/org';
+import { answerField, answerValue, type PlannedStep, planProject } from '../src/domain/process/plan';
+import type { FieldValue } from '../src/domain/process/state';
+
+const DEMO_ORG = new URL('../org.example.yaml', import.meta.url).pathname;
+const BOOLEAN_FACTS = ['signed', 'paid', 'operated', 'cloud'] as const;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const { values } = parseArgs({
+  options: {
+    process: { type: 'string' },
+    org: { type: 'string' },
+    kind: { type: 'string', default: 'project' },
+    region: { type: 'string' },
+    signed: { type: 'string' },
+    paid: { type: 'string' },
+    operated: { type: 'string' },
+    cloud: { type: 'string' },
+    answer: { type: 'string', multiple: true, default: [] },
+  },
+  strict: true,
+});
+
+const processPath = values.process ?? (process.env.PROCESS_FILE || DEFAULT_PROCESS_FILE);
+const orgPath = values.org ?? (process.env.ORG_FILE || DEMO_ORG);
+const shown = (p: string) => relative(process.cwd(), p) || p;
+
+let def: ReturnType<typeof loadProcessFile>;
+let orgFile: ReturnType<typeof parseOrgFile>;
+try {
+  def = loadProcessFile(processPath);
+  let text: string;
+  try {
+    text = readFileSync(orgPath, 'utf8');
+  } catch (e) {
+    throw new OrgFileError(`cannot read org file ${orgPath}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  orgFile = parseOrgFile(text, orgPath);
+} catch (e) {
+  if (e instanceof ProcessFileError || e instanceof OrgFileError) fail(e.message);
+  throw e;
+}
+const org = orgView(orgFile);
+
+if (values.kind !== 'project' && values.kind !== 'saas') fail(`--kind: project or saas, not "${values.kind}"`);
+const kind = values.kind;
+const region = values.region ?? org.regions[0] ?? null;
+if (region !== null && org.regions.length && !org.regions.includes(region))
+  fail(`--region: "${region}" is not a region of the org file (regions are: ${org.regions.join(', ')})`);
+
+const facts: Record<string, string | boolean> = {};
+for (const f of BOOLEAN_FACTS) {
+  const v = values[f];
+  if (v === undefined) continue;
+  if (!['yes', 'no'].includes(v)) fail(`--${f}: yes or no, not "${v}"`);
+  facts[f] = v === 'yes';
+}
+const answers: Record<string, FieldValue> = {};
+for (const a of values.answer) {
+  const at = a.indexOf('=');
+  const ref = a.slice(0, Math.max(at, 0));
+  const field = at > 0 ? answerField(def, kind, ref) : null;
+  if (!field) fail(`--answer ${a}: name a form field as taskId.fieldId=value or approval.<role>.<field>=value`);
+  const value = answerValue(field, a.slice(at + 1));
+  if (value === null) {
+    const options = field.options?.map((o) => o.value).join(', ') ?? 'yes, no';
+    fail(`--answer ${a}: not a valid answer for ${field.kind} field "${ref}" (${options})`);
+  }
+  answers[ref] = value;
+}
+
+const problems = checkOrgAgainstProcess(orgFile, [def]);
+const errors = problems.filter((p) => !isWarning(p));
+const out: string[] = [];
+out.push(`process file: ${shown(processPath)} — ${def.label} (sha256 ${processHash(def).slice(0, 12)})`);
+out.push(
+  `org file: ${shown(orgPath)} — ${orgFile.users.length} people, regions: ${org.regions.map((r) => `${r} (${regionName(org, r)})`).join(', ') || 'none'}`,
+);
+out.push(problems.length ? `problems (${errors.length} errors):` : 'problems: none');
+for (const p of problems) out.push(`  - ${isWarning(p) ? p : `error: ${p}`}`);
+
+const plan = planProject(def, org, { kind, region, facts, answers });
+const yn = (v: string | boolean | undefined) => (v === undefined ? '?' : v === true ? 'yes' : v === false ? 'no' : v);
+out.push('');
+out.push(
+  `sample project: kind=${kind} region=${region ?? '?'} ${BOOLEAN_FACTS.map((f) => `${f}=${yn(facts[f])}`).join(' ')}`,
+);
+for (const [ref, v] of Object.entries(answers)) out.push(`  answer ${ref}=${Array.isArray(v) ? v.join(',') : yn(v)}`);
+
+const mark = (s: PlannedStep) =>
+  s.condition === null
+    ? ''
+    : s.status === 'runs'
+      ? `  〔条件成立：${s.condition}〕`
+      : s.status === 'skipped'
+        ? `  〔跳过：需 ${s.condition}〕`
+        : `  〔视情况：需 ${s.condition}〕`;
+const taskName = (steps: PlannedStep[], id: string) =>
+  id === 'submitter' ? '登记人重新提交' : `「${steps.find((x) => x.id === id)?.name ?? id}」`;
+const step = (s: PlannedStep, i: number, steps: PlannedStep[], indent = '  ') =>
+  `${indent}${i + 1}. ${s.name} — ${s.holder.text}${s.rejectTo ? `（驳回 → ${taskName(steps, s.rejectTo)}）` : ''}${mark(s)}`;
+
+out.push('');
+out.push(`审批链：${plan.route.name}${plan.route.certain ? '' : '（取决于未知的 signed / paid）'}`);
+out.push(...plan.approval.map((s, i) => step(s, i, plan.tasks)));
+out.push('');
+out.push(`流程任务（${kind}，按先后）：`);
+out.push(...plan.tasks.map((s, i) => step(s, i, plan.tasks)));
+out.push('');
+out.push('子流程：');
+for (const s of plan.subflows) {
+  const aliases = s.aliases.length ? `（/${s.aliases.join('、/')}）` : '';
+  out.push(
+    `  /${s.command}${aliases} ${s.name} — 可发起：${s.raise.map((h) => h.text).join('；')}；项目状态：${s.when.join('、')}`,
+  );
+  out.push(...s.steps.map((x, i) => step(x, i, s.steps, '    ')));
+}
+process.stdout.write(`${out.join('\n')}\n`);
+if (errors.length) process.exit(1);

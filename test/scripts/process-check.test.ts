@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = (...args: string[]) => {
+  const r = spawnSync('npx', ['tsx', 'scripts/process-check.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, PROCESS_FILE: '', ORG_FILE: '' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const sample = ['--kind', 'project', '--signed', 'no', '--paid', 'no', '--operated', 'yes', '--cloud', 'no'];
+
+describe('npm run process:check', () => {
+  it('north special approval: 杨总 approves; conditions evaluated from facts and answers', () => {
+    const r = run(...sample, '--region', 'north', '--answer', 'requirements.customization=in_contract');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('problems: none');
+    expect(r.out).toContain('审批链：特批流程');
+    expect(r.out).toContain('  2. 特批领导审批 — 特批领导（北方）：杨辉玉（杨总）');
+    expect(r.out).toContain('确认需求 — 区域项目经理（立项时指派，默认 周经理（北方））');
+    expect(r.out).toContain(
+      '填写需求清单及跟进表 — 区域项目经理（立项时指派，默认 周经理（北方））  〔条件成立：requirements.customization 含 in_contract〕',
+    );
+    expect(r.out).toContain('〔跳过：需 requirements.customization 含 out_of_contract〕');
+    expect(r.out).toContain('公司云服务器部署 — 平台运维部：刘工（平台运维）  〔跳过：需 cloud 为 是〕');
+    expect(r.out).toContain('提交产品领取单 — 实施人员（指派后）');
+    expect(r.out).toContain('/defect（/缺陷） 产品缺陷');
+    expect(r.out).toContain('    1. 测试组确认缺陷 — 测试组：孙测试');
+    expect(r.out.indexOf('审批链')).toBeLessThan(r.out.indexOf('流程任务'));
+    expect(r.out.indexOf('流程任务')).toBeLessThan(r.out.indexOf('子流程'));
+  });
+
+  it('south special approval: 戴总 approves', () => {
+    const r = run(...sample, '--region', 'south');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  2. 特批领导审批 — 特批领导（南方）：戴娟翔（戴总）');
+    expect(r.out).not.toContain('杨辉玉');
+  });
+
+  it('a bad process file exits 1 with the key path and no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'process-check-'));
+    const file = join(dir, 'bad.yaml');
+    const text = readFileSync(join(root, 'processes/standard.yaml'), 'utf8');
+    writeFileSync(file, text.replace('holder: { role: test_group }', 'holder: { role: qa_team }'));
+    const r = run('--process', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('subflows.0.steps.0.holder.role: unknown role "qa_team"');
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.out).toBe('');
+  });
+
+  it('an org file missing a role the process needs exits 1 and says which', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'process-check-'));
+    const file = join(dir, 'org.yaml');
+    writeFileSync(
+      file,
+      readFileSync(join(root, 'org.example.yaml'), 'utf8').replace('  platform_ops: [liu.platform]\n', ''),
+    );
+    const r = run('--org', file, ...sample);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('error: roles.platform_ops: the process needs platform_ops (平台运维部)');
+    expect(r.out).toContain('公司云服务器部署 — 平台运维部：（无人）');
+  });
+
+  it('a bad argument names itself', () => {
+    const r = run('--answer', 'requirements.colour=red');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--answer requirements.colour=red: name a form field');
+  });
+});
