@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
+import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
+import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
-import { createOutboxRunner, dispatchOutbox } from './app/dispatch-outbox';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
-import type { Config } from './config/env';
+import { type Config, DEFAULT_RATE_LIMITS } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { createHttpApp } from './http/app';
 import { mountWebhook } from './http/routes/webhook';
@@ -42,6 +43,8 @@ export interface BootstrapOptions {
   scheduler?: boolean;
   /** Extra route mounts, e.g. the local simulator page. */
   mounts?: ((router: Router, handoff: Handoff) => void)[];
+  /** Delivery engine overrides: a virtual clock and sleep for the rate windows, no wake-up timers (tests). */
+  delivery?: Pick<EngineOptions, 'now' | 'sleep' | 'wakeTimers' | 'marginMs' | 'maxAttempts'>;
 }
 
 export interface Handoff {
@@ -57,8 +60,10 @@ export interface Handoff {
   pipelines: ReadonlyMap<Platform, InboundHandler>;
   /** One reminder sweep now (what the cron job runs): overdue documents and waiting approvals. */
   remind(): Promise<{ reminders: number; nudges: number }>;
-  /** Runs outbox passes until idle (serialised). */
+  /** Delivers every due outbox row (waiting for rate windows), then resolves. */
   flush(): Promise<void>;
+  /** The outbox delivery engine (one runner per platform). */
+  delivery: DeliveryEngine;
   listen(): Promise<{ url: string; server: Server }>;
   stop(): Promise<void>;
 }
@@ -146,10 +151,17 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     reminderConfig: config.reminders,
   };
 
-  const runner = createOutboxRunner(
-    () => dispatchOutbox(deps, adapters),
-    (e) => logger.error('outbox pass failed', { error: e instanceof Error ? e.message : String(e) }),
-  );
+  const limits = new Map<Platform, PlatformLimits>();
+  for (const p of ['feishu', 'dingtalk', 'wecom'] as const) {
+    limits.set(p, config.delivery?.limits[p] ?? DEFAULT_RATE_LIMITS[p]);
+  }
+  const runner = new DeliveryEngine(deps, adapters, {
+    limits,
+    concurrency: config.delivery?.concurrency ?? 16,
+    marginMs: 30,
+    ...opts.delivery,
+    onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
+  });
   // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
   const kick = () => {
     setImmediate(() => void runner.kick());
@@ -175,6 +187,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     dingtalk,
     wecom,
     pipelines,
+    delivery: runner,
     async remind() {
       const result = remindersTick(deps, clock.now());
       await runner.kick();
@@ -242,7 +255,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         srv.closeAllConnections();
         await closed;
       }
-      await runner.idle();
+      await runner.stop();
       db.$client.close();
     },
   };

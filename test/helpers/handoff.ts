@@ -37,6 +37,22 @@ export interface TestHandoffOptions {
   clock?: FakeClock;
   /** Extra route mounts passed to bootstrap, e.g. the local simulator page (mountLocalUi). */
   mounts?: BootstrapOptions['mounts'];
+  /** Delivery engine overrides (default: rate windows on a virtual clock that sleeping advances, no timers). */
+  delivery?: BootstrapOptions['delivery'];
+}
+
+/** A virtual monotonic clock for the rate limits: waiting for a window advances it instantly. */
+export function virtualDelivery(): NonNullable<BootstrapOptions['delivery']> & { elapsed(): number } {
+  let t = 0;
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+    wakeTimers: false,
+    marginMs: 0,
+    elapsed: () => t,
+  };
 }
 
 export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { clock: FakeClock } {
@@ -55,6 +71,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       org: opts.org ?? demoOrg(),
       scheduler: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
+      delivery: opts.delivery ?? virtualDelivery(),
     },
   );
   return Object.assign(h, { clock });
