@@ -122,4 +122,39 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
     // The 12 other people were served concurrently, not one after the other.
     expect(maxInFlight).toBeGreaterThan(5);
   });
+
+  it('interactive rows go before bulk rows queued earlier (a sweep does not hold up an approval card)', async () => {
+    const h = createTestHandoff();
+    cleanup.push(() => h.stop());
+    const local = h.local;
+    if (!local) throw new Error('no local');
+    const order: string[] = [];
+    h.adapters.set('local', {
+      platform: 'local',
+      ackDeadlineMs: local.ackDeadlineMs,
+      send: (to, content, key) => {
+        order.push(to.id);
+        return local.send(to, content, key);
+      },
+      update: (id, card) => local.update(id, card),
+    });
+    const sweep = (to: string): OutboxPayload => ({
+      op: 'send',
+      target: { kind: 'user', id: to },
+      view: { type: 'reminder', title: '验收资料逾期提醒', lines: ['x'] },
+      viewer: null,
+    });
+    for (let i = 0; i < 40; i++) h.deps.outbox.enqueue('local', sweep(`bulk${i}`), h.clock.now());
+    h.deps.outbox.enqueue('local', text('li.lead', '请处理'), h.clock.now());
+    await h.flush();
+    expect(order).toHaveLength(41);
+    expect(order[0]).toBe('li.lead');
+    expect(
+      h.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => r.lane),
+    ).toEqual([...Array(40).fill('bulk'), 'interactive']);
+  });
 });
