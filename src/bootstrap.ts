@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
+import { withAckDeadline } from './app/ack-deadline';
 import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
 import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
@@ -44,6 +45,10 @@ export interface BootstrapOptions {
   /** Extra route mounts, e.g. the local simulator page. */
   mounts?: ((router: Router, handoff: Handoff) => void)[];
   /** Delivery engine overrides: a virtual clock and sleep for the rate windows, no wake-up timers (tests). */
+  /** How long before a platform's ack deadline the "处理中…" answer goes out (default 500 ms). */
+  ackMarginMs?: number;
+  /** Wraps each platform's pipeline before the ack deadline (tests inject a slow handler). */
+  wrapInbound?: (platform: Platform, handler: InboundHandler) => InboundHandler;
   delivery?: Pick<EngineOptions, 'now' | 'sleep' | 'wakeTimers' | 'marginMs' | 'maxAttempts'>;
 }
 
@@ -166,8 +171,28 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const kick = () => {
     setImmediate(() => void runner.kick());
   };
+  const ackMarginMs = opts.ackMarginMs ?? 500;
   const pipelines = new Map<Platform, InboundHandler>(
-    [...adapters.keys()].map((p) => [p, createPipeline(deps, p, kick)]),
+    [...adapters].map(([p, adapter]) => {
+      const pipeline = createPipeline(deps, p, {
+        afterCommit: kick,
+        ...(adapter.deferredAck ? { deferredAck: adapter.deferredAck.bind(adapter) } : {}),
+      });
+      const inner = opts.wrapInbound ? opts.wrapInbound(p, pipeline) : pipeline;
+      // The simulator is in-process and has no deadline; every real platform gets its answer in time.
+      if (p === 'local') return [p, inner];
+      const handler = withAckDeadline(inner, {
+        deadlineMs: Math.max(50, adapter.ackDeadlineMs - ackMarginMs),
+        late: pipeline.late,
+        onError: (e, ev) =>
+          logger.error('late inbound handling failed', {
+            platform: p,
+            eventId: ev.kind === 'ignored' ? undefined : ev.eventId,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+      });
+      return [p, handler];
+    }),
   );
   const localPipeline = pipelines.get('local');
   if (local && localPipeline) local.attach(localPipeline);

@@ -39,6 +39,8 @@ export interface TestHandoffOptions {
   mounts?: BootstrapOptions['mounts'];
   /** Delivery engine overrides (default: rate windows on a virtual clock that sleeping advances, no timers). */
   delivery?: BootstrapOptions['delivery'];
+  /** Ack deadline options passed to bootstrap (a slow handler, the margin). */
+  ack?: Pick<BootstrapOptions, 'ackMarginMs' | 'wrapInbound'>;
 }
 
 /** A virtual monotonic clock for the rate limits: waiting for a window advances it instantly. */
@@ -72,6 +74,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       scheduler: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
       delivery: opts.delivery ?? virtualDelivery(),
+      ...opts.ack,
     },
   );
   return Object.assign(h, { clock });
