@@ -163,7 +163,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const runner = new DeliveryEngine(deps, adapters, {
     limits,
     concurrency: config.delivery?.concurrency ?? 16,
-    marginMs: 30,
+    marginMs: 60,
     ...opts.delivery,
     onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
   });

@@ -74,6 +74,11 @@ class PlatformRunner {
   private wake: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /**
+   * False until a first call has completed. That first call also fetches the access token, so it reaches the
+   * platform later than it started: it goes alone, and its place in the rate windows moves to when it finished.
+   */
+  private warm = false;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -146,6 +151,7 @@ class PlatformRunner {
   private fill(): number | null {
     const concurrency = this.opts.concurrency ?? 16;
     let free = concurrency - this.inFlight.size;
+    if (!this.warm) free = this.inFlight.size > 0 ? 0 : 1;
     if (free <= 0) return null;
     const mono = this.now();
     const appWait = this.limiter.appWaitMs(mono);
@@ -164,16 +170,21 @@ class PlatformRunner {
       }
       if (!this.deps.outbox.claim(row.id, now, leaseUntil)) continue;
       this.limiter.take(row.conversation, mono);
-      this.launch(row);
+      this.launch(row, mono);
       free--;
     }
     return wait;
   }
 
-  private launch(row: OutboxRow): void {
+  private launch(row: OutboxRow, startedAt: number): void {
+    const probe = !this.warm;
     const p: Promise<void> = deliverRow(this.deps, this.adapters, row, this.opts.maxAttempts ?? 10)
       .then(
-        () => {},
+        (delivered) => {
+          if (!probe) return;
+          this.limiter.settle(row.conversation, startedAt, this.now());
+          if (delivered) this.warm = true;
+        },
         (e: unknown) => this.opts.onError(e),
       )
       .finally(() => {

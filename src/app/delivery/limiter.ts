@@ -19,6 +19,8 @@ export function parseRate(spec: string): Rate | null {
   return { count, windowMs: m[2]?.startsWith('m') ? 60_000 : 1000 };
 }
 
+const BURST = 4;
+
 export class SlidingWindow {
   /** Start times of the calls inside the window, oldest first. */
   private readonly starts: number[] = [];
@@ -32,13 +34,28 @@ export class SlidingWindow {
   waitMs(now: number): number {
     const span = this.rate.windowMs + this.marginMs;
     while (this.starts.length > 0 && (this.starts[0] as number) <= now - span) this.starts.shift();
-    if (this.starts.length < Math.floor(this.rate.count)) return 0;
+    // Evenly spaced, in bursts of at most BURST (to catch up after a late timer): arrival jitter then never packs
+    // more than `count` calls into the platform's window.
+    const burst = Math.min(BURST, Math.floor(this.rate.count));
+    const ref = this.starts[this.starts.length - burst];
+    const gap = ref === undefined ? 0 : ref + (burst * span) / this.rate.count - now;
+    if (this.starts.length < Math.floor(this.rate.count)) return gap > 0 ? Math.max(1, gap) : 0;
     const oldest = this.starts[this.starts.length - Math.floor(this.rate.count)] as number;
-    return Math.max(1, oldest + span - now);
+    return Math.max(1, oldest + span - now, gap);
   }
 
   take(now: number): void {
     this.starts.push(now);
+  }
+
+  /** Moves a call's start from `from` to the later `to` (it is known to have reached the platform later). */
+  settle(from: number, to: number): void {
+    const i = this.starts.indexOf(from);
+    if (i < 0) return;
+    this.starts.splice(i, 1);
+    let j = this.starts.length;
+    while (j > 0 && (this.starts[j - 1] as number) > to) j--;
+    this.starts.splice(j, 0, to);
   }
 
   /** True when nothing in the window any more: the limiter can be dropped. */
@@ -101,6 +118,12 @@ export class PlatformLimiter {
     if (this.convs.size > 10_000) {
       for (const [k, w] of this.convs) if (w.idle(now)) this.convs.delete(k);
     }
+  }
+
+  /** See SlidingWindow.settle: for both the app-wide window and the conversation's. */
+  settle(conversation: string, from: number, to: number): void {
+    this.app?.settle(from, to);
+    this.window(conversation)?.settle(from, to);
   }
 
   private window(conversation: string): SlidingWindow | null {
