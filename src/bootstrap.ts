@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
+import { withAckDeadline } from './app/ack-deadline';
+import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
+import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
-import { createOutboxRunner, dispatchOutbox } from './app/dispatch-outbox';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
-import type { Config } from './config/env';
+import { type Config, DEFAULT_RATE_LIMITS } from './config/env';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { checkOrgAgainstProcess, WARNING } from './config/org-process';
 import { loadCurrentProcess, StoredProcessRegistry } from './config/processes';
@@ -49,6 +51,12 @@ export interface BootstrapOptions {
   scheduler?: boolean;
   /** Extra route mounts, e.g. the local simulator page. */
   mounts?: ((router: Router, handoff: Handoff) => void)[];
+  /** Delivery engine overrides: a virtual clock and sleep for the rate windows, no wake-up timers (tests). */
+  /** How long before a platform's ack deadline the "处理中…" answer goes out (default 500 ms). */
+  ackMarginMs?: number;
+  /** Wraps each platform's pipeline before the ack deadline (tests inject a slow handler). */
+  wrapInbound?: (platform: Platform, handler: InboundHandler) => InboundHandler;
+  delivery?: Pick<EngineOptions, 'now' | 'sleep' | 'wakeTimers' | 'marginMs' | 'maxAttempts'>;
 }
 
 export interface Handoff {
@@ -64,8 +72,10 @@ export interface Handoff {
   pipelines: ReadonlyMap<Platform, InboundHandler>;
   /** One reminder sweep now (what the cron job runs): overdue documents and waiting approvals. */
   remind(): Promise<{ reminders: number; nudges: number }>;
-  /** Runs outbox passes until idle (serialised). */
+  /** Delivers every due outbox row (waiting for rate windows), then resolves. */
   flush(): Promise<void>;
+  /** The outbox delivery engine (one runner per platform). */
+  delivery: DeliveryEngine;
   listen(): Promise<{ url: string; server: Server }>;
   stop(): Promise<void>;
 }
@@ -166,16 +176,43 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     reminderConfig: config.reminders,
   };
 
-  const runner = createOutboxRunner(
-    () => dispatchOutbox(deps, adapters),
-    (e) => logger.error('outbox pass failed', { error: e instanceof Error ? e.message : String(e) }),
-  );
+  const limits = new Map<Platform, PlatformLimits>();
+  for (const p of ['feishu', 'dingtalk', 'wecom'] as const) {
+    limits.set(p, config.delivery?.limits[p] ?? DEFAULT_RATE_LIMITS[p]);
+  }
+  const runner = new DeliveryEngine(deps, adapters, {
+    limits,
+    concurrency: config.delivery?.concurrency ?? 16,
+    marginMs: 60,
+    ...opts.delivery,
+    onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
+  });
   // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
   const kick = () => {
     setImmediate(() => void runner.kick());
   };
+  const ackMarginMs = opts.ackMarginMs ?? 500;
   const pipelines = new Map<Platform, InboundHandler>(
-    [...adapters.keys()].map((p) => [p, createPipeline(deps, p, kick)]),
+    [...adapters].map(([p, adapter]) => {
+      const pipeline = createPipeline(deps, p, {
+        afterCommit: kick,
+        ...(adapter.deferredAck ? { deferredAck: adapter.deferredAck.bind(adapter) } : {}),
+      });
+      const inner = opts.wrapInbound ? opts.wrapInbound(p, pipeline) : pipeline;
+      // The simulator is in-process and has no deadline; every real platform gets its answer in time.
+      if (p === 'local') return [p, inner];
+      const handler = withAckDeadline(inner, {
+        deadlineMs: Math.max(50, adapter.ackDeadlineMs - ackMarginMs),
+        late: pipeline.late,
+        onError: (e, ev) =>
+          logger.error('late inbound handling failed', {
+            platform: p,
+            eventId: ev.kind === 'ignored' ? undefined : ev.eventId,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+      });
+      return [p, handler];
+    }),
   );
   const localPipeline = pipelines.get('local');
   if (local && localPipeline) local.attach(localPipeline);
@@ -195,6 +232,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     dingtalk,
     wecom,
     pipelines,
+    delivery: runner,
     async remind() {
       const result = remindersTick(deps, clock.now());
       await runner.kick();
@@ -263,7 +301,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         srv.closeAllConnections();
         await closed;
       }
-      await runner.idle();
+      await runner.stop();
       db.$client.close();
     },
   };

@@ -4,13 +4,6 @@ import { supersedeOlderCopies } from './effects';
 import type { OutboxRow } from './ports';
 import { renderView } from './render-view';
 
-export interface DispatchOptions {
-  batch?: number;
-  maxAttempts?: number;
-  /** How long a leased row stays invisible to other dispatchers. */
-  leaseMs?: number;
-}
-
 /** Exponential backoff: 1 s, 2 s, 4 s … capped at 10 min, and never earlier than the platform asked. */
 export function backoffMs(attempts: number, retryAfterMs?: number): number {
   const exp = Math.min(600_000, 1000 * 2 ** Math.max(0, attempts));
@@ -18,31 +11,10 @@ export function backoffMs(attempts: number, retryAfterMs?: number): number {
 }
 
 /**
- * Delivers due outbox rows after commit. Views are rendered now, from the current state, so a retried or late message
- * never shows an outdated card. Returns how many rows were sent and failed in this pass.
+ * Delivers one leased outbox row and records the outcome (sent, retry later, dead letter). The view is rendered now,
+ * from the current state, so a retried or late message never shows an outdated card. True when it was delivered.
  */
-export async function dispatchOutbox(
-  deps: AppDeps,
-  adapters: ReadonlyMap<Platform, PlatformAdapter>,
-  opts: DispatchOptions = {},
-): Promise<{ sent: number; failed: number }> {
-  const { batch = 50, maxAttempts = 10, leaseMs = 60_000 } = opts;
-  let sent = 0;
-  let failed = 0;
-  for (;;) {
-    const now = deps.clock.now();
-    const rows = deps.outbox.lease(now, new Date(now.getTime() + leaseMs), batch);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      if (await deliver(deps, adapters, row, maxAttempts)) sent++;
-      else failed++;
-    }
-    if (rows.length < batch) break;
-  }
-  return { sent, failed };
-}
-
-async function deliver(
+export async function deliverRow(
   deps: AppDeps,
   adapters: ReadonlyMap<Platform, PlatformAdapter>,
   row: OutboxRow,
@@ -120,37 +92,4 @@ async function deliver(
     else log.warn('outbox delivery failed; will retry', { ...fields, retryAt: next?.toISOString() });
     return false;
   }
-}
-
-/**
- * Serialises dispatch passes in this process: a kick while a pass runs schedules exactly one more pass,
- * so bursts of events never run two passes at once (the lease also guards other processes).
- */
-export function createOutboxRunner(run: () => Promise<unknown>, onError: (e: unknown) => void) {
-  let running: Promise<void> | null = null;
-  let again = false;
-  const loop = async () => {
-    do {
-      again = false;
-      try {
-        await run();
-      } catch (e) {
-        onError(e);
-      }
-    } while (again);
-    running = null;
-  };
-  return {
-    kick(): Promise<void> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = loop();
-      return running;
-    },
-    idle(): Promise<void> {
-      return running ?? Promise.resolve();
-    },
-  };
 }

@@ -2,6 +2,7 @@ import type { OrgView, UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import type { Decision, Project } from '../domain/project';
 import type { Platform, SendTarget } from '../platforms/types';
+import type { Lane } from './delivery/lanes';
 import type { View } from './views';
 
 export interface Clock {
@@ -64,12 +65,20 @@ export interface OutboxRow {
   platform: Platform;
   payload: OutboxPayload;
   attempts: number;
+  /** Rows of one conversation are delivered in id order (see delivery/lanes.ts). */
+  conversation: string;
+  lane: Lane;
 }
 
 export interface OutboxRepo {
-  enqueue(platform: Platform, payload: OutboxPayload, at: Date): void;
-  /** Leases up to `limit` due rows until `leaseUntil`, so two dispatchers never send the same row at once. */
-  lease(now: Date, leaseUntil: Date, limit: number): OutboxRow[];
+  /** The conversation and lane are derived from the payload; `lane` overrides the derived one. */
+  enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts?: { lane?: Lane }): void;
+  /** Due, unleased head rows of each conversation of `platform` (interactive first, then oldest). */
+  heads(platform: Platform, now: Date, limit: number): OutboxRow[];
+  /** Leases one row until `leaseUntil`, so two dispatchers never send it at once; false when someone else has it. */
+  claim(id: number, now: Date, leaseUntil: Date): boolean;
+  /** When a pending row not deliverable now (retry later, leased) becomes deliverable; null when none. */
+  nextWakeAt(platform: Platform, now: Date): Date | null;
   markSent(id: number, messageId: string | null, at: Date): void;
   /** `nextAttemptAt` null = give up (dead letter). */
   markFailed(id: number, error: string, nextAttemptAt: Date | null): void;

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { type PlatformLimits, parseLimits } from '../app/delivery/limiter';
 import type { ReminderConfig } from '../app/reminders';
 
 const optional = z
@@ -69,6 +70,10 @@ export const EnvSchema = z.object({
   REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
   REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
   APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  FEISHU_RATE_LIMITS: optional,
+  DINGTALK_RATE_LIMITS: optional,
+  WECOM_RATE_LIMITS: optional,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -121,7 +126,29 @@ export interface Config {
   /** Overrides every acceptance document's due offset of the process file (unset: the file decides). */
   lifecycle: { docDueDays: number | null };
   reminders: ReminderConfig & { cron: string };
+  /** Outbox delivery: calls in flight and rate limits per platform (defaults: DEFAULT_RATE_LIMITS). */
+  delivery?: DeliveryConfig;
 }
+
+export interface DeliveryConfig {
+  concurrency: number;
+  limits: Partial<Record<'feishu' | 'dingtalk' | 'wecom', PlatformLimits>>;
+}
+
+const perSecond = (count: number) => ({ count, windowMs: 1000 });
+const perMinute = (count: number) => ({ count, windowMs: 60_000 });
+
+/**
+ * The platforms' documented send limits. Feishu im/v1/messages: 50/s per app, 5 QPS per user or chat, 5 QPS per
+ * message for PATCH. DingTalk: 20 QPS per app for server APIs (per-person limits are not documented: 5/s is a
+ * conservative guess). WeCom: 20,000 person-times/min per corp, 200 messages/min per member from one app (excess is
+ * dropped silently), 20 messages/min per group robot; card updates have no documented limit.
+ */
+export const DEFAULT_RATE_LIMITS: Record<'feishu' | 'dingtalk' | 'wecom', PlatformLimits> = {
+  feishu: { app: perSecond(50), user: perSecond(5), chat: perSecond(5), message: perSecond(5) },
+  dingtalk: { app: perSecond(20), user: perSecond(5), chat: perSecond(5), message: perSecond(5) },
+  wecom: { app: perMinute(20_000), user: perMinute(200), chat: perMinute(20), message: null },
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -188,11 +215,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateDirectorDays: e.REMINDER_ESCALATE_DIRECTOR_DAYS,
       approvalSlaHours: e.APPROVAL_SLA_HOURS,
     },
+    delivery: {
+      concurrency: e.OUTBOX_CONCURRENCY,
+      limits: {
+        feishu: limitsKey('FEISHU_RATE_LIMITS', e.FEISHU_RATE_LIMITS, DEFAULT_RATE_LIMITS.feishu),
+        dingtalk: limitsKey('DINGTALK_RATE_LIMITS', e.DINGTALK_RATE_LIMITS, DEFAULT_RATE_LIMITS.dingtalk),
+        wecom: limitsKey('WECOM_RATE_LIMITS', e.WECOM_RATE_LIMITS, DEFAULT_RATE_LIMITS.wecom),
+      },
+    },
   };
 }
 
 /** A bind address only this machine can reach. */
 export const isLoopback = (host: string): boolean => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+
+function limitsKey(key: string, spec: string | undefined, defaults: PlatformLimits): PlatformLimits {
+  try {
+    return parseLimits(spec, defaults);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  - ${key}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 /** All-or-nothing, like Feishu: any DINGTALK_* credential key switches DingTalk on and requires the others. */
 function dingtalkBlock(e: Env): DingtalkConfig | null {

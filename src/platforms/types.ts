@@ -69,6 +69,19 @@ export interface PlatformAdapter {
   update(messageId: string, card: CardModel): Promise<void>;
   /** Optional: buzz users about a message already sent (Feishu urgent_app). */
   urgent?(messageId: string, userIds: string[]): Promise<unknown>;
+  /**
+   * What of a click's answer this platform cannot show in the ack and needs delivered afterwards through the
+   * outbox: the toast as a text message to the clicker (in the platform's wording), and/or the clicked card
+   * updated through the API. Absent = everything fits in the ack (Feishu).
+   */
+  deferredAck?(reply: AckReply, ev: InboundEvent): DeferredAck;
+}
+
+export interface DeferredAck {
+  /** Send this text to the clicker (DingTalk and WeCom have no toast in their card-callback answer). */
+  text?: string;
+  /** Update the clicked card through the API with the re-rendered card (WeCom answers callbacks empty). */
+  updateCard?: boolean;
 }
 
 /** An HTTP delivery as received: raw bytes, before any parsing (signatures are computed over these bytes). */

@@ -1,14 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, isNull, lt, lte, or } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { and, count, eq, lt } from 'drizzle-orm';
+import { conversationOf, type Lane, laneOf } from '../app/delivery/lanes';
 import type { OutboxPayload, OutboxRepo, OutboxRow } from '../app/ports';
 import type { Platform } from '../platforms/types';
 import type { DB } from './db';
 import { outbox } from './schema';
 
-export class SqliteOutboxRepo implements OutboxRepo {
-  constructor(private readonly db: DB) {}
+interface RawRow {
+  id: number;
+  key: string;
+  platform: string;
+  payload_json: string;
+  attempts: number;
+  conversation: string;
+  lane: string;
+}
 
-  enqueue(platform: Platform, payload: OutboxPayload, at: Date): void {
+export class SqliteOutboxRepo implements OutboxRepo {
+  private readonly headsStmt: Statement;
+  private readonly claimStmt: Statement;
+  private readonly wakeStmt: Statement;
+
+  constructor(private readonly db: DB) {
+    // Hot path of the delivery engine: plain prepared statements, built once.
+    this.headsStmt = db.$client.prepare(
+      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane from outbox o
+       where o.platform = ? and o.status = 'pending' and o.next_attempt_at <= ?
+         and (o.locked_until is null or o.locked_until <= ?)
+         and not exists (select 1 from outbox p where p.platform = o.platform and p.status = 'pending'
+                         and p.conversation = o.conversation and p.id < o.id)
+       order by case o.lane when 'interactive' then 0 else 1 end, o.id limit ?`,
+    );
+    this.claimStmt = db.$client.prepare(
+      `update outbox set locked_until = ? where id = ? and status = 'pending'
+         and (locked_until is null or locked_until <= ?)`,
+    );
+    this.wakeStmt = db.$client.prepare(
+      `select min(case when next_attempt_at > ? then next_attempt_at else locked_until end) as at from outbox
+       where platform = ? and status = 'pending' and (next_attempt_at > ? or locked_until > ?)`,
+    );
+  }
+
+  enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
     this.db
       .insert(outbox)
       .values({
@@ -18,34 +52,42 @@ export class SqliteOutboxRepo implements OutboxRepo {
         status: 'pending',
         nextAttemptAt: at,
         createdAt: at,
+        conversation: conversationOf(payload),
+        lane: opts.lane ?? laneOf(payload),
       })
       .run();
   }
 
-  lease(now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
-    return this.db.transaction((tx) => {
-      const rows = tx
-        .select()
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAt, now),
-            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .limit(limit)
-        .all();
-      for (const r of rows) tx.update(outbox).set({ lockedUntil: leaseUntil }).where(eq(outbox.id, r.id)).run();
-      return rows.map((r) => ({
-        id: r.id,
-        key: r.key,
-        platform: r.platform as Platform,
-        payload: JSON.parse(r.payloadJson) as OutboxPayload,
-        attempts: r.attempts,
-      }));
-    });
+  /**
+   * The head row (lowest id still pending) of each conversation of `platform`, when it is due and not leased:
+   * interactive before bulk, then oldest first. A later row never shows while an earlier one of its conversation is
+   * pending, even when that one waits for a retry, so order holds across retries and processes.
+   */
+  heads(platform: Platform, now: Date, limit: number): OutboxRow[] {
+    const t = now.getTime();
+    const rows = this.headsStmt.all(platform, t, t, limit) as RawRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      platform: r.platform as Platform,
+      payload: JSON.parse(r.payload_json) as OutboxPayload,
+      attempts: r.attempts,
+      conversation: r.conversation,
+      lane: r.lane as Lane,
+    }));
+  }
+
+  /** Compare-and-set lease: false when another dispatcher took the row (or it is no longer pending). */
+  claim(id: number, now: Date, leaseUntil: Date): boolean {
+    const t = now.getTime();
+    return this.claimStmt.run(leaseUntil.getTime(), id, t).changes === 1;
+  }
+
+  /** When the earliest pending row of `platform` that is not due yet (or is leased) becomes deliverable. */
+  nextWakeAt(platform: Platform, now: Date): Date | null {
+    const t = now.getTime();
+    const r = this.wakeStmt.get(t, platform, t, t) as { at: number | null } | undefined;
+    return r?.at ? new Date(r.at) : null;
   }
 
   markSent(id: number, messageId: string | null, at: Date): void {

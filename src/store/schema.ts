@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LANES } from '../app/delivery/lanes';
 import { SUBFLOW_STATES, TASK_STATES } from '../domain/process/state';
 import { DECISION_ACTIONS, PROJECT_KINDS, PROJECT_STATES } from '../domain/project';
 
@@ -240,8 +241,15 @@ export const outbox = sqliteTable(
     messageId: text('message_id'),
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
+    /** Rows of one conversation (`user:<id>`, `chat:<id>`, `msg:<id>`) are delivered strictly in id order. */
+    conversation: text('conversation').notNull().default(''),
+    /** `interactive` rows are sent before `bulk` ones (reminder sweeps, news, nudges). */
+    lane: text('lane', { enum: LANES }).notNull().default('interactive'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_conversation').on(t.platform, t.status, t.conversation, t.id),
+  ],
 );
 
 /** Deliveries already handled, for exactly-once processing of platform retries. */

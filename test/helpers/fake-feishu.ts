@@ -77,12 +77,50 @@ export interface FakeFeishu {
   close(): Promise<void>;
 }
 
-export async function startFakeFeishu(app: {
-  appId: string;
-  appSecret: string;
-  botOpenId?: string;
-}): Promise<FakeFeishu> {
+/**
+ * Realism for the benchmark: every API call answers after `latencyMs`, and im/v1/messages enforces Feishu's limits
+ * in sliding one-second windows counted on arrival (app-wide, per receive_id for POST, per message for PATCH),
+ * answering 429 + `x-ogw-ratelimit-reset` beyond them. Refusals are counted in `rateLimited`. With a latency set,
+ * `requests` is not recorded (benchmark volumes).
+ */
+export interface FakeFeishuOptions {
+  latencyMs?: number;
+  limits?: { app: number; perReceiver: number; perMessage: number };
+}
+
+export async function startFakeFeishu(
+  app: { appId: string; appSecret: string; botOpenId?: string },
+  opts: FakeFeishuOptions = {},
+): Promise<FakeFeishu & { rateLimited: () => number }> {
   const botOpenId = app.botOpenId ?? 'ou_handoff_bot';
+  const windows = new Map<string, number[]>();
+  let refused = 0;
+  /** True when one more call under every key stays within its per-second limit (and counts it). */
+  const admit = (keys: [string, number][], now: number): boolean => {
+    for (const [k, limit] of keys) {
+      const w = (windows.get(k) ?? []).filter((t) => t > now - 1000);
+      windows.set(k, w);
+      if (w.length >= limit) return false;
+    }
+    for (const [k] of keys) windows.get(k)?.push(now);
+    return true;
+  };
+  const limited = (req: FakeRequest): boolean => {
+    const l = opts.limits;
+    if (!l || !req.path.startsWith('/open-apis/im/v1/messages')) return false;
+    const b = asRecord(req.body);
+    const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(req.path)?.[1];
+    const keys: [string, number][] =
+      req.method === 'PATCH' && patch
+        ? [[`msg:${patch}`, l.perMessage]]
+        : [
+            ['app', l.app],
+            [`to:${String(b.receive_id)}`, l.perReceiver],
+          ];
+    if (admit(keys, performance.now())) return false;
+    refused++;
+    return true;
+  };
   const apps = new Map<string, string>([[app.appId, app.appSecret]]);
   const validTokens = new Set<string>();
   const byUuid = new Map<string, string>();
@@ -116,6 +154,7 @@ export async function startFakeFeishu(app: {
     const fault = faults.shift();
     if (fault?.hang) return 'hang';
     if (fault) return faultResponse(fault);
+    if (limited(req)) return faultResponse({ status: 429, resetSeconds: 1 });
     return route(req);
   };
 
@@ -184,17 +223,20 @@ export async function startFakeFeishu(app: {
           headers: req.headers,
           body: parseBody(raw),
         };
-        state.requests.push(fr);
+        if (!opts.latencyMs) state.requests.push(fr);
         const r = handle(fr);
-        if (r !== 'hang') reply(res, r);
+        if (r === 'hang') return;
+        if (opts.latencyMs) setTimeout(() => reply(res, r), opts.latencyMs);
+        else reply(res, r);
       })
       .catch(() => reply(res, { status: 500, body: { code: 500, msg: 'fake failure' } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const fake: FakeFeishu = {
+  const fake: FakeFeishu & { rateLimited: () => number } = {
     baseUrl: `http://127.0.0.1:${port}`,
+    rateLimited: () => refused,
     botOpenId,
     ...state,
     failNext(n, fault) {

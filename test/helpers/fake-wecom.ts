@@ -41,6 +41,8 @@ export interface WecomFault {
   errmsg?: string;
   status?: number;
   hang?: boolean;
+  /** The request is carried out, but its answer is lost (the connection drops): a retry comes next. */
+  lose?: boolean;
 }
 
 export interface FakeWecom {
@@ -134,6 +136,8 @@ export async function startFakeWecom(app: {
       const problem = checkCard(card);
       if (problem) return err(40058, problem);
       sent.taskId = String(card.task_id);
+      // WeCom refuses a task_id it has seen before (unique per app), also when the first send's answer was lost.
+      if (state.messages.some((m) => m.taskId === sent.taskId)) return err(42014, 'task_id exist');
       if (card.card_type === 'button_interaction') res.response_code = issue(sent.taskId);
     } else if (body.msgtype === 'text' && typeof asRecord(body.text).content !== 'string') {
       return err(44004, 'empty content');
@@ -161,8 +165,11 @@ export async function startFakeWecom(app: {
         const query = Object.fromEntries(url.searchParams);
         const body = parseBody(raw);
         state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, body });
+        const lose = url.pathname !== '/cgi-bin/gettoken' && faults[0]?.lose === true;
+        if (lose) faults.shift();
         const r = handle(req.method ?? 'GET', url.pathname, query, asRecord(body));
-        if (r !== 'hang') reply(res, r);
+        if (lose) res.socket?.destroy();
+        else if (r !== 'hang') reply(res, r);
       })
       .catch(() => reply(res, { status: 500, body: { errcode: -1, errmsg: 'fake failure' } }));
   });

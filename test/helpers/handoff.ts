@@ -42,6 +42,24 @@ export interface TestHandoffOptions {
   clock?: FakeClock;
   /** Extra route mounts passed to bootstrap, e.g. the local simulator page (mountLocalUi). */
   mounts?: BootstrapOptions['mounts'];
+  /** Delivery engine overrides (default: rate windows on a virtual clock that sleeping advances, no timers). */
+  delivery?: BootstrapOptions['delivery'];
+  /** Ack deadline options passed to bootstrap (a slow handler, the margin). */
+  ack?: Pick<BootstrapOptions, 'ackMarginMs' | 'wrapInbound'>;
+}
+
+/** A virtual monotonic clock for the rate limits: waiting for a window advances it instantly. */
+export function virtualDelivery(): NonNullable<BootstrapOptions['delivery']> & { elapsed(): number } {
+  let t = 0;
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+    wakeTimers: false,
+    marginMs: 0,
+    elapsed: () => t,
+  };
 }
 
 export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { clock: FakeClock } {
@@ -61,6 +79,8 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       org: opts.org ?? demoOrg(),
       scheduler: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
+      delivery: opts.delivery ?? virtualDelivery(),
+      ...opts.ack,
     },
   );
   return Object.assign(h, { clock });

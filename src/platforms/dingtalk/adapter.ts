@@ -20,6 +20,7 @@ import { MalformedPayloadError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import {
   type AckReply,
+  type DeferredAck,
   type HttpReply,
   type InboundEvent,
   type InboundHandler,
@@ -140,7 +141,6 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
       logger: this.opts.logger,
       handler,
       cardResponse: (reply) => renderCardResponse(reply, this.renderOpts()),
-      afterAck: (ev, reply) => this.scheduleToast(ev, reply),
       connectTimeoutMs: opts.connectTimeoutMs ?? 30_000,
       timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
@@ -170,33 +170,19 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
     return { kind: 'ignored', reason: 'unrecognised callback body' };
   }
 
-  /**
-   * The HTTP response body: `{}` for messages, the CardResponse (inline update) for card clicks. Also schedules the
-   * toast message, which therefore leaves after the response (shape of the HTTP card response: NOT CONFIRMED).
-   */
+  /** The HTTP response body: `{}` for messages, the CardResponse (inline update) for card clicks. */
   httpReply(reply: AckReply, ev: InboundEvent): HttpReply {
     return { body: this.renderAck(reply, ev) };
   }
 
   renderAck(reply: AckReply, ev: InboundEvent): object {
-    this.scheduleToast(ev, reply);
     if (ev.kind !== 'cardAction') return {};
     return renderCardResponse(reply, this.renderOpts()) ?? {};
   }
 
-  private scheduleToast(ev: InboundEvent, reply: AckReply): void {
-    const toast = reply.toast;
-    if (ev.kind !== 'cardAction' || !toast?.text) return;
-    const userId = ev.actor.userId;
-    setImmediate(() => {
-      const msg = { msgKey: 'sampleText', msgParam: JSON.stringify({ content: toastText(toast) }) };
-      this.sendRobotMessage({ kind: 'user', userId }, msg).catch((e: unknown) => {
-        this.log.warn('toast message failed', {
-          eventId: ev.eventId,
-          error: e instanceof Error ? e.message : String(e),
-        });
-      });
-    });
+  /** A card callback's answer has no toast: the toast text becomes a robot message, queued in the outbox. */
+  deferredAck(reply: AckReply, ev: InboundEvent): DeferredAck {
+    return ev.kind === 'cardAction' && reply.toast?.text ? { text: toastText(reply.toast) } : {};
   }
 
   private async sendRobotMessage(

@@ -14,7 +14,7 @@
  * - `connect()`: no reconnect once stopped (the SDK's pending 1 s reconnect timer would otherwise revive it), and
  *   one reconnect loop at a time.
  * Ack data: robot messages `{"response":null}` (content ignored by DingTalk); card callbacks
- * `{"response": CardResponse|null}` — the inline card update (render-card.ts). `afterAck` runs after the ack is sent.
+ * `{"response": CardResponse|null}` — the inline card update (render-card.ts).
  */
 import { DWClient, type DWClientDownStream, TOPIC_CARD, TOPIC_ROBOT } from 'dingtalk-stream';
 import { MalformedPayloadError } from '../../shared/errors';
@@ -44,8 +44,6 @@ export interface StreamOptions {
   handler: InboundHandler;
   /** The ack `response` for a card callback (null: no inline update). */
   cardResponse: (reply: AckReply) => unknown;
-  /** Called once the ack is on the wire (toasts). */
-  afterAck: (ev: InboundEvent, reply: AckReply) => void;
   connectTimeoutMs: number;
   timeoutMs: number;
 }
@@ -218,7 +216,6 @@ export async function startStream(o: StreamOptions): Promise<StreamConnection> {
       return;
     }
     client.ack(messageId, 200, ev.kind === 'cardAction' ? o.cardResponse(reply) : null);
-    o.afterAck(ev, reply);
   };
 
   let timer: NodeJS.Timeout | undefined;

@@ -30,6 +30,7 @@ import { checkFreshness } from '../../shared/verify';
 import {
   type AckReply,
   type AdapterState,
+  type DeferredAck,
   type HttpReply,
   type InboundEvent,
   type OutboundContent,
@@ -72,6 +73,9 @@ export interface WecomAdapterOptions {
   /** Time zone for card history times. Default Asia/Shanghai. */
   timeZone?: string;
 }
+
+/** errcode for a repeated template-card task_id. */
+const TASK_ID_EXISTS = 42014;
 
 export class WecomAdapter implements PlatformAdapter, WebhookInbound {
   readonly platform = 'wecom' as const;
@@ -134,37 +138,17 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
     return message;
   }
 
-  /**
-   * The HTTP answer to a handled callback: always an empty 200 (WeCom's "no passive reply"). The clicked card's
-   * refresh and the toast text are delivered through the API right after the response.
-   */
-  httpReply(reply: AckReply, ev: InboundEvent): HttpReply {
-    return this.renderAck(reply, ev);
-  }
-
-  renderAck(reply: AckReply, ev: InboundEvent): { body: string; contentType: string } {
-    if (ev.kind === 'cardAction' && (reply.card || reply.toast)) {
-      const { card, toast } = reply;
-      const userId = ev.actor.userId;
-      const messageId = ev.messageId;
-      setImmediate(() => {
-        void this.afterAck(userId, messageId, card, toast?.text).catch((e: unknown) => {
-          this.opts.logger.warn('wecom post-ack delivery failed', {
-            eventId: ev.eventId,
-            error: e instanceof Error ? e.message : String(e),
-          });
-        });
-      });
-    }
+  /** The HTTP answer to a handled callback: always an empty 200 (WeCom's "no passive reply"). */
+  httpReply(_reply: AckReply, _ev: InboundEvent): HttpReply {
     return { body: '', contentType: 'text/plain' };
   }
 
-  private async afterAck(userId: string, messageId: string | null, card?: CardModel, text?: string): Promise<void> {
-    try {
-      if (card && messageId && isTaskId(messageId)) await this.update(messageId, card);
-    } finally {
-      if (text) await this.sendText({ user: userId }, text);
-    }
+  /** Everything of a click's answer goes afterwards through the outbox: the card update (with the click's fresh
+   * response code) and the toast text as a message. */
+  deferredAck(reply: AckReply, ev: InboundEvent): DeferredAck {
+    if (ev.kind !== 'cardAction') return {};
+    const updateCard = Boolean(reply.card && ev.messageId && isTaskId(ev.messageId));
+    return { ...(reply.toast?.text ? { text: reply.toast.text } : {}), ...(updateCard ? { updateCard } : {}) };
   }
 
   // ---- outbound -----------------------------------------------------------------------------------------------
@@ -228,12 +212,23 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
 
   private async sendCard(userId: string, card: CardModel, taskId: string): Promise<string> {
     const templateCard = renderTemplateCard(card, taskId, { ...this.renderOpts(), keys: this.keys });
-    const res = await this.client.post('send card', 'message/send', {
-      touser: userId,
-      msgtype: 'template_card',
-      agentid: this.agentIdValue(),
-      template_card: templateCard,
-    });
+    let res: Record<string, unknown>;
+    try {
+      res = await this.client.post('send card', 'message/send', {
+        touser: userId,
+        msgtype: 'template_card',
+        agentid: this.agentIdValue(),
+        template_card: templateCard,
+      });
+    } catch (e) {
+      // 42014: this task_id was already sent — a retry after a lost answer. The card is there: delivered.
+      if (e instanceof PlatformApiError && e.opts.code === TASK_ID_EXISTS) {
+        this.opts.logger.info('wecom card already delivered under this task_id', { taskId });
+        this.rememberShown(taskId, sha256Hex(JSON.stringify(templateCard)));
+        return taskId;
+      }
+      throw e;
+    }
     checkInvalidUser(res, userId);
     if (typeof res.response_code === 'string' && res.response_code) this.codes.add(taskId, res.response_code);
     this.rememberShown(taskId, sha256Hex(JSON.stringify(templateCard)));

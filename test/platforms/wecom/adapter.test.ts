@@ -197,8 +197,8 @@ describe('WecomAdapter.renderAck', () => {
       messageId: 'm',
       text: '/help',
     };
-    expect(adapter().renderAck({}, message)).toEqual({ body: '', contentType: 'text/plain' });
-    expect(adapter().renderAck({ toast: { type: 'info', text: 'x' }, card }, { kind: 'ignored', reason: 'r' })).toEqual(
+    expect(adapter().httpReply({}, message)).toEqual({ body: '', contentType: 'text/plain' });
+    expect(adapter().httpReply({ toast: { type: 'info', text: 'x' }, card }, { kind: 'ignored', reason: 'r' })).toEqual(
       {
         body: '',
         contentType: 'text/plain',

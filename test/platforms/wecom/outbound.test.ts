@@ -235,8 +235,8 @@ describe('WecomAdapter.update with single-use response codes', () => {
   });
 });
 
-describe('WecomAdapter.renderAck side effects', () => {
-  it('after the ack, updates the clicked card with the click code and sends the toast text', async () => {
+describe('WecomAdapter.deferredAck', () => {
+  it('asks for the clicked card update and the toast text; the update then spends the click code', async () => {
     const { adapter, clock } = make();
     const { messageId } = await adapter.send(
       { kind: 'user', id: 'zhaoliu' },
@@ -250,13 +250,15 @@ describe('WecomAdapter.renderAck side effects', () => {
       toast: { type: 'success' as const, text: '已撤回 HO-2026-0001' },
       card: projectCard('已撤回', false),
     };
-    expect(adapter.renderAck(reply, ev)).toEqual({ body: '', contentType: 'text/plain' });
+    expect(adapter.httpReply(reply, ev)).toEqual({ body: '', contentType: 'text/plain' });
+    expect(adapter.deferredAck(reply, ev)).toEqual({ text: '已撤回 HO-2026-0001', updateCard: true });
+    expect(adapter.deferredAck({ toast: reply.toast }, ev)).toEqual({ text: '已撤回 HO-2026-0001' });
+    // The ack itself sends nothing: the outbox delivers what deferredAck asked for.
     expect(fake.messages.length).toBe(before);
-    await expect.poll(() => fake.messages.slice(before).map((m) => m.touser)).toEqual(['zhaoliu']);
-    expect(fake.messages.at(-1)?.body).toMatchObject({ msgtype: 'text', text: { content: '已撤回 HO-2026-0001' } });
+    await adapter.update(messageId, reply.card);
     expect(fake.lastCardTo('zhaoliu')).toMatchObject({ main_title: { desc: 'HO-2026-0001 · 已撤回' } });
     expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(2);
-    // The outbox's card.refresh of the same card right after is a no-op (no code needed, none spent).
+    // A card.refresh of the same card right after is a no-op (no code needed, none spent).
     await adapter.update(messageId, projectCard('已撤回', false));
     expect(fake.updates.filter((u) => u.taskId === messageId)).toHaveLength(2);
   });

@@ -26,10 +26,11 @@ let fake: FakeWecom;
 let server: Server;
 let url: string;
 const events: InboundEvent[] = [];
+let adapter: WecomAdapter;
 
 beforeAll(async () => {
   fake = await startFakeWecom(APP);
-  const adapter = new WecomAdapter({
+  adapter = new WecomAdapter({
     ...APP,
     token: CB.token,
     aesKey: CB.aesKey,
@@ -136,7 +137,7 @@ describe('the /wecom/callback route on the Koa app', () => {
     expect(events.length).toBe(before);
   });
 
-  it('hands a card click to the pipeline and sends the toast text to the clicker after the ack', async () => {
+  it('hands a card click to the pipeline, answers empty and leaves the toast text to the outbox', async () => {
     const eventKey = encodeButtonKey(0, { value: { v: 1, type: 'reject', regNo: 'HO-2026-0001' } }, null);
     const xml = cardClickXml({
       corpId: APP.corpId,
@@ -151,8 +152,8 @@ describe('the /wecom/callback route on the Koa app', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     expect(events.at(-1)).toMatchObject({ kind: 'cardAction', value: { type: 'reject' }, actor: { userId: 'lisi' } });
-    await expect
-      .poll(() => fake.messages.slice(before).map((m) => m.body.text))
-      .toEqual([{ content: '驳回必须填写原因' }]);
+    expect(fake.messages.length).toBe(before);
+    const reply: AckReply = { toast: { type: 'error', text: '驳回必须填写原因' } };
+    expect(adapter.deferredAck(reply, events.at(-1) as InboundEvent)).toEqual({ text: '驳回必须填写原因' });
   });
 });
