@@ -67,6 +67,9 @@ export const EnvSchema = z.object({
   REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
   REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
   APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
+  METRICS_TOKEN: optional,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  BACKUP_DIR: z.string().trim().min(1).default('./data/backups'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -114,6 +117,12 @@ export interface Config {
   localUi: boolean;
   lifecycle: LifecycleConfig;
   reminders: ReminderConfig & { cron: string };
+  /** Bearer token for `/metrics`; unset = loopback only. */
+  metricsToken: string | undefined;
+  /** On SIGTERM, how long in-flight deliveries and the outbox pass may take before they are cut. */
+  shutdownGraceMs: number;
+  /** Where `npm run backup` writes. */
+  backupDir: string;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +181,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateDirectorDays: e.REMINDER_ESCALATE_DIRECTOR_DAYS,
       approvalSlaHours: e.APPROVAL_SLA_HOURS,
     },
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    backupDir: e.BACKUP_DIR,
   };
 }
 

@@ -23,6 +23,9 @@ export function testConfig(over: Partial<Config> = {}): Config {
     localUi: true,
     lifecycle: { docDueDays: 30 },
     reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
+    metricsToken: undefined,
+    shutdownGraceMs: 5000,
+    backupDir: './data/backups',
     ...over,
   };
 }
