@@ -44,6 +44,7 @@ describe('graceful shutdown of the start command', () => {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a failed run can clean up a server the signal did not reach
     });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -79,7 +80,11 @@ describe('graceful shutdown of the start command', () => {
       expect(Date.now() - t0).toBeLessThan(5000);
       events.abort();
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone: every process in it exited
+      }
     }
     expect(output).toContain('"msg":"stopped"');
     // Nothing else is still listening: the port is free again.
