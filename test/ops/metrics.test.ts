@@ -8,6 +8,7 @@ import type { WebhookInbound } from '../../src/platforms/types';
 import { VerificationError } from '../../src/shared/errors';
 import { silentLogger } from '../../src/shared/logger';
 import { createMetrics } from '../../src/shared/metrics';
+import { startFeishuHandoff } from '../helpers/feishu-chat';
 import { createTestHandoff, demoOrg, LocalChat, REGISTER_NORTH_UNSIGNED, testConfig } from '../helpers/handoff';
 import { parsePrometheus, sampleValue } from '../helpers/prometheus';
 
@@ -88,6 +89,27 @@ describe('/metrics', () => {
     const ok = await scrape(url, { authorization: 'Bearer s3cret-metrics', 'x-forwarded-for': '203.0.113.7' });
     expect(ok.status).toBe(200);
     expect(parsePrometheus(ok.text).length).toBeGreaterThan(10);
+  });
+});
+
+describe('Feishu webhook metrics, end to end', () => {
+  it('counts signed deliveries, forged ones and the API calls to the fake Feishu server', async () => {
+    const f = await startFeishuHandoff();
+    stops.push(() => f.stop());
+    expect((await f.chat.say('wang.sales', REGISTER_NORTH_UNSIGNED)).status).toBe(200);
+    const forged = f.chat.sign(f.chat.textEvent('wang.sales', '/help'));
+    const tampered = await f.chat.deliver('/feishu/events', { ...forged, body: `${forged.body} ` });
+    expect(tampered.status).toBe(401);
+
+    const s = parsePrometheus((await scrape(f.url)).text);
+    const inbound = (result: string) =>
+      sampleValue(s, 'handoff_inbound_deliveries_total', { platform: 'feishu', transport: 'webhook', result });
+    expect(inbound('ok')).toBe(1);
+    expect(inbound('rejected')).toBe(1);
+    expect(sampleValue(s, 'handoff_ack_latency_seconds_count', { platform: 'feishu', transport: 'webhook' })).toBe(2);
+    const sends = sampleValue(s, 'handoff_platform_calls_total', { platform: 'feishu', op: 'send', result: 'ok' });
+    expect(sends).toBe(f.fake.messages.length);
+    expect(sends).toBeGreaterThan(0);
   });
 });
 
