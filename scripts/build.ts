@@ -5,14 +5,33 @@
  *   loader needs them, so every relative specifier that names a compiled file gets its `.js` (or `/index.js`);
  * - the files found through `import.meta.url` at run time are copied beside the output at the same relative
  *   places: migrations/, org.example.yaml and the simulator page's assets (src/platforms/local/web/).
+ * `npm start` passes `--if-stale`: a restart with nothing changed since the last build skips tsc.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist');
 export const ASSETS = ['migrations', 'org.example.yaml', 'src/platforms/local/web'] as const;
+/** Everything the output is made from: `--if-stale` rebuilds when any of it is newer than the last build. */
+const INPUTS = ['src', 'cards', 'scripts/backup.ts', 'scripts/migrate.ts', 'scripts/build.ts', ...ASSETS];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const STAMP = join(OUT, '.build-stamp');
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((n) => newestMtime(join(path, n))));
+}
+
+/** True when dist/ was built after the last change to any input (file added, edited or removed). */
+export function upToDate(): boolean {
+  if (!existsSync(STAMP)) return false;
+  const built = statSync(STAMP).mtimeMs;
+  return [...INPUTS, ...CONFIGS].every((p) => newestMtime(join(ROOT, p)) < built);
+}
 
 /** `from './x'`, `import('./x')`, `export … from '../y'`: the relative specifier of each static or dynamic import. */
 const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\2/g;
@@ -35,6 +54,7 @@ function jsFiles(dir: string): string[] {
 
 export function build(): void {
   rmSync(OUT, { recursive: true, force: true });
+  const started = new Date();
   const tsc = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
@@ -52,10 +72,17 @@ export function build(): void {
     if (fixed !== text) writeFileSync(file, fixed);
   }
   for (const asset of ASSETS) cpSync(join(ROOT, asset), join(OUT, asset), { recursive: true });
+  // Stamped with the start time: an edit made while tsc ran makes the next `--if-stale` build again.
+  writeFileSync(STAMP, `${started.toISOString()}\n`);
+  utimesSync(STAMP, started, started);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const t0 = performance.now();
-  build();
-  process.stdout.write(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  if (process.argv.includes('--if-stale') && upToDate()) {
+    process.stdout.write('dist/ is up to date\n');
+  } else {
+    const t0 = performance.now();
+    build();
+    process.stdout.write(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
 }
