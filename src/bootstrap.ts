@@ -14,6 +14,8 @@ import { checkOrgAgainstProcess, WARNING } from './config/org-process';
 import { loadCurrentProcess, StoredProcessRegistry } from './config/processes';
 import type { ProcessDefinition } from './domain/process/definition';
 import { createHttpApp } from './http/app';
+import { trackRequests } from './http/drain';
+import { mountMetrics } from './http/routes/metrics';
 import { mountWebhook } from './http/routes/webhook';
 import { mountWecom } from './http/routes/wecom';
 import { tick as housekeepingTick } from './jobs/housekeeping.job';
@@ -25,11 +27,13 @@ import { LocalAdapter } from './platforms/local/adapter';
 import type { InboundHandler, Platform, PlatformAdapter } from './platforms/types';
 import { WecomAdapter } from './platforms/wecom/adapter';
 import { createLogger, type Logger } from './shared/logger';
+import { createMetrics, type Metrics } from './shared/metrics';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteMessageLog } from './store/local-messages.repo';
+import { sqliteMetricsSources } from './store/metrics.queries';
 import { SqliteOrgRepo } from './store/org.repo';
 import { SqliteOutboxRepo } from './store/outbox.repo';
 import { SqliteAdapterState } from './store/platform-state.repo';
@@ -37,6 +41,7 @@ import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
 import { SqliteWorkQueries } from './store/work-queries.repo';
+import { countedAdapters, observedHandler, timedHandler } from './wire-metrics';
 
 export const DEMO_ORG_FILE = new URL('../org.example.yaml', import.meta.url);
 
@@ -70,6 +75,8 @@ export interface Handoff {
   wecom: WecomAdapter | null;
   /** The inbound pipeline of each running platform (what transports call). */
   pipelines: ReadonlyMap<Platform, InboundHandler>;
+  /** Prometheus metrics, served at /metrics. */
+  metrics: Metrics;
   /** One reminder sweep now (what the cron job runs): overdue documents and waiting approvals. */
   remind(): Promise<{ reminders: number; nudges: number }>;
   /** Delivers every due outbox row (waiting for rate windows), then resolves. */
@@ -176,11 +183,14 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     reminderConfig: config.reminders,
   };
 
+  const outboxRepo = deps.outbox as SqliteOutboxRepo;
+  const metrics = createMetrics(sqliteMetricsSources(db, () => clock.now()));
+  const dispatchAdapters = countedAdapters(adapters, metrics);
   const limits = new Map<Platform, PlatformLimits>();
   for (const p of ['feishu', 'dingtalk', 'wecom'] as const) {
     limits.set(p, config.delivery?.limits[p] ?? DEFAULT_RATE_LIMITS[p]);
   }
-  const runner = new DeliveryEngine(deps, adapters, {
+  const runner = new DeliveryEngine(deps, dispatchAdapters, {
     limits,
     concurrency: config.delivery?.concurrency ?? 16,
     marginMs: 60,
@@ -217,7 +227,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const localPipeline = pipelines.get('local');
   if (local && localPipeline) local.attach(localPipeline);
 
-  let server: Server | null = null;
+  let http: ReturnType<typeof trackRequests> | null = null;
+  let stopping: Promise<void> | null = null;
   let scheduler: { stop(): Promise<void> } | null = null;
   /** Long-lived inbound connections (Feishu WSClient, DingTalk Stream), stopped on shutdown. */
   const sources: { stop(): Promise<void> }[] = [];
@@ -233,8 +244,16 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     wecom,
     pipelines,
     delivery: runner,
+    metrics,
     async remind() {
-      const result = remindersTick(deps, clock.now());
+      let result: { reminders: number; nudges: number };
+      try {
+        result = remindersTick(deps, clock.now());
+      } catch (e) {
+        metrics.reminderSweep(false);
+        throw e;
+      }
+      metrics.reminderSweep(true, result);
       await runner.kick();
       return result;
     },
@@ -247,14 +266,21 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       const mounts: ((router: Router) => void)[] = [];
       if (feishu && config.feishu?.mode === 'webhook') {
         const handle = pipelines.get('feishu');
-        if (handle) mounts.push((r) => mountWebhook(r, ['/feishu/events', '/feishu/cards'], feishu, handle));
+        const observe = observedHandler(metrics, 'feishu', 'webhook');
+        if (handle) {
+          mounts.push((r) => mountWebhook(r, ['/feishu/events', '/feishu/cards'], feishu, handle, ['POST'], observe));
+        }
       }
       const dingtalkHandle = pipelines.get('dingtalk');
       if (dingtalk && dingtalkHandle && config.dingtalk?.mode === 'http') {
-        mounts.push((r) => mountWebhook(r, ['/dingtalk/callback'], dingtalk, dingtalkHandle));
+        const observe = observedHandler(metrics, 'dingtalk', 'webhook');
+        mounts.push((r) => mountWebhook(r, ['/dingtalk/callback'], dingtalk, dingtalkHandle, ['POST'], observe));
       }
       const wecomHandle = pipelines.get('wecom');
-      if (wecom && wecomHandle) mounts.push((r) => mountWecom(r, wecom, wecomHandle));
+      if (wecom && wecomHandle) {
+        mounts.push((r) => mountWecom(r, wecom, wecomHandle, observedHandler(metrics, 'wecom', 'webhook')));
+      }
+      mounts.push((r) => mountMetrics(r, metrics, config.metricsToken));
       for (const m of opts.mounts ?? []) mounts.push((r) => m(r, handoff));
       const app = createHttpApp({
         logger,
@@ -263,10 +289,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       });
       if (feishu && config.feishu?.mode === 'ws') {
         const handle = pipelines.get('feishu');
-        if (handle) sources.push(await feishu.startLongConnection(handle));
+        if (handle) sources.push(await feishu.startLongConnection(timedHandler(metrics, 'feishu', 'ws', handle)));
       }
       if (dingtalk && dingtalkHandle && config.dingtalk?.mode === 'stream') {
-        sources.push(await dingtalk.startStream(dingtalkHandle));
+        sources.push(await dingtalk.startStream(timedHandler(metrics, 'dingtalk', 'stream', dingtalkHandle)));
       }
       if (opts.scheduler !== false) {
         scheduler = startScheduler(
@@ -282,7 +308,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       // Drain what a previous run committed but did not deliver (a crash between commit and send).
       void runner.kick();
       const srv = app.listen(config.port, config.host);
-      server = srv;
+      http = trackRequests(srv);
       await new Promise<void>((resolve, reject) => {
         srv.once('listening', resolve);
         srv.once('error', reject);
@@ -291,19 +317,36 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       return { url: `http://${host}:${addr.port}`, server: srv };
     },
-    async stop() {
-      await scheduler?.stop();
-      for (const s of sources.splice(0)) await s.stop();
-      const srv = server;
-      if (srv) {
-        const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
-        // Open server-sent-event streams (the simulator page) never end on their own.
-        srv.closeAllConnections();
-        await closed;
-      }
-      await runner.stop();
-      db.$client.close();
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
     },
   };
+  /**
+   * Graceful stop: no new work (cron, long connections, listener), the requests in flight finish, the outbox is
+   * drained while the grace period lasts; then leases still held are released (the next start sends those rows
+   * at once instead of waiting for the 60 s lease to expire) and SQLite is closed.
+   */
+  async function shutdown(): Promise<void> {
+    const deadline = Date.now() + config.shutdownGraceMs;
+    await scheduler?.stop();
+    for (const s of sources.splice(0)) await s.stop();
+    if (http && !(await http.close(config.shutdownGraceMs))) {
+      logger.warn('shutdown: requests still running after the grace period were cut');
+    }
+    // Commits of the last requests kick the outbox on the next tick.
+    await new Promise((r) => setImmediate(r));
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+    });
+    const drained = await Promise.race([runner.idle().then(() => true), cut]);
+    clearTimeout(timer);
+    outboxRepo.stopLeasing();
+    await runner.stop();
+    const released = outboxRepo.releaseHeld();
+    if (!drained) logger.warn('shutdown: outbox pass cut at the grace period', { released });
+    db.$client.close();
+  }
   return handoff;
 }

@@ -4,7 +4,7 @@ import { OrgFileError } from './config/org-file';
 import { ProcessFileError } from './config/process-file';
 import { createLogger } from './shared/logger';
 
-/** Entry point: `npm start`. Fails fast, with a message that says what to fix, on bad configuration. */
+/** Entry point: `npm start` (compiled: `node dist/src/main.js`). Fails fast, with a message that says what to fix, on bad configuration. */
 async function main(): Promise<void> {
   let handoff: ReturnType<typeof bootstrap>;
   try {
@@ -43,13 +43,31 @@ async function main(): Promise<void> {
     c.localUi ? `  simulator: ${url}/  ← open this page to play every role` : `  health:    ${url}/healthz`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  // Graceful stop on SIGTERM (systemd, docker stop) and SIGINT (Ctrl-C): exit 0 once nothing is lost; a second
+  // signal, or a stop that outlives the grace period by 5 s, exits at once (leases expire; nothing is committed half).
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
     logger.info('shutting down', { signal });
-    await handoff.stop();
-    process.exit(0);
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, c.shutdownGraceMs + 5000).unref();
+    try {
+      await handoff.stop();
+      logger.info('stopped', { signal });
+      process.exit(0);
+    } catch (e) {
+      logger.error('shutdown failed', { error: e instanceof Error ? e.message : String(e) });
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 void main();

@@ -74,6 +74,9 @@ export const EnvSchema = z.object({
   FEISHU_RATE_LIMITS: optional,
   DINGTALK_RATE_LIMITS: optional,
   WECOM_RATE_LIMITS: optional,
+  METRICS_TOKEN: optional,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  BACKUP_DIR: z.string().trim().min(1).default('./data/backups'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -128,6 +131,12 @@ export interface Config {
   reminders: ReminderConfig & { cron: string };
   /** Outbox delivery: calls in flight and rate limits per platform (defaults: DEFAULT_RATE_LIMITS). */
   delivery?: DeliveryConfig;
+  /** Bearer token for `/metrics`; unset = loopback only. */
+  metricsToken: string | undefined;
+  /** On SIGTERM, how long in-flight deliveries and the outbox pass may take before they are cut. */
+  shutdownGraceMs: number;
+  /** Where `npm run backup` writes. */
+  backupDir: string;
 }
 
 export interface DeliveryConfig {
@@ -223,6 +232,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         wecom: limitsKey('WECOM_RATE_LIMITS', e.WECOM_RATE_LIMITS, DEFAULT_RATE_LIMITS.wecom),
       },
     },
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    backupDir: e.BACKUP_DIR,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { and, count, eq, lt } from 'drizzle-orm';
+import { and, count, eq, inArray, lt } from 'drizzle-orm';
 import { conversationOf, type Lane, laneOf } from '../app/delivery/lanes';
 import type { OutboxPayload, OutboxRepo, OutboxRow } from '../app/ports';
 import type { Platform } from '../platforms/types';
@@ -42,6 +42,31 @@ export class SqliteOutboxRepo implements OutboxRepo {
     );
   }
 
+  /** Rows this process leased and has not yet marked sent or failed (released on shutdown). */
+  private readonly held = new Set<number>();
+  private leasing = true;
+
+  /** Shutdown: lease nothing more, so the running passes end after the rows they already hold. */
+  stopLeasing(): void {
+    this.leasing = false;
+  }
+
+  /** Shutdown, after the grace period: clears the lease of every row still held, so the next start sends it at once. */
+  releaseHeld(): number {
+    const ids = [...this.held];
+    this.held.clear();
+    if (ids.length === 0) return 0;
+    return this.db
+      .update(outbox)
+      .set({ lockedUntil: null })
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')))
+      .run().changes;
+  }
+
+  heldCount(): number {
+    return this.held.size;
+  }
+
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
     this.db
       .insert(outbox)
@@ -79,8 +104,11 @@ export class SqliteOutboxRepo implements OutboxRepo {
 
   /** Compare-and-set lease: false when another dispatcher took the row (or it is no longer pending). */
   claim(id: number, now: Date, leaseUntil: Date): boolean {
+    if (!this.leasing) return false;
     const t = now.getTime();
-    return this.claimStmt.run(leaseUntil.getTime(), id, t).changes === 1;
+    const won = this.claimStmt.run(leaseUntil.getTime(), id, t).changes === 1;
+    if (won) this.held.add(id);
+    return won;
   }
 
   /** When the earliest pending row of `platform` that is not due yet (or is leased) becomes deliverable. */
@@ -91,6 +119,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
   }
 
   markSent(id: number, messageId: string | null, at: Date): void {
+    this.held.delete(id);
     this.db
       .update(outbox)
       .set({ status: 'sent', messageId, sentAt: at, lockedUntil: null, lastError: null })
@@ -99,6 +128,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
   }
 
   markFailed(id: number, error: string, nextAttemptAt: Date | null): void {
+    this.held.delete(id);
     const row = this.db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.id, id)).get();
     this.db
       .update(outbox)

@@ -51,8 +51,16 @@ describe('loadConfig', () => {
     [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE'],
     [{ FEISHU_MODE: 'socket' }, 'FEISHU_MODE'],
     [{ FEISHU_BASE_URL: 'open.feishu.cn' }, 'FEISHU_BASE_URL'],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS'],
   ])('refuses %j naming the key', (env, key) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(key));
+  });
+
+  it('reads the operations keys: metrics token, shutdown grace, backup folder', () => {
+    const d = loadConfig({});
+    expect([d.metricsToken, d.shutdownGraceMs, d.backupDir]).toEqual([undefined, 10_000, './data/backups']);
+    const c = loadConfig({ METRICS_TOKEN: ' tok ', SHUTDOWN_GRACE_MS: '2500', BACKUP_DIR: '/var/backups/handoff' });
+    expect([c.metricsToken, c.shutdownGraceMs, c.backupDir]).toEqual(['tok', 2500, '/var/backups/handoff']);
   });
 
   it('.env.example lists every key the schema reads', () => {

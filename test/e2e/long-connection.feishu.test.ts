@@ -4,6 +4,7 @@ import { startFakeFeishuWs } from '../helpers/fake-feishu-ws';
 import { feishuOrg, openIdOf } from '../helpers/feishu-chat';
 import { cardActionEvent, textMessageEvent } from '../helpers/feishu-deliveries';
 import { createTestHandoff, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import { parsePrometheus, sampleValue } from '../helpers/prometheus';
 
 describe('FEISHU_MODE=ws', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -59,5 +60,10 @@ describe('FEISHU_MODE=ws', () => {
     );
     expect(click).toMatchObject({ code: 200, data: { toast: { type: 'success' } } });
     expect(h.db.select().from(projects).get()?.stepIndex).toBe(1);
+    // Both events were counted and timed on the long-connection transport.
+    const metrics = parsePrometheus(await h.metrics.render());
+    const labels = { platform: 'feishu', transport: 'ws' };
+    expect(sampleValue(metrics, 'handoff_inbound_deliveries_total', { ...labels, result: 'ok' })).toBe(2);
+    expect(sampleValue(metrics, 'handoff_ack_latency_seconds_count', labels)).toBe(2);
   });
 });

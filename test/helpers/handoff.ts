@@ -26,6 +26,9 @@ export function testConfig(over: Partial<Config> = {}): Config {
     localUiToken: null,
     lifecycle: { docDueDays: null },
     reminders: { cron: '0 9-18 * * 1-5', escalatePmDays: 3, escalateDirectorDays: 7, approvalSlaHours: 24 },
+    metricsToken: undefined,
+    shutdownGraceMs: 5000,
+    backupDir: './data/backups',
     ...over,
   };
 }

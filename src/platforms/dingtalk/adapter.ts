@@ -36,7 +36,7 @@ import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DingtalkApi, trimBaseUrl } from '
 import { normalizeCardCallback, normalizeRobotMessage } from './normalize';
 import { chatDestination, isRecord, type Json, rec, str, tryJson } from './payloads';
 import { type CardParams, renderCardParams, renderCardResponse, toastText } from './render-card';
-import { type StreamConnection, startStream } from './stream';
+import type { StreamConnection } from './stream';
 import { SIGNATURE_HEADERS, verifySign } from './verify';
 
 export interface DingtalkAdapterOptions {
@@ -133,7 +133,9 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
   }
 
   /** Stream mode: connects to the gateway and feeds robot messages and card clicks to `handler`. */
-  startStream(handler: InboundHandler, opts: { connectTimeoutMs?: number } = {}): Promise<StreamConnection> {
+  async startStream(handler: InboundHandler, opts: { connectTimeoutMs?: number } = {}): Promise<StreamConnection> {
+    // dingtalk-stream is loaded only when Stream mode starts (about 0.5 s of start-up otherwise).
+    const { startStream } = await import('./stream');
     return startStream({
       clientId: this.opts.clientId,
       clientSecret: this.opts.clientSecret,

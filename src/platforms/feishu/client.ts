@@ -13,7 +13,8 @@
  * - The SDK never refreshes a token the server calls invalid: on 99991663/99991661 we clear our cache and retry once.
  */
 import { createHash } from 'node:crypto';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { createRequire } from 'node:module';
+import type * as Lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../shared/logger';
 import { PlatformApiError } from '../types';
 import { isRecord } from './payloads';
@@ -25,6 +26,16 @@ export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([RATE_LIMIT_CODE, 2
 export const TOKEN_INVALID_CODES: ReadonlySet<number> = new Set([99991663, 99991661]);
 const UUID_MAX = 50;
 
+let sdk: typeof Lark | undefined;
+/**
+ * The SDK, loaded on first use (about 0.8 s of start-up), so a bot without Feishu never pays for it. The package is
+ * CommonJS (no `exports`, no `type`): `import` would load the same `lib/index.js` through the same require cache.
+ */
+export function larkSdk(): typeof Lark {
+  sdk ??= createRequire(import.meta.url)('@larksuiteoapi/node-sdk') as typeof Lark;
+  return sdk;
+}
+
 export interface FeishuClientOptions {
   appId: string;
   appSecret: string;
@@ -34,10 +45,10 @@ export interface FeishuClientOptions {
   timeoutMs?: number;
 }
 
-type CacheKey = Parameters<lark.Cache['get']>[0];
+type CacheKey = Parameters<Lark.Cache['get']>[0];
 
 /** In-memory token cache with the SDK's semantics (absolute expiry in ms, namespace/key). */
-export class TokenCache implements lark.Cache {
+export class TokenCache implements Lark.Cache {
   private readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
   get = async (key: CacheKey, options?: { namespace?: string }): Promise<unknown> => {
     const hit = this.values.get(cacheKey(key, options?.namespace));
@@ -63,10 +74,10 @@ export function trimBaseUrl(baseUrl: string): string {
 }
 
 /** An HttpInstance that delegates to the SDK's default axios instance and adds a timeout to every request. */
-export function timeoutHttpInstance(timeoutMs: number): lark.HttpInstance {
-  const http = lark.defaultHttpInstance;
+export function timeoutHttpInstance(timeoutMs: number): Lark.HttpInstance {
+  const http = larkSdk().defaultHttpInstance;
   // The default instance's response interceptor already unwraps `resp.data`, so the runtime value is the body `R`.
-  const send = <R>(opts: lark.HttpRequestOptions<unknown> | undefined, extra: lark.HttpRequestOptions<unknown> = {}) =>
+  const send = <R>(opts: Lark.HttpRequestOptions<unknown> | undefined, extra: Lark.HttpRequestOptions<unknown> = {}) =>
     http.request({ ...opts, ...extra, timeout: opts?.timeout ?? timeoutMs }) as Promise<unknown> as Promise<R>;
   return {
     request: (opts) => send(opts),
@@ -81,7 +92,7 @@ export function timeoutHttpInstance(timeoutMs: number): lark.HttpInstance {
 }
 
 /** Bridges the SDK logger (called with one array argument) to ours, keeping no request config or secrets. */
-export function bridgeLogger(logger: Logger): lark.Logger {
+export function bridgeLogger(logger: Logger): Lark.Logger {
   const emit =
     (level: 'warn' | 'debug') =>
     (...args: unknown[]) => {
@@ -106,7 +117,8 @@ function sanitize(v: unknown, depth = 0): string[] {
   return [];
 }
 
-export function createLarkClient(opts: FeishuClientOptions, cache: lark.Cache): lark.Client {
+export function createLarkClient(opts: FeishuClientOptions, cache: Lark.Cache): Lark.Client {
+  const lark = larkSdk();
   return new lark.Client({
     appId: opts.appId,
     appSecret: opts.appSecret,

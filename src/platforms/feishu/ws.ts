@@ -8,11 +8,10 @@
  * - Resolves once the first handshake succeeds (`onReady`); rejects on a fatal error or after `connectTimeoutMs`.
  *   WSClient silently refuses app ids that are not `cli_` + 16 hex chars, so that is checked up front.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
 import { MalformedPayloadError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { AckReply, InboundEvent, InboundHandler } from '../types';
-import { bridgeLogger, DEFAULT_TIMEOUT_MS, timeoutHttpInstance } from './client';
+import { bridgeLogger, DEFAULT_TIMEOUT_MS, larkSdk, timeoutHttpInstance } from './client';
 import { EVENT_CARD_ACTION, EVENT_MESSAGE, envelopeFromFlattened, normalizeEnvelope } from './normalize';
 
 export interface LongConnection {
@@ -39,6 +38,7 @@ export function startLongConnection(o: LongConnectionOptions): Promise<LongConne
     return Promise.reject(new Error('feishu long connection needs an app id of the form cli_<16 hex chars>'));
   }
   const log = o.logger.child({ platform: 'feishu', transport: 'ws' });
+  const lark = larkSdk();
   const dispatch = async (data: unknown): Promise<AckReply | null> => {
     let ev: InboundEvent;
     try {
