@@ -25,7 +25,7 @@ export interface Result {
 }
 
 const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);
-const CHUNK = Number(process.env.BENCH_SWEEP_CHUNK ?? 500);
+const CHUNK = Number(process.env.BENCH_SWEEP_CHUNK ?? 200);
 const NOW = new Date('2026-12-01T00:00:00Z');
 
 /** Best of `runs` (the machine is shared and noisy; the minimum is the least disturbed run). */
