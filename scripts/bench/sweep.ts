@@ -43,7 +43,7 @@ const result = (name: string, value: number, baseline: number, unit: string): Re
   name,
   value: +value.toFixed(3),
   baseline: +baseline.toFixed(3),
-  ratio: +(value / baseline).toFixed(2),
+  ratio: +(value / baseline).toFixed(3),
   unit,
 });
 
