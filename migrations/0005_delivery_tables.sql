@@ -57,7 +57,7 @@ CREATE TABLE `tasks` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `tasks_reg_no_task_no` ON `tasks` (`reg_no`,`task_no`);--> statement-breakpoint
-CREATE INDEX `tasks_state_role_region` ON `tasks` (`state`,`role`,`region`);--> statement-breakpoint
+CREATE INDEX `tasks_state_role_region` ON `tasks` (`state`,`role`,`region`,`named`);--> statement-breakpoint
 CREATE INDEX `tasks_state_opened` ON `tasks` (`state`,`opened_at`);--> statement-breakpoint
 ALTER TABLE `projects` ADD `process_version` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE `projects` ADD `operated` integer DEFAULT false NOT NULL;--> statement-breakpoint

@@ -130,7 +130,7 @@ export const tasks = sqliteTable(
   },
   (t) => [
     uniqueIndex('tasks_reg_no_task_no').on(t.regNo, t.taskNo),
-    index('tasks_state_role_region').on(t.state, t.role, t.region),
+    index('tasks_state_role_region').on(t.state, t.role, t.region, t.named),
     index('tasks_state_opened').on(t.state, t.openedAt),
   ],
 );
