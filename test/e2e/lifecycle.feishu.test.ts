@@ -96,6 +96,15 @@ describe('the whole process on Feishu (real SDK, fake Open API)', () => {
     await chat.say('wang.sales', SIGNED_PAID.replace('kind=project', 'kind=saas'));
     await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     await chat.click('ma.support', '确认需求', { need: '开通签章', integration: 'no' });
+    // A cloud order and a defect reported by 售后支持组 on the way.
+    await chat.say('wang.sales', `/cloud-order ${REG} products=电子签章 licences=100户 payment=已付`);
+    await chat.click('zhao.biz', '审核通过，指派客户成功部');
+    await chat.click('he.cs', '已处理', { note: '已开通' });
+    await chat.say('ma.support', `/defect ${REG} 签署页空白`);
+    await chat.click('sun.qa', '确认是缺陷');
+    await chat.click('qian.rd', '已修复', { note: '修复渲染' });
+    await chat.click('feng.prod', '发放新版本', { version: '1.0.1', link: 'https://dl/101' });
+    expect(chat.texts('ma.support').some((t) => t.includes('签署页空白'))).toBe(true);
     await chat.click('ma.support', '接管');
     const news = fake.messagesTo('oc_news');
     expect(news).toHaveLength(1);

@@ -198,6 +198,14 @@ describe('the whole process through the local platform (PROCESS.md §1–§7)', 
     const unknown = await chat.click('wu.pm', '指派', { implementers: 'nobody' });
     expect(unknown.toast?.text).toContain('「nobody」不是可选的人员');
     await chat.click('wu.pm', '指派', { implementers: ['zheng.impl'] });
+    // A defect found in the integration and a cloud order on the way.
+    await chat.say('zheng.impl', `/defect ${REG} 签章接口偶发 500`);
+    await chat.click('sun.qa', '确认是缺陷');
+    await chat.click('qian.rd', '已修复', { note: '修复并发锁' });
+    await chat.click('feng.prod', '发放新版本', { version: '2.1.1', link: 'https://dl/211' });
+    await chat.say('wang.sales', `/云产品 ${REG} products=电子签章 licences=50户 payment=已付`);
+    await chat.click('zhao.biz', '审核通过，指派客户成功部');
+    await chat.click('he.cs', '已处理', { note: '已开通' });
     await chat.click('zheng.impl', '提交', { note: '已完成 OA 接口对接' });
     await chat.click('zheng.impl', '申请移交', { link: 'https://d/delivery' });
     await chat.click('ma.support', '接管');
@@ -205,6 +213,15 @@ describe('the whole process through the local platform (PROCESS.md §1–§7)', 
     await chat.say('lv.ops', `/support ${REG} 接口偶发超时`);
     await chat.click('tang.opsmgr', '指派', {});
     expect(chat.buttons('wu.pm')).toContain('已解决');
+    await chat.say('ma.support', `/status ${REG}`);
+    const status = cardText(chat.lastCard('ma.support'));
+    for (const s of [
+      '产品缺陷 #1：签章接口偶发 500: 已完成',
+      '云产品下单申请 #2: 已完成',
+      '售后支持请求 #3：接口偶发超时: 处理中',
+    ]) {
+      expect(status).toContain(s);
+    }
   });
 
   it('nudges approvals past the SLA once a day; the second nudge is urgent', async () => {

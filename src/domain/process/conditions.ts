@@ -28,13 +28,3 @@ export function evaluate(c: Condition, ctx: ConditionContext): boolean {
   if ('has' in c) return Array.isArray(value) ? value.includes(c.has) : value === c.has;
   return same(value, c.is);
 }
-
-/** A condition in words, for cards and the dry run: "requirements.customization 含 in_contract". */
-export function describeCondition(c: Condition): string {
-  if ('all' in c) return c.all.map(describeCondition).join(' 且 ');
-  if ('any' in c) return c.any.map(describeCondition).join(' 或 ');
-  if ('not' in c) return `非（${describeCondition(c.not)}）`;
-  if ('fact' in c) return `${c.fact} 为 ${String(c.is)}`;
-  if ('has' in c) return `${c.answer} 含 ${c.has}`;
-  return `${c.answer} 为 ${String(c.is)}`;
-}
