@@ -1,8 +1,9 @@
-import { stepLabel } from '../../cards/labels';
+import { formatTime, stepLabel } from '../../cards/labels';
 import type { WorkflowEvent } from '../domain/events';
 import { displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { currentStep, type Project } from '../domain/project';
+import { approversOf } from '../domain/routing';
 import { type Transitioned, transition } from '../domain/transition';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
@@ -41,6 +42,8 @@ export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: 
   const def = deps.processes.get(p.delivery.processVersion);
   const res = transition(p, ev, def, org);
   if (!res.ok) {
+    const lost = res.error.code === 'NOT_CURRENT_APPROVER' ? lostRace(p, ev, def, org, deps.timeZone) : null;
+    if (lost) return { ok: false, text: lost, regNo: p.regNo };
     if (res.error.code === 'NOT_CURRENT_APPROVER' || res.error.code === 'NOT_TASK_HOLDER') {
       deps.audit.append({
         ...denied(p, actor, ev.at),
@@ -60,6 +63,23 @@ export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: 
   if (!deps.projects.update(res.value.next, p)) throw new StaleVersionError(p.regNo);
   commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
   return { ok: true, text: doneText(ev, res.value.next, def, org), regNo: p.regNo };
+}
+
+/**
+ * A typed approve/reject that lost the race to another decision on the same step (e.g. two quick /approve): the actor
+ * held the step decided last, so they are told who handled it and when — not refused as if they never held it.
+ */
+function lostRace(p: Project, ev: WorkflowEvent, def: ProcessDefinition, org: OrgView, tz: string): string | null {
+  if (ev.type !== 'approve' && ev.type !== 'reject') return null;
+  const last = [...p.history]
+    .reverse()
+    .find((d) => d.task === null && (d.action === 'approve' || d.action === 'reject'));
+  const step = last ? p.chain[last.stepIndex] : undefined;
+  if (!last || !step || last.round !== p.round || (last.stepIndex === p.stepIndex && p.state === 'in_approval'))
+    return null;
+  if (!approversOf(p, step, org, def).includes(ev.by)) return null;
+  const what = last.action === 'approve' ? '同意' : '驳回';
+  return `该步骤已由 ${displayName(org, last.by)} 于 ${formatTime(last.at, tz)} ${what}，无需重复处理。`;
 }
 
 export function commit(

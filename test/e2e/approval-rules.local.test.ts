@@ -135,6 +135,30 @@ describe('approval rules through the local platform', () => {
     expect(chat.buttons('sun.director')).toEqual(['立项并指派', '驳回']);
   });
 
+  it('typed approvals racing each other: one decision, the rest told who handled it, no denied rows (issue 10, 5)', async () => {
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => h.local?.say('li.lead', '/approve HO-2026-0001')),
+    );
+    await h.flush();
+    expect(replies).toHaveLength(10);
+    const rows = h.db.select().from(auditLog).all();
+    expect(rows.filter((r) => r.action === 'approve')).toHaveLength(1);
+    expect(rows.filter((r) => r.action === 'denied')).toHaveLength(0);
+    const texts = chat.texts('li.lead');
+    expect(texts.filter((t) => t.includes('已同意'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('该步骤已由 李主管') && t.includes('同意，无需重复处理'))).toHaveLength(9);
+    // Someone who never held the step is still refused and audited.
+    await chat.say('zhao.biz', '/reject HO-2026-0001 不对');
+    expect(
+      h.db
+        .select()
+        .from(auditLog)
+        .all()
+        .filter((r) => r.action === 'denied'),
+    ).toHaveLength(1);
+  });
+
   it('withdraw before anyone decides closes the project and disables every card', async () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     await chat.click('wang.sales', '撤回');
