@@ -170,6 +170,14 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     }
   }
 
+  // A "请处理" or "催办" banner is only true while the viewer still has something to do on this card.
+  const asked = banner?.startsWith('请处理：') || banner?.startsWith('催办：');
+  const hasWork = forms.length > 0 || actions.some((a) => a.style !== 'default');
+  if (asked && !hasWork && blocks[0]?.type === 'note') {
+    const now = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : STATE_LABELS[p.state];
+    blocks[0] = { type: 'note', text: `这一步已处理，目前无需你操作。当前：${now}` };
+  }
+
   return {
     header: {
       title: `${p.facts.name}`,

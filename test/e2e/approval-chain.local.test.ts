@@ -26,6 +26,12 @@ describe('approval chain through the local platform', () => {
 
     await chat.click('li.lead', '同意');
     expect(chat.buttons('li.lead')).toEqual([]);
+    // The banner no longer asks the lead to act: it says who holds the step now (issue 11, "banners lie").
+    const lead = chat.lastCard('li.lead').blocks[0];
+    expect(lead).toEqual({
+      type: 'note',
+      text: '这一步已处理，目前无需你操作。当前：特批领导审批（北方）（杨辉玉（杨总））',
+    });
     expect(cardText(chat.lastCard('yang.huiyu'))).toContain('特批领导审批（北方）');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
