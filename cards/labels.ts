@@ -40,16 +40,35 @@ export function taskDefOf(p: Project, def: ProcessDefinition, t: Pick<TaskInstan
   return def.subflows.find((s) => s.id === kind)?.steps.find((x) => x.id === t.defId);
 }
 
+/** A subflow instance in words: "产品缺陷 #1：登录超时". */
+export function subflowLabel(def: ProcessDefinition, kind: string, no: number, title: string | null): string {
+  const name = def.subflows.find((x) => x.id === kind)?.name ?? kind;
+  return `${name} #${no}${title ? `：${title}` : ''}`;
+}
+
+/** A task's name from its definition id; a subflow step also names its subflow ("研发修复（产品缺陷 #1：登录超时）"). */
+export function taskNameById(
+  def: ProcessDefinition,
+  kind: Project['facts']['kind'],
+  defId: string,
+  sub: { kind: string; no: number; title: string | null } | null,
+): string {
+  if (sub === null) return def.flows[kind].tasks.find((x) => x.id === defId)?.name ?? defId;
+  const step = def.subflows.find((s) => s.id === sub.kind)?.steps.find((x) => x.id === defId)?.name ?? defId;
+  return `${step}（${subflowLabel(def, sub.kind, sub.no, sub.title)}）`;
+}
+
+const titleOf = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
 export function subflowTitle(p: Project, def: ProcessDefinition, no: number): string {
   const s = p.delivery.subflows.find((x) => x.no === no);
-  const sd = def.subflows.find((x) => x.id === s?.kind);
-  const title = typeof s?.answers.title === 'string' ? `：${s.answers.title}` : '';
-  return `${sd?.name ?? s?.kind ?? ''} #${no}${title}`;
+  return subflowLabel(def, s?.kind ?? '', no, titleOf(s?.answers.title));
 }
 
 export function taskName(p: Project, def: ProcessDefinition, t: TaskInstance): string {
-  const name = taskDefOf(p, def, t)?.name ?? t.defId;
-  return t.subflow === null ? name : `${name}（${subflowTitle(p, def, t.subflow)}）`;
+  const s = t.subflow === null ? undefined : p.delivery.subflows.find((x) => x.no === t.subflow);
+  const sub = t.subflow === null ? null : { kind: s?.kind ?? '', no: t.subflow, title: titleOf(s?.answers.title) };
+  return taskNameById(def, p.facts.kind, t.defId, sub);
 }
 
 export const taskHolders = (t: TaskInstance, org: OrgView): string => names(org, holdersOfTask(t, org));

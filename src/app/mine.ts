@@ -1,3 +1,4 @@
+import { taskNameById } from '../../cards/labels';
 import type { MineItem } from '../../cards/mine.card';
 import { type OrgView, regionName, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -31,15 +32,16 @@ export function stepName(
   return region && def.roles[role]?.byRegion ? `${name}（${regionName(org, region)}）` : name;
 }
 
-/** The name of a task instance from its definition id (a flow task, or a subflow step). */
+/** The name of a task from a work row (the same words as on the project card). */
 export function taskNameOf(
   def: ProcessDefinition,
-  row: Pick<WorkRow, 'kind' | 'what' | 'subflowKind' | 'subflowTitle'>,
-) {
-  if (row.subflowKind === null) return def.flows[row.kind].tasks.find((t) => t.id === row.what)?.name ?? row.what;
-  const sd = def.subflows.find((s) => s.id === row.subflowKind);
-  const step = sd?.steps.find((t) => t.id === row.what)?.name ?? row.what;
-  return `${step}（${sd?.name ?? row.subflowKind}${row.subflowTitle ? `：${row.subflowTitle}` : ''}）`;
+  row: Pick<WorkRow, 'kind' | 'what' | 'subflowKind' | 'subflowTitle' | 'subflowNo'>,
+): string {
+  const sub =
+    row.subflowKind === null || row.subflowNo === null
+      ? null
+      : { kind: row.subflowKind, no: row.subflowNo, title: row.subflowTitle };
+  return taskNameById(def, row.kind, row.what, sub);
 }
 
 /**

@@ -130,6 +130,7 @@ export interface WorkRow {
   submitter: UserId;
   subflowKind: string | null;
   subflowTitle: string | null;
+  subflowNo: number | null;
 }
 
 export interface OverdueDocument {
@@ -157,6 +158,7 @@ export interface WaitingRow {
   projectKind: 'project' | 'saas';
   processVersion: number;
   subflowKind: string | null;
+  subflowNo: number | null;
 }
 export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number };
 

@@ -178,7 +178,13 @@ function nudge(deps: AppDeps, org: OrgView, w: WaitingRow, now: Date, day: strin
   const label =
     w.kind === 'step'
       ? stepName(def, w.projectKind, w.what, w.region, org)
-      : taskNameOf(def, { kind: w.projectKind, what: w.what, subflowKind: w.subflowKind, subflowTitle: null });
+      : taskNameOf(def, {
+          kind: w.projectKind,
+          what: w.what,
+          subflowKind: w.subflowKind,
+          subflowTitle: null,
+          subflowNo: w.subflowNo,
+        });
   const key = w.kind === 'step' ? `step:${w.what}:${w.since.getTime()}` : `task:${w.no}`;
   const hours = Math.floor((now.getTime() - w.since.getTime()) / HOUR_MS);
   let sent = 0;

@@ -105,6 +105,7 @@ export class SqliteWorkQueries implements WorkQueries {
       kind: 'project' | 'saas';
       process_version: number;
       subflow_kind: string | null;
+      subflow_no: number | null;
     }[];
     return rows.map((r) => {
       const kind = r.k === 0 ? 'step' : 'task';
@@ -121,6 +122,7 @@ export class SqliteWorkQueries implements WorkQueries {
         projectKind: r.kind,
         processVersion: r.process_version,
         subflowKind: r.subflow_kind,
+        subflowNo: r.subflow_no,
         cursor: { since: r.since, kind, id: r.id },
       };
     });
@@ -139,6 +141,7 @@ type Raw = {
   submitter_id: string;
   subflow_kind: string | null;
   subflow_title: string | null;
+  subflow_no: number | null;
 };
 const work = (r: Raw): WorkRow => ({
   regNo: r.reg_no,
@@ -152,11 +155,12 @@ const work = (r: Raw): WorkRow => ({
   submitter: r.submitter_id,
   subflowKind: r.subflow_kind,
   subflowTitle: r.subflow_title,
+  subflowNo: r.subflow_no,
 });
 /** The project columns every work row carries (p = projects). */
 const P = 'p.kind, p.process_version, p.submitter_id';
 /** A task's subflow kind and title (t = tasks). */
-const SUB = `(select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind,
+const SUB = `t.subflow_no, (select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind,
   (select json_extract(s.answers_json, '$.title') from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no)
   as subflow_title`;
 
@@ -164,7 +168,7 @@ function prepare(c: Database.Database) {
   return {
     steps: c.prepare(
       `select reg_no, name, step_role as what, updated_at as since, null as no, ${P}, step_region as region,
-         null as subflow_kind, null as subflow_title
+         null as subflow_kind, null as subflow_title, null as subflow_no
        from projects p where state = 'in_approval' and step_role = ? and step_region = ?`,
     ),
     namedTasks: c.prepare(
@@ -179,13 +183,13 @@ function prepare(c: Database.Database) {
     ),
     owed: c.prepare(
       `select d.reg_no, p.name, 'document' as what, d.due_at as since, d.doc_no as no, ${P}, null as region,
-         null as subflow_kind, null as subflow_title
+         null as subflow_kind, null as subflow_title, null as subflow_no
        from documents d cross join projects p on p.reg_no = d.reg_no
        where d.owner_id = ? and d.link is null and p.state = 'accepted'`,
     ),
     rejected: c.prepare(
       `select reg_no, name, 'rejected' as what, updated_at as since, null as no, ${P}, null as region,
-         null as subflow_kind, null as subflow_title
+         null as subflow_kind, null as subflow_title, null as subflow_no
        from projects p where submitter_id = ? and state = 'rejected'`,
     ),
     overdue: c.prepare(
@@ -200,7 +204,7 @@ function prepare(c: Database.Database) {
     waiting: c.prepare(
       `select * from (
          select 0 as k, id, reg_no, name, step_role as what, null as no, step_role as role, step_region as region,
-           null as holders, updated_at as since, kind, process_version, null as subflow_kind
+           null as holders, updated_at as since, kind, process_version, null as subflow_kind, null as subflow_no
          from projects where state = 'in_approval' and updated_at < ? and updated_at >= ?
            and (updated_at > ? or (? = 0 and id > ?))
          order by updated_at, id limit ?)
@@ -209,7 +213,8 @@ function prepare(c: Database.Database) {
          select 1 as k, t.id, t.reg_no, p.name, t.def_id as what, t.task_no as no, t.role, t.region,
            (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id) as holders,
            t.opened_at as since, p.kind, p.process_version,
-           (select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind
+           (select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind,
+           t.subflow_no
          from tasks t cross join projects p on p.reg_no = t.reg_no
          where t.state = 'open' and t.opened_at < ? and t.opened_at >= ?
            and (t.opened_at > ? or ? = 0 or t.id > ?)
