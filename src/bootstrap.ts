@@ -30,6 +30,7 @@ import { createLogger, type Logger } from './shared/logger';
 import { createMetrics, type Metrics } from './shared/metrics';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
+import { SqliteConsoleQueries } from './store/console.queries';
 import { type DB, openDb } from './store/db';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteMessageLog } from './store/local-messages.repo';
@@ -181,6 +182,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
+    console: new SqliteConsoleQueries(db),
   };
 
   const outboxRepo = deps.outbox as SqliteOutboxRepo;

@@ -11,6 +11,7 @@ import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
 import { refusalText, waitingText } from './messages';
+import { statsOutcome } from './stats';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -25,6 +26,8 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
       return { ok: true, text: '请填写项目实施登记表。', view: { type: 'registerForm' } };
     case 'mine':
       return { ok: true, text: '', view: { type: 'mine' } };
+    case 'stats':
+      return statsOutcome(deps, actor);
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);

@@ -16,6 +16,7 @@ export const USAGE = {
   handover: '/handover <登记号> [operated=yes]（别名 /移交）— 资料齐全后申请移交售后；运营项目先交接客户成功部',
   remind: '/remind <登记号>（别名 /催办）— 立即催办该项目的逾期资料和待处理事项',
   submit: '/submit <登记号> [任务编号] 字段=值 …（别名 /提交）— 提交由你处理的任务表单（卡片表单的文字版）',
+  stats: '/stats（别名 /统计）— 项目总监和管理员查看项目统计（各阶段数量、逾期资料、处理时长）',
   help: '/help（别名 /帮助）— 显示本帮助',
 } as const;
 export type CommandName = keyof typeof USAGE;

@@ -37,6 +37,8 @@ const ALIASES: Record<string, CommandName> = {
   催办: 'remind',
   submit: 'submit',
   提交: 'submit',
+  stats: 'stats',
+  统计: 'stats',
 };
 
 /** A subflow command of the process definition (e.g. /defect, alias /缺陷). */
@@ -129,6 +131,7 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
   switch (cmd) {
     case 'help':
     case 'mine':
+    case 'stats':
       candidate = { type: cmd };
       break;
     case 'register': {
