@@ -95,7 +95,7 @@ export async function startFakeOAuth(apps: FakeOAuthApps): Promise<FakeOAuth> {
     }
     if (f && key === 'GET /open-apis/authen/v1/user_info') {
       const t = userTokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
-      if (!t || t.platform !== 'feishu') return { status: 401, body: { code: 99991668, msg: 'invalid access token' } };
+      if (t === undefined || t.platform !== 'feishu') return { status: 401, body: { code: 99991668, msg: 'invalid access token' } };
       return { status: 200, body: { code: 0, msg: 'success', data: { open_id: t.user.id, name: t.user.name } } };
     }
     // DingTalk
@@ -112,7 +112,7 @@ export async function startFakeOAuth(apps: FakeOAuthApps): Promise<FakeOAuth> {
     }
     if (d && key === 'GET /v1.0/contact/users/me') {
       const t = userTokens.get(String(headers['x-acs-dingtalk-access-token'] ?? ''));
-      if (!t || t.platform !== 'dingtalk')
+      if (t === undefined || t.platform !== 'dingtalk')
         return { status: 401, body: { code: 'InvalidAuthentication', message: 'bad token' } };
       return { status: 200, body: { nick: t.user.name, unionId: `union-${t.user.id}`, openId: `open-${t.user.id}` } };
     }

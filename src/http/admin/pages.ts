@@ -30,15 +30,15 @@ const bar = (title: string, labels: string[], series: { name: string; data: numb
   tooltip: { trigger: 'axis' },
   legend: series.length > 1 ? { bottom: 0 } : undefined,
   grid: { left: 8, right: 24, top: 40, bottom: series.length > 1 ? 32 : 8, containLabel: true },
-  xAxis: { type: 'value', name: unit },
-  yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { width: 180, overflow: 'truncate' } },
+  xAxis: { type: 'value', axisLabel: { formatter: `{value}${unit}` } },
+  yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { width: 260, overflow: 'truncate' } },
   series: series.map((s) => ({ type: 'bar', stack: 'total', name: s.name, data: s.data })),
   animation: false,
 });
 
 export function overviewPage(ctx: PageCtx): { body: string } {
   const r = buildReport(ctx.deps, ctx.q, ctx.cache);
-  const totals = (Object.keys(STATE_LABELS) as ProjectState[])
+  const totals = (['in_approval', 'accepted', 'closed', 'rejected', 'withdrawn'] as ProjectState[])
     .map(
       (s) =>
         `<div class="stat" data-testid="total-${s}"><span>${esc(STATE_LABELS[s])}</span><b>${r.totals[s]}</b></div>`,
@@ -265,7 +265,7 @@ ${chart('trend', 320)}
 <div class="charts2">${chart('region', 240)}${chart('approver', Math.max(300, approvers.length * 24 + 80))}</div>
 <h2>各环节</h2>${table(['环节', '完成数', '平均用时'], rows(r.stage), { testid: 'cycle-stage-table' })}
 <h2>审批步骤</h2>${table(['步骤', '决定数', '平均用时'], rows(r.approval))}
-<h2>处理人</h2>${table(['处理人', '完成数', '平均用时'], rows(r.approver.slice(0, 100)))}
+<h2>处理人（最慢的 30 位）</h2>${table(['处理人', '完成数', '平均用时'], rows(r.approver.slice(0, 30)))}
 ${jsonBlock('charts', options)}`;
   return { body };
 }
