@@ -4,8 +4,9 @@ import { renderCardParams } from '../../src/platforms/dingtalk/render-card';
 import { renderTemplateCard } from '../../src/platforms/wecom/render-card';
 import { renderMarkdown } from '../../src/platforms/wecom/render-text';
 import { projects } from '../../src/store/schema';
-import { feishuCardText, startFeishuHandoff } from '../helpers/feishu-chat';
-import { createTestHandoff, LocalChat } from '../helpers/handoff';
+import { feishuCardText, openIdOf, startFeishuHandoff } from '../helpers/feishu-chat';
+import { textMessageEvent } from '../helpers/feishu-deliveries';
+import { COMMERCIAL_FORM, COMMERCIAL_OK, createTestHandoff, LocalChat } from '../helpers/handoff';
 
 /** Finding 2 of issue 10: mentions, markup and links injected through user text. */
 const AT_ALL = '<at user_id="all">所有人</at>';
@@ -82,6 +83,56 @@ describe('user text cannot inject mentions, lines or links', () => {
     );
     expect(chat.lastText('wang.sales')).toContain('应为以 http:// 或 https:// 开头的文档链接');
     expect(h.db.select().from(projects).all()).toHaveLength(before);
+  });
+
+  it('Feishu: nothing the bot sends carries the injection — notices to sales, reminder cards, group echoes, the news post', async () => {
+    const env = await startFeishuHandoff();
+    stops.push(() => env.stop());
+    const { chat, h, fake } = env;
+    const saas = REGISTER.replace('kind=project', 'kind=saas').replace('signed=no paid=no', 'signed=yes paid=yes');
+    await chat.say('wang.sales', saas);
+    expect(chat.lastText('wang.sales')).toContain('已登记');
+    // The commercial review waits 25 h: the approval nudge (a reminder card) goes out.
+    h.clock.advance(25 * 3_600_000);
+    expect((await h.remind()).nudges).toBeGreaterThan(0);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('ma.support', '确认需求', { need: '开通签章', integration: 'no' });
+    await chat.click('ma.support', '接管');
+    expect(h.db.select().from(projects).get()?.state).toBe('closed');
+    const news = fake.messagesTo('oc_news');
+    expect(news).toHaveLength(1);
+    // An unknown command echoed in a group (the bot @-mentioned).
+    const bot = [{ key: '@_user_1', openId: fake.botOpenId, name: 'Handoff' }];
+    const group = textMessageEvent({
+      openId: openIdOf('wang.sales'),
+      chatId: 'oc_team',
+      chatType: 'group',
+      text: `@_user_1 /${AT_ALL}`,
+      mentions: bot,
+      createTime: h.clock.now().getTime(),
+    });
+    await chat.deliver('/feishu/events', chat.sign(group));
+    await h.flush();
+    const echo = JSON.stringify(fake.messagesTo('oc_team').at(-1)?.content);
+    expect(echo).toContain('未知命令');
+
+    // Every message and every card update the bot sent: no mention tag, no line or link it did not place
+    // (texts: the whole content; cards: what Feishu parses as markdown — plain_text is never parsed).
+    const texts = fake.messages.filter((m) => m.msg_type === 'text').map((m) => JSON.stringify(m.content));
+    const cards = [
+      ...fake.messages.filter((m) => m.msg_type === 'interactive').map((m) => m.content),
+      ...fake.updates.map((u) => u.content),
+    ];
+    expect(texts.length).toBeGreaterThan(3);
+    expect(cards.length).toBeGreaterThan(5);
+    for (const raw of texts) {
+      expect(raw).not.toMatch(/<at\b/i);
+      expect(raw).not.toContain('](https://evil.example');
+    }
+    for (const c of cards) expectNoInjection(feishuMarkdown(c), /^\*\*合同\/首付款：\*\*/);
+    // The news post and the sales notices still name the project (escaped, not dropped).
+    expect(feishuMarkdown(news[0]?.content)).toContain('&lt;at user&#95;id=all&gt;');
+    expect(chat.texts('wang.sales').join('\n')).toMatch(/<\u200bat user_id=all>/);
   });
 
   it('DingTalk and WeCom renderings of the same card keep the text literal and the links the card placed', async () => {
