@@ -4,9 +4,11 @@ import { renderCardParams } from '../../src/platforms/dingtalk/render-card';
 import { renderTemplateCard } from '../../src/platforms/wecom/render-card';
 import { renderMarkdown } from '../../src/platforms/wecom/render-text';
 import { projects } from '../../src/store/schema';
+import { startDingtalkHandoff } from '../helpers/dingtalk-chat';
 import { feishuCardText, openIdOf, startFeishuHandoff } from '../helpers/feishu-chat';
 import { textMessageEvent } from '../helpers/feishu-deliveries';
 import { COMMERCIAL_FORM, COMMERCIAL_OK, createTestHandoff, LocalChat } from '../helpers/handoff';
+import { startFakeWecomFor, WecomChat, wecomConfig, withWecomIds } from '../helpers/wecom-chat';
 
 /** Finding 2 of issue 10: mentions, markup and links injected through user text. */
 const AT_ALL = '<at user_id="all">所有人</at>';
@@ -132,7 +134,37 @@ describe('user text cannot inject mentions, lines or links', () => {
     for (const c of cards) expectNoInjection(feishuMarkdown(c), /^\*\*合同\/首付款：\*\*/);
     // The news post and the sales notices still name the project (escaped, not dropped).
     expect(feishuMarkdown(news[0]?.content)).toContain('&lt;at user&#95;id=all&gt;');
-    expect(chat.texts('wang.sales').join('\n')).toMatch(/<\u200bat user_id=all>/);
+    expect(chat.texts('wang.sales').join('\n')).toMatch(/<\u200bat user_id=all>所有人<\u200b\/at> \*\*合同/);
+  });
+
+  it('DingTalk (dingtalk-stream) and WeCom (encrypted callbacks): cards and messages keep the text literal', async () => {
+    const ding = await startDingtalkHandoff();
+    stops.push(() => ding.stop());
+    await ding.chat.say('wang.sales', REGISTER);
+    await ding.chat.click('li.lead', '同意');
+    const bodies = ding.fake.cards.map((c) => c.params.body ?? '');
+    expect(bodies.length).toBeGreaterThan(2);
+    for (const b of bodies) expectNoInjection(b.replace(/ {2}\n/g, '\n'), /^\*\*合同\/首付款：\*\*/);
+    for (const m of ding.fake.messages) expect(JSON.stringify(m.msgParam)).not.toContain('](https://evil.example');
+
+    const fake = await startFakeWecomFor();
+    const h = createTestHandoff({ org: withWecomIds(), localUi: false, wecom: wecomConfig(fake.baseUrl) });
+    stops.push(async () => {
+      await h.stop();
+      await fake.close();
+    });
+    const wecom = new WecomChat(fake, (await h.listen()).url, h.clock, () => h.flush());
+    await wecom.say('wang.sales', REGISTER);
+    await wecom.click('li.lead', '同意');
+    expect(fake.messages.length).toBeGreaterThan(3);
+    for (const m of fake.messages) {
+      const raw = JSON.stringify(m.body);
+      expect(raw, m.msgtype).not.toMatch(/<@|<a\b|\\n\*\*合同/);
+      expect(raw, m.msgtype).not.toContain('](https://evil.example');
+      const md = (m.body.markdown as { content?: string } | undefined)?.content;
+      if (md) expectNoInjection(md, /^\*\*合同\/首付款：\*\*/);
+    }
+    expect(h.db.select().from(projects).get()?.stepIndex).toBe(1);
   });
 
   it('DingTalk and WeCom renderings of the same card keep the text literal and the links the card placed', async () => {
