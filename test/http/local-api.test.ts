@@ -97,6 +97,11 @@ describe('simulator API without a token (the local default)', () => {
     const r = await call(url, '/api/local/say', { method: 'POST', headers, body: approve });
     expect(r.status).toBe(403);
     expect(r.json.error).toContain('evil.example');
+    // A same-origin page on the rebound name may set X-Forwarded-Host: the guard reads the raw Host, not Koa's
+    // proxy-aware ctx.host (the app trusts proxy headers for other purposes).
+    const forwarded = { ...headers, 'x-forwarded-host': host, 'x-forwarded-proto': 'http' };
+    const r2 = await call(url, '/api/local/say', { method: 'POST', headers: forwarded, body: approve });
+    expect(r2.status).toBe(403);
     unmoved();
   });
 
