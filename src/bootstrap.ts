@@ -262,14 +262,21 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const sources: { stop(): Promise<void> }[] = [];
   let watcher: { stop(): void } | null = null;
 
-  const resolveDirectory = async (o: { refresh?: boolean } = {}): Promise<ResolveReport> => {
-    const report = await directory.resolve(org.current(), o);
-    org.apply();
-    const lines = describeUnresolved(report.unresolved);
-    const fields = { asked: report.asked, found: report.found, notFound: report.notFound, failed: report.failed };
-    if (lines.length) logger.warn(`directory: ${lines.length} not reachable\n  ${lines.join('\n  ')}`, fields);
-    else if (report.asked) logger.info('directory: everyone resolved', fields);
-    return report;
+  /** One directory pass at a time: a caller during a pass shares it (and its single log line). */
+  let directoryPass: Promise<ResolveReport> | null = null;
+  const resolveDirectory = (o: { refresh?: boolean } = {}): Promise<ResolveReport> => {
+    directoryPass ??= (async () => {
+      const report = await directory.resolve(org.current(), o);
+      org.apply();
+      const lines = describeUnresolved(report.unresolved);
+      const fields = { asked: report.asked, found: report.found, notFound: report.notFound, failed: report.failed };
+      if (lines.length) logger.warn(`directory: ${lines.length} not reachable\n  ${lines.join('\n  ')}`, fields);
+      else if (report.asked) logger.info('directory: everyone resolved', fields);
+      return report;
+    })().finally(() => {
+      directoryPass = null;
+    });
+    return directoryPass;
   };
   const reload = createReloader({
     orgFile: opts.org ? undefined : config.orgFile,

@@ -72,7 +72,6 @@ const cacheKey = (p: Platform, kind: ContactKind, value: string) => `${p}\u0000$
 
 export class Directory {
   private readonly sleep: (ms: number) => Promise<void>;
-  private running: Promise<ResolveReport> | null = null;
 
   constructor(private readonly opts: DirectoryOptions) {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -93,15 +92,9 @@ export class Directory {
     return this.assign(org, this.answers()).unresolved;
   }
 
-  /** Asks the contact APIs (one pass at a time: a second caller shares the running pass). */
-  resolve(org: OrgFile, opts: { refresh?: boolean } = {}): Promise<ResolveReport> {
-    this.running ??= this.pass(org, opts.refresh ?? false).finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private async pass(org: OrgFile, refresh: boolean): Promise<ResolveReport> {
+  /** Asks the contact APIs what has no answer yet (`refresh`: everything) and caches the answers. */
+  async resolve(org: OrgFile, opts: { refresh?: boolean } = {}): Promise<ResolveReport> {
+    const refresh = opts.refresh ?? false;
     const tally = { asked: 0, calls: 0, found: 0, notFound: 0, failed: 0 };
     await Promise.all(
       this.platforms().map(async (p) => {

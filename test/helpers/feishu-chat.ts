@@ -150,10 +150,9 @@ export class FeishuChat {
   }
 }
 
-export async function startFeishuHandoff(opts: { org?: OrgFile } = {}) {
-  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
-  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
-  const feishu: FeishuConfig = {
+/** Webhook mode against a fake Feishu, with the test encrypt key and verification token (app secret `secret`). */
+export function feishuConfig(appId: string, fake: FakeFeishu): FeishuConfig {
+  return {
     appId,
     appSecret: 'secret',
     verificationToken: VERIFICATION_TOKEN,
@@ -161,6 +160,12 @@ export async function startFeishuHandoff(opts: { org?: OrgFile } = {}) {
     baseUrl: fake.baseUrl,
     mode: 'webhook',
   };
+}
+
+export async function startFeishuHandoff(opts: { org?: OrgFile } = {}) {
+  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
+  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+  const feishu = feishuConfig(appId, fake);
   const h = createTestHandoff({ org: opts.org ?? feishuOrg(), feishu, localUi: false });
   const { url } = await h.listen();
   const chat = new FeishuChat(fake, url, h.clock, () => h.flush());
