@@ -81,6 +81,13 @@ export interface PlatformAdapter {
 
 export type ContactKind = 'email' | 'mobile';
 
+/** What each platform's contact API can look up (DingTalk's server API has no lookup by e-mail). */
+export const CONTACT_KINDS: Readonly<Record<'feishu' | 'dingtalk' | 'wecom', readonly ContactKind[]>> = {
+  feishu: ['email', 'mobile'],
+  dingtalk: ['mobile'],
+  wecom: ['email', 'mobile'],
+};
+
 /**
  * Looks people up by e-mail or mobile. One call carries at most `batch` values of one kind (Feishu 50; DingTalk and
  * WeCom look up one person per call) and is paced to `perSecond` by the directory.

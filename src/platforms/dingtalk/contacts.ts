@@ -5,7 +5,7 @@
  * search by name, mobile or unionId), so `email` is not resolved on DingTalk. Permission:
  * 根据手机号获取成员基本信息权限 (`qyapi_get_member_by_mobile`).
  */
-import { type ContactLookup, PlatformApiError } from '../types';
+import { CONTACT_KINDS, type ContactLookup, PlatformApiError } from '../types';
 import type { DingtalkApi } from './client';
 import { isRecord } from './payloads';
 
@@ -13,7 +13,7 @@ export const NOT_FOUND_CODES: ReadonlySet<number | string | undefined> = new Set
 
 export function dingtalkContacts(api: DingtalkApi): ContactLookup {
   return {
-    kinds: ['mobile'],
+    kinds: CONTACT_KINDS.dingtalk,
     batch: 1,
     perSecond: 10,
     async lookup(_kind, values) {

@@ -6,7 +6,7 @@
  * Scope: 通过手机号或邮箱获取用户 ID (`contact:user.id:readonly`), and the people in the app's contact range (数据权限).
  */
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { ContactKind, ContactLookup } from '../types';
+import { CONTACT_KINDS, type ContactKind, type ContactLookup } from '../types';
 
 type BatchGetId = Awaited<ReturnType<lark.Client['contact']['v3']['user']['batchGetId']>>;
 type Call = (op: string, fn: () => Promise<BatchGetId>) => Promise<BatchGetId>;
@@ -15,7 +15,7 @@ export const FEISHU_CONTACT_BATCH = 50;
 
 export function feishuContacts(client: () => lark.Client, call: Call): ContactLookup {
   return {
-    kinds: ['email', 'mobile'],
+    kinds: CONTACT_KINDS.feishu,
     batch: FEISHU_CONTACT_BATCH,
     perSecond: 20,
     async lookup(kind: ContactKind, values: string[]) {

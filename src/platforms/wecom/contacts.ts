@@ -6,7 +6,7 @@
  * why answers — not-found ones included — are cached and re-asked only by the daily refresh.
  * Permission: the app must see the person (应用的可见范围 / 通讯录权限 covering them).
  */
-import { type ContactLookup, PlatformApiError } from '../types';
+import { CONTACT_KINDS, type ContactLookup, PlatformApiError } from '../types';
 import type { WecomClient } from './client';
 
 export const NOT_FOUND_CODES: ReadonlySet<number | string | undefined> = new Set([46004, 60103]);
@@ -22,7 +22,7 @@ export function wecomContacts(client: WecomClient): ContactLookup {
     }
   };
   return {
-    kinds: ['email', 'mobile'],
+    kinds: CONTACT_KINDS.wecom,
     batch: 1,
     perSecond: 10,
     async lookup(kind, values) {
