@@ -69,7 +69,8 @@ export interface BootstrapOptions {
   delivery?: Pick<EngineOptions, 'now' | 'sleep' | 'wakeTimers' | 'marginMs' | 'maxAttempts'>;
   /** Directory pacing and retries (tests: a sleep that records instead of waiting). */
   directory?: { sleep?: (ms: number) => Promise<void>; maxAttempts?: number };
-  /** Watch ORG_FILE / PROCESS_FILE and listen for SIGHUP after `listen()` (default: config.watchConfig ?? true). */
+  /** Reload on SIGHUP and (unless config.watchConfig is false) on changes of ORG_FILE / PROCESS_FILE, from `listen()`
+   * on (default true; tests that call `listen()` in-process turn it off). */
   watch?: boolean;
 }
 
@@ -278,9 +279,14 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     });
     return directoryPass;
   };
+  /** The files a reload re-reads (none where a test passed the org or process in directly). */
+  const reloadable = {
+    org: opts.org ? undefined : config.orgFile,
+    process: opts.process ? undefined : config.processFile,
+  };
   const reload = createReloader({
-    orgFile: opts.org ? undefined : config.orgFile,
-    processFile: opts.process ? undefined : config.processFile,
+    orgFile: reloadable.org,
+    processFile: reloadable.process,
     holder: org,
     processes,
     deps,
@@ -384,9 +390,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       if (directory.platforms().length) {
         void resolveDirectory().catch((e) => logger.error('directory pass failed', { error: String(e) }));
       }
-      const watched = [config.orgFile, config.processFile].filter((f): f is string => !!f);
-      if ((opts.watch ?? config.watchConfig ?? true) && watched.length && !opts.org && !opts.process) {
-        watcher = watchConfigFiles({ files: watched, reload, logger });
+      // Live reload: SIGHUP always (so it never kills the server), file changes unless CONFIG_WATCH=off.
+      if (opts.watch !== false) {
+        const files = config.watchConfig === false ? [] : [reloadable.org, reloadable.process];
+        watcher = watchConfigFiles({ files: files.filter((f): f is string => !!f), reload, logger });
       }
       const srv = app.listen(config.port, config.host);
       http = trackRequests(srv);

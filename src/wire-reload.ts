@@ -82,6 +82,7 @@ export function createReloader(r: ReloaderDeps): (why?: string) => ReloadResult 
     if (def && r.processes.replace(def) !== before) {
       processOutcome = 'reloaded';
       r.logger.info('process file reloaded: new projects use the new version', {
+        why,
         file: r.processFile,
         version: r.processes.current().version,
       });
@@ -92,7 +93,7 @@ export function createReloader(r: ReloaderDeps): (why?: string) => ReloadResult 
       r.holder.replace(org);
       cards = notifyNewHolders(r.deps, old);
       orgOutcome = 'reloaded';
-      r.logger.info('org file reloaded', { file: r.orgFile, users: org.users.length, cards });
+      r.logger.info('org file reloaded', { why, file: r.orgFile, users: org.users.length, cards });
       r.afterOrgChange();
     }
     return { org: orgOutcome, process: processOutcome, problems, cards, processVersion: r.processes.current().version };
