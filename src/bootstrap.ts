@@ -269,7 +269,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     directoryPass ??= (async () => {
       const report = await directory.resolve(org.current(), o);
       org.apply();
-      const lines = describeUnresolved(report.unresolved);
+      const lines = describeUnresolved(report.unresolved, { maskMobiles: true });
       const fields = { asked: report.asked, found: report.found, notFound: report.notFound, failed: report.failed };
       if (lines.length) logger.warn(`directory: ${lines.length} not reachable\n  ${lines.join('\n  ')}`, fields);
       else if (report.asked) logger.info('directory: everyone resolved', fields);

@@ -226,10 +226,14 @@ const REASONS: Record<Unresolved['reason'], string> = {
   conflict: 'id taken',
 };
 
-/** One line per person, for the start-up log and `npm run process:check`. */
-export function describeUnresolved(list: Unresolved[]): string[] {
+/** A mobile for logs: the first three and last four digits (138****0009). */
+export const maskMobile = (m: string): string => (m.length > 7 ? `${m.slice(0, 3)}****${m.slice(-4)}` : '****');
+
+/** One line per person: for `npm run process:check` in full, for the log with mobiles masked. */
+export function describeUnresolved(list: Unresolved[], opts: { maskMobiles?: boolean } = {}): string[] {
   return list.map((u) => {
-    const by = [u.email, u.mobile].filter(Boolean).join(', ');
+    const mobile = u.mobile && opts.maskMobiles ? maskMobile(u.mobile) : u.mobile;
+    const by = [u.email, mobile].filter(Boolean).join(', ');
     return `${u.platform}: ${u.userId} (${u.name}; ${by}) — ${REASONS[u.reason]}${u.error ? `: ${u.error}` : ''}`;
   });
 }

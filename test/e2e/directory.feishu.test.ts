@@ -110,7 +110,7 @@ describe('directory (Feishu, through the bot)', () => {
       .map((l) => JSON.parse(l) as { level: string; msg: string })
       .find((l) => l.msg.startsWith('directory:'));
     expect(warn?.level).toBe('warn');
-    expect(warn?.msg).toContain('feishu: zhao.biz (赵商务; zhao@corp.example, 13800000009) — not found');
+    expect(warn?.msg).toContain('feishu: zhao.biz (赵商务; zhao@corp.example, 138****0009) — not found');
     // Both the e-mail and the mobile were asked.
     expect(fake.contactCalls).toEqual([
       { emails: ['zhao@corp.example'], mobiles: [] },

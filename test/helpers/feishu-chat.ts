@@ -150,11 +150,11 @@ export class FeishuChat {
   }
 }
 
-/** Webhook mode against a fake Feishu, with the test encrypt key and verification token (app secret `secret`). */
-export function feishuConfig(appId: string, fake: FakeFeishu): FeishuConfig {
+/** Webhook mode against a fake Feishu, with the test encrypt key and verification token. */
+export function feishuConfig(appId: string, fake: FakeFeishu, appSecret = 'secret'): FeishuConfig {
   return {
     appId,
-    appSecret: 'secret',
+    appSecret,
     verificationToken: VERIFICATION_TOKEN,
     encryptKey: ENCRYPT_KEY,
     baseUrl: fake.baseUrl,
