@@ -12,7 +12,16 @@ import { bootstrap, type Handoff } from '../../src/bootstrap';
 import { membersOf } from '../../src/domain/org';
 import { createLogger } from '../../src/shared/logger';
 import { FakeClock } from '../helpers/fake-clock';
-import { cardText, LocalChat, REGISTER_NORTH_UNSIGNED, testConfig, virtualDelivery } from '../helpers/handoff';
+import {
+  COMMERCIAL_FORM,
+  COMMERCIAL_OK,
+  cardText,
+  LocalChat,
+  REGISTER_NORTH_UNSIGNED,
+  SETUP_FORM,
+  testConfig,
+  virtualDelivery,
+} from '../helpers/handoff';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ORG_TEXT = readFileSync(join(ROOT, 'org.example.yaml'), 'utf8');
@@ -65,6 +74,26 @@ describe('live reload', () => {
     expect(chat.cards('yang.huiyu').length).toBeGreaterThan(0);
     // Reloading the same file again changes nothing and sends nothing.
     expect(h.reload('again')).toMatchObject({ org: 'unchanged', cards: 0 });
+  });
+
+  it('a new member of a role holding an open delivery task gets the task card', async () => {
+    const { h, chat, orgFile } = setup();
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('signed=no paid=no', 'signed=yes paid=yes cloud=yes'));
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('sun.director', '立项并指派', SETUP_FORM);
+    expect(cardText(chat.lastCard('liu.platform'))).toContain('公司云服务器部署');
+
+    writeFileSync(
+      orgFile,
+      ORG_TEXT.replace('  - { id: liu.platform,', '  - { id: niu.ops, name: 牛工 }\n  - { id: liu.platform,').replace(
+        '  platform_ops: [liu.platform]',
+        '  platform_ops: [liu.platform, niu.ops]',
+      ),
+    );
+    expect(h.reload()).toMatchObject({ org: 'reloaded', cards: 1 });
+    await h.flush();
+
+    expect(cardText(chat.lastCard('niu.ops'))).toContain('请处理：公司云服务器部署');
   });
 
   it('a person removed from the file no longer holds the step: the remaining holder acts', async () => {
