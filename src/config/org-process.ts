@@ -1,11 +1,9 @@
-import { ANY_REGION, type OrgView, type Role } from '../domain/org';
+import { ADMIN_ROLE, ANY_REGION, type OrgView, type Role } from '../domain/org';
 import type { FormDef, HolderDef, ProcessDefinition, TaskDef } from '../domain/process/definition';
 import { type OrgFile, regionsOf } from './org-file';
 
 /** Problems that do not stop start-up start with this prefix; every other problem is an error. */
 export const WARNING = 'warning: ';
-/** Roles of the org file that no process uses: `admin` signs in to the console (/admin) and may ask /stats. */
-export const ORG_ONLY_ROLES: readonly string[] = ['admin'];
 export const isWarning = (problem: string): boolean => problem.startsWith(WARNING);
 
 /** Every role a definition needs people for, with the first key path that needs it. */
@@ -78,7 +76,8 @@ export function checkOrgAgainstProcess(org: OrgFile, defs: ProcessDefinition[]):
     }
   }
   for (const role of Object.keys(org.roles)) {
-    if (!known.has(role) && !ORG_ONLY_ROLES.includes(role))
+    // `admin` is the org's own role (told what only the org file can fix), not a process role.
+    if (role !== ADMIN_ROLE && !known.has(role))
       out.push(`${WARNING}roles.${role}: no process knows this role (roles are: ${[...known].join(', ')})`);
   }
   return out;

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../scripts/seed/fill';
 import { buildReport, ReportCache } from '../../src/app/console-report';
 import { statsText } from '../../src/app/stats';
+import { parseOrgFile } from '../../src/config/org-file';
+import { CONSOLE_ORG } from '../helpers/admin-console';
 import { createTestHandoff, LocalChat } from '../helpers/handoff';
 
 let h: ReturnType<typeof createTestHandoff> | null = null;
@@ -12,7 +14,7 @@ afterEach(async () => {
 
 describe('/stats in chat', () => {
   it('a director and an admin get the numbers; anyone else is told who may', async () => {
-    h = createTestHandoff();
+    h = createTestHandoff({ org: parseOrgFile(CONSOLE_ORG, 'console-org.yaml') });
     seedDatabase(h.db, { projects: 120, now: h.clock.now() });
     const chat = new LocalChat(h);
     const counts = Object.fromEntries(

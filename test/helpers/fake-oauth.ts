@@ -95,7 +95,8 @@ export async function startFakeOAuth(apps: FakeOAuthApps): Promise<FakeOAuth> {
     }
     if (f && key === 'GET /open-apis/authen/v1/user_info') {
       const t = userTokens.get(String(headers.authorization ?? '').replace(/^Bearer /, ''));
-      if (t === undefined || t.platform !== 'feishu') return { status: 401, body: { code: 99991668, msg: 'invalid access token' } };
+      if (t === undefined || t.platform !== 'feishu')
+        return { status: 401, body: { code: 99991668, msg: 'invalid access token' } };
       return { status: 200, body: { code: 0, msg: 'success', data: { open_id: t.user.id, name: t.user.name } } };
     }
     // DingTalk

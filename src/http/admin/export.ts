@@ -1,5 +1,4 @@
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { STATE_LABELS } from '../../../cards/labels';
 import type { ExportTable } from '../../app/console-ports';
 import type { ProjectState } from '../../domain/project';
@@ -153,12 +152,14 @@ export function csvStream(table: ExportTable, rows: Iterable<Record<string, unkn
 /** The XLSX written by exceljs' streaming writer into a PassThrough, waiting for the reader when it falls behind. */
 export function xlsxStream(table: ExportTable, rows: Iterable<Record<string, unknown>>, timeZone: string): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const spec = EXPORTS[table];
-  const ws = wb.addWorksheet(spec.title);
-  ws.columns = spec.columns.map((c) => ({ header: c.header, key: c.key, width: c.format === 'time' ? 18 : 14 }));
   void (async () => {
     try {
+      // Loaded on the first export: exceljs is large and start-up time matters more.
+      const { default: ExcelJS } = await import('exceljs');
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const ws = wb.addWorksheet(spec.title);
+      ws.columns = spec.columns.map((c) => ({ header: c.header, key: c.key, width: c.format === 'time' ? 18 : 14 }));
       let n = 0;
       for (const row of rows) {
         ws.addRow(values(row, table, timeZone)).commit();

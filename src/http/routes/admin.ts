@@ -5,7 +5,7 @@ import type { Context, Next } from 'koa';
 import { ReportCache } from '../../app/console-report';
 import type { Handoff } from '../../bootstrap';
 import { adminConfig } from '../../config/admin-env';
-import { holdsRole } from '../../domain/org';
+import { ADMIN_ROLE, holdsRole } from '../../domain/org';
 import { storedSessionSecret } from '../../store/admin-secret.repo';
 import { SqliteConsoleQueries } from '../../store/console.queries';
 import { csvStream, EXPORTS, isExportTable, xlsxStream } from '../admin/export';
@@ -42,7 +42,6 @@ import {
  * Sessions are signed cookies (HttpOnly, SameSite=Lax, Secure behind https); every POST must come from this origin
  * and carry the session's CSRF token.
  */
-export const ADMIN_ROLE = 'admin';
 const WEB_DIR = new URL('../admin/web/', import.meta.url);
 const require = createRequire(import.meta.url);
 const ECHARTS = require.resolve('echarts/dist/echarts.min.js');
