@@ -25,10 +25,13 @@ export interface NamedCycle {
   days: number;
 }
 
-export interface Report {
+export interface Overview {
   at: Date;
   totals: Record<ProjectState, number>;
   stages: StageBucket[];
+}
+
+export interface Report extends Overview {
   overdue: {
     total: number;
     byRegion: { label: string; n: number }[];
@@ -110,39 +113,48 @@ function taskLabel(deps: AppDeps, defId: string): string {
 const named = (rows: CycleRow[], label: (k: string) => string): NamedCycle[] =>
   rows.map((r) => ({ label: label(r.key), n: r.n, days: days(r.avgMs) }));
 
-export function buildReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report {
-  const at = deps.clock.now();
-  const now = at.getTime();
-  const org = deps.org.view();
+/** Totals and stages only (the overview page): index-only counts, no cached aggregates. */
+export function buildOverview(deps: AppDeps, q: ConsoleQueries): Overview {
   const totals = Object.fromEntries(STATE_ORDER.map((s) => [s, 0])) as Record<ProjectState, number>;
   for (const t of q.totals()) totals[t.state as ProjectState] = t.n;
-  const def = deps.processes.current().def;
-  const overdueRows = cache.get('overdue', now, () => q.overdueByOwner(now));
+  return { at: deps.clock.now(), totals, stages: stageBuckets(deps, q) };
+}
+
+export function overdueReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report['overdue'] {
+  const now = deps.clock.now().getTime();
+  const org = deps.org.view();
+  const rows = cache.get('overdue', now, () => q.overdueByOwner(now));
   const byRegion = new Map<string, number>();
-  for (const r of overdueRows) byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.n);
+  for (const r of rows) byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.n);
+  return {
+    total: rows.reduce((s, r) => s + r.n, 0),
+    byRegion: [...byRegion].map(([r, n]) => ({ label: regionName(org, r), n })),
+    byOwner: rows.map((r) => ({
+      label: displayName(org, r.owner),
+      region: regionName(org, r.region),
+      n: r.n,
+      oldestDue: r.oldestDue,
+    })),
+  };
+}
+
+export function cycleReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report['cycle'] {
+  const now = deps.clock.now().getTime();
+  const org = deps.org.view();
+  const def = deps.processes.current().def;
   const cyc = cache.get('cycle', now, () => ({ ...q.cycleTimes(now), approval: q.approvalTimes(now) }));
   return {
-    at,
-    totals,
-    stages: stageBuckets(deps, q),
-    overdue: {
-      total: overdueRows.reduce((s, r) => s + r.n, 0),
-      byRegion: [...byRegion].map(([r, n]) => ({ label: regionName(org, r), n })),
-      byOwner: overdueRows.map((r) => ({
-        label: displayName(org, r.owner),
-        region: regionName(org, r.region),
-        n: r.n,
-        oldestDue: r.oldestDue,
-      })),
-    },
-    cycle: {
-      stage: named(cyc.stage, (k) => taskLabel(deps, k)),
-      region: named(cyc.region, (k) => regionName(org, k)),
-      approver: named(cyc.approver, (k) => displayName(org, k)),
-      approval: named(cyc.approval, (k) => def.roles[k]?.name ?? k),
-      trend: cyc.trend,
-    },
+    stage: named(cyc.stage, (k) => taskLabel(deps, k)),
+    region: named(cyc.region, (k) => regionName(org, k)),
+    approver: named(cyc.approver, (k) => displayName(org, k)),
+    approval: named(cyc.approval, (k) => def.roles[k]?.name ?? k),
+    trend: cyc.trend,
   };
+}
+
+/** Everything (/stats): the overview, overdue documents, cycle times. */
+export function buildReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report {
+  return { ...buildOverview(deps, q), overdue: overdueReport(deps, q, cache), cycle: cycleReport(deps, q, cache) };
 }
 
 export { CYCLE_WINDOW_DAYS };

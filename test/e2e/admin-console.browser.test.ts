@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServer, startConsole } from '../helpers/admin-console';
-import { type BrowserSession, launchChromium, saveScreenshot } from '../helpers/browser';
+import { type BrowserSession, launchChromium, RESULTS_DIR, saveScreenshot } from '../helpers/browser';
 
 /** The console in real Chromium behind the real Feishu sign-in flow, against the fake OAuth server. */
 declare const document: {
@@ -139,6 +140,7 @@ describe('admin console in Chromium', () => {
     expect(drawn.length).toBe(5);
     for (const n of drawn) expect(n).toBeGreaterThan(2000);
     await saveScreenshot(page, 'admin-cycle');
+    await page.screenshot({ path: join(RESULTS_DIR, 'admin-cycle-top.png') });
     expect(browser.pageErrors).toEqual([]);
   });
 

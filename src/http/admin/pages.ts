@@ -1,6 +1,12 @@
 import { STATE_LABELS, taskNameById } from '../../../cards/labels';
 import type { AuditRow, ConsoleQueries, HeldRow, WorkFilter, WorkSort } from '../../app/console-ports';
-import { buildReport, CYCLE_WINDOW_DAYS, type ReportCache } from '../../app/console-report';
+import {
+  buildOverview,
+  CYCLE_WINDOW_DAYS,
+  cycleReport,
+  overdueReport,
+  type ReportCache,
+} from '../../app/console-report';
 import type { AppDeps } from '../../app/deps';
 import { membershipsOf, stepName } from '../../app/mine';
 import { displayName, membersOf, type OrgView, regionName } from '../../domain/org';
@@ -37,7 +43,7 @@ const bar = (title: string, labels: string[], series: { name: string; data: numb
 });
 
 export function overviewPage(ctx: PageCtx): { body: string } {
-  const r = buildReport(ctx.deps, ctx.q, ctx.cache);
+  const r = buildOverview(ctx.deps, ctx.q);
   const totals = (['in_approval', 'accepted', 'closed', 'rejected', 'withdrawn'] as ProjectState[])
     .map(
       (s) =>
@@ -164,7 +170,7 @@ ${wq.page < pages ? `<a href="${esc(q({ page: wq.page + 1 }))}" data-testid="nex
 }
 
 export function overduePage(ctx: PageCtx, page: number): { body: string } {
-  const r = buildReport(ctx.deps, ctx.q, ctx.cache);
+  const r = { overdue: overdueReport(ctx.deps, ctx.q, ctx.cache) };
   const now = ctx.deps.clock.now().getTime();
   const org = ctx.deps.org.view();
   const list = ctx.q.overdueList(now, PAGE_SIZE, (page - 1) * PAGE_SIZE);
@@ -214,7 +220,7 @@ ${jsonBlock('charts', options)}`;
 }
 
 export function cyclePage(ctx: PageCtx): { body: string } {
-  const r = buildReport(ctx.deps, ctx.q, ctx.cache).cycle;
+  const r = cycleReport(ctx.deps, ctx.q, ctx.cache);
   const approvers = r.approver.slice(0, 20);
   const options = {
     stage: bar(
