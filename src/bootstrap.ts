@@ -7,6 +7,7 @@ import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
 import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
 import { Directory, describeUnresolved, type ResolveReport, type Unresolved } from './app/directory';
+import { notifyNewlyReachable, reachGained, reachOf } from './app/new-holders';
 import { OrgHolder } from './app/org-holder';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
@@ -268,7 +269,13 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const resolveDirectory = (o: { refresh?: boolean } = {}): Promise<ResolveReport> => {
     directoryPass ??= (async () => {
       const report = await directory.resolve(org.current(), o);
+      const before = reachOf(
+        deps,
+        org.current().users.map((u) => u.id),
+      );
       org.apply();
+      // People just found hold waiting work they never got a card for on that platform: send it now.
+      if (notifyNewlyReachable(deps, reachGained(deps, before))) kick();
       const lines = describeUnresolved(report.unresolved, { maskMobiles: true });
       const fields = { asked: report.asked, found: report.found, notFound: report.notFound, failed: report.failed };
       if (lines.length) logger.warn(`directory: ${lines.length} not reachable\n  ${lines.join('\n  ')}`, fields);

@@ -1,8 +1,10 @@
 import { stepLabel, taskName } from '../../cards/labels';
 import type { OrgView, UserId } from '../domain/org';
+import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask } from '../domain/process/holders';
-import { currentStep } from '../domain/project';
+import { currentStep, type Project } from '../domain/project';
 import { approversOf } from '../domain/routing';
+import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
 import type { WaitingCursor } from './ports';
@@ -10,14 +12,42 @@ import type { WaitingCursor } from './ports';
 const PAGE = 200;
 const FAR_FUTURE = new Date(8.64e15);
 
+/** One waiting item of a project: who holds it under a given org, and the banner of its card. */
+interface Waiting {
+  holders: (org: OrgView) => UserId[];
+  banner: string;
+}
+
 /**
  * After the organisation changed (live reload), everyone who now holds a waiting approval step or open task and did
  * not hold it before gets its card — the same card a newly opened step sends. People who left simply stop seeing
- * their steps act (holders are resolved from the current org when they act). Reads the waiting work in pages and
- * writes each project's cards in its own short transaction; returns how many cards were queued.
+ * their steps act (holders are resolved from the current org when they act). Returns how many cards were queued.
  */
 export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
   const after = deps.org.view();
+  return sweepWaiting(deps, (w) => w.holders(after).filter((u) => !w.holders(before).includes(u)), null);
+}
+
+/**
+ * After the directory found platform ids for people (`reachable`: user → the platforms newly found), each of them
+ * gets, on those platforms only, the cards of the waiting work they hold — they were not reachable there when it
+ * opened. Returns how many cards were queued.
+ */
+export function notifyNewlyReachable(deps: AppDeps, reachable: ReadonlyMap<UserId, readonly Platform[]>): number {
+  if (reachable.size === 0) return 0;
+  const org = deps.org.view();
+  return sweepWaiting(deps, (w) => w.holders(org).filter((u) => reachable.has(u)), reachable);
+}
+
+/**
+ * Reads the waiting work in pages and, per project in its own short transaction, sends the card of each waiting
+ * step and open task to `recipients` (on every platform, or on the platforms `only` names for the user).
+ */
+function sweepWaiting(
+  deps: AppDeps,
+  recipients: (w: Waiting) => UserId[],
+  only: ReadonlyMap<UserId, readonly Platform[]> | null,
+): number {
   const seen = new Set<string>();
   let cursor: WaitingCursor | null = null;
   let queued = 0;
@@ -26,7 +56,26 @@ export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
     for (const r of rows) {
       if (seen.has(r.regNo)) continue;
       seen.add(r.regNo);
-      queued += deps.tx(() => notifyProject(deps, r.regNo, before, after));
+      queued += deps.tx(() => {
+        const p = deps.projects.get(r.regNo);
+        if (!p) return 0;
+        const at = deps.clock.now();
+        let n = 0;
+        for (const w of waitingOf(p, deps.processes.get(p.delivery.processVersion), deps.org.view())) {
+          for (const user of recipients(w)) {
+            const platforms = only?.get(user);
+            sendToUser(
+              deps,
+              user,
+              { type: 'project', regNo: p.regNo, banner: w.banner },
+              at,
+              platforms ? { platforms } : {},
+            );
+            n++;
+          }
+        }
+        return n;
+      });
     }
     const last = rows.at(-1);
     if (!last || rows.length < PAGE) break;
@@ -35,29 +84,28 @@ export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
   return queued;
 }
 
-function notifyProject(deps: AppDeps, regNo: string, before: OrgView, after: OrgView): number {
-  const p = deps.projects.get(regNo);
-  if (!p) return 0;
-  const def = deps.processes.get(p.delivery.processVersion);
-  const at = deps.clock.now();
-  let queued = 0;
-  const send = (users: UserId[], banner: string) => {
-    for (const user of users) {
-      sendToUser(deps, user, { type: 'project', regNo, banner }, at);
-      queued++;
-    }
-  };
-  const added = (old: UserId[], now: UserId[]) => now.filter((u) => !old.includes(u));
+function waitingOf(p: Project, def: ProcessDefinition, org: OrgView): Waiting[] {
+  const out: Waiting[] = [];
   const step = currentStep(p);
-  if (step) {
-    send(
-      added(approversOf(p, step, before, def), approversOf(p, step, after, def)),
-      `请处理：${stepLabel(p, def, after)}`,
-    );
-  }
+  if (step) out.push({ holders: (o) => approversOf(p, step, o, def), banner: `请处理：${stepLabel(p, def, org)}` });
   for (const task of p.delivery.tasks) {
     if (task.state !== 'open') continue;
-    send(added(holdersOfTask(task, before), holdersOfTask(task, after)), `请处理：${taskName(p, def, task)}`);
+    out.push({ holders: (o) => holdersOfTask(task, o), banner: `请处理：${taskName(p, def, task)}` });
   }
-  return queued;
+  return out;
+}
+
+/** Who is reachable on which platform now (to compare before and after a directory pass). */
+export function reachOf(deps: AppDeps, users: readonly UserId[]): Map<UserId, Set<Platform>> {
+  return new Map(users.map((u) => [u, new Set(deps.org.identitiesOf(u).map((i) => i.platform))]));
+}
+
+/** The platforms each user is reachable on now and was not in `before`. */
+export function reachGained(deps: AppDeps, before: ReadonlyMap<UserId, Set<Platform>>): Map<UserId, Platform[]> {
+  const gained = new Map<UserId, Platform[]>();
+  for (const [user, was] of before) {
+    const now = [...(reachOf(deps, [user]).get(user) ?? [])].filter((p) => !was.has(p));
+    if (now.length) gained.set(user, now);
+  }
+  return gained;
 }

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/shared/logger';
 import { FakeClock } from '../helpers/fake-clock';
 import { type FakeFeishu, startFakeFeishu } from '../helpers/fake-feishu';
 import { FeishuChat, feishuConfig, feishuOrg, openIdOf } from '../helpers/feishu-chat';
-import { testConfig, virtualDelivery } from '../helpers/handoff';
+import { LocalChat, testConfig, virtualDelivery } from '../helpers/handoff';
 
 const REGISTER_SIGNED =
   '/register name="北方智慧园区" customer=北方客户 kind=project region=north contract=HT-2026-001 signed=yes paid=yes req=https://docs.example.com/req form=https://docs.example.com/form';
@@ -93,6 +93,29 @@ describe('directory (Feishu, through the bot)', () => {
     await again.listen();
     await again.h.resolveDirectory();
     expect(fake.contactCalls).toEqual([]);
+  });
+
+  it('someone found after a step started waiting on them gets its card on the platform just found', async () => {
+    const appId = 'cli_directory000002';
+    const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+    stops.push(() => fake.close());
+    fake.addContacts({ openId: openIdOf('zhao.biz'), email: 'zhao@corp.example' });
+    const { h } = boot(fake, appId, ':memory:');
+    const local = new LocalChat(h);
+    await local.say('wang.sales', REGISTER_SIGNED); // through the simulator, before any directory pass
+    expect(local.cards('zhao.biz')).toHaveLength(1);
+    expect(fake.messages.filter((m) => m.receive_id === openIdOf('zhao.biz'))).toHaveLength(0);
+
+    await h.resolveDirectory();
+    await h.flush();
+
+    const toZhao = fake.messages.filter((m) => m.receive_id === openIdOf('zhao.biz'));
+    expect(toZhao).toHaveLength(1);
+    expect(JSON.stringify(toZhao[0]?.content)).toContain('请处理');
+    expect(local.cards('zhao.biz')).toHaveLength(1); // nothing again where he was reachable already
+    await h.resolveDirectory({ refresh: true });
+    await h.flush();
+    expect(fake.messages.filter((m) => m.receive_id === openIdOf('zhao.biz'))).toHaveLength(1);
   });
 
   it('reports who could not be resolved in the log, and keeps serving everyone else', async () => {
