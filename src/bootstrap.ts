@@ -159,6 +159,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         baseUrl: config.dingtalk.baseUrl,
         ...(config.dingtalk.oapiBaseUrl ? { oapiBaseUrl: config.dingtalk.oapiBaseUrl } : {}),
         ...(config.dingtalk.cardCallbackRouteKey ? { cardCallbackRouteKey: config.dingtalk.cardCallbackRouteKey } : {}),
+        ...(config.dingtalk.cardCallbackSecret ? { cardCallbackSecret: config.dingtalk.cardCallbackSecret } : {}),
         clock: () => clock.now(),
         logger,
         timeZone: config.timeZone,
@@ -353,6 +354,12 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         const observe = observedHandler(metrics, 'dingtalk', 'webhook');
         mounts.push((r) => mountWebhook(r, ['/dingtalk/callback'], dingtalk, dingtalkHandle, ['POST'], observe));
       }
+      // HTTP card callbacks are independent of the robot's mode: they go to the URL registered for the route key.
+      if (dingtalk && dingtalkHandle && config.dingtalk?.cardCallbackRouteKey) {
+        const observe = observedHandler(metrics, 'dingtalk', 'webhook');
+        const cards = dingtalk.cardCallbacks;
+        mounts.push((r) => mountWebhook(r, ['/dingtalk/cards'], cards, dingtalkHandle, ['POST'], observe));
+      }
       const wecomHandle = pipelines.get('wecom');
       if (wecom && wecomHandle) {
         mounts.push((r) => mountWecom(r, wecom, wecomHandle, observedHandler(metrics, 'wecom', 'webhook')));
@@ -408,6 +415,19 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         srv.once('listening', resolve);
         srv.once('error', reject);
       });
+      const cardUrl = config.dingtalk?.cardCallbackUrl;
+      if (dingtalk && cardUrl) {
+        // Registered once listening (DingTalk may call it at once). A failure is logged, not fatal: robot messages
+        // still work, and the route key keeps whatever was registered before.
+        await dingtalk.registerCardCallback(cardUrl).then(
+          () => logger.info('dingtalk card callback registered', { url: cardUrl }),
+          (e: unknown) =>
+            logger.error('dingtalk card callback registration failed: card clicks may not arrive', {
+              url: cardUrl,
+              error: e instanceof Error ? e.message : String(e),
+            }),
+        );
+      }
       const addr = srv.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       return { url: `http://${host}:${addr.port}`, server: srv };

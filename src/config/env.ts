@@ -55,6 +55,14 @@ export const EnvSchema = z.object({
   DINGTALK_OAPI_BASE_URL: baseUrl('https://oapi.dingtalk.com'),
   DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
   DINGTALK_CARD_CALLBACK_ROUTE_KEY: optional,
+  DINGTALK_CARD_CALLBACK_SECRET: optional.refine(
+    (t) => t === undefined || t.length >= 16,
+    'must be at least 16 characters',
+  ),
+  DINGTALK_CARD_CALLBACK_URL: optional.refine(
+    (u) => u === undefined || /^https?:\/\/[^/\s]+\/\S*$/.test(u),
+    'must be the public URL of /dingtalk/cards, e.g. https://bot.example.com/dingtalk/cards',
+  ),
   WECOM_CORP_ID: optional,
   WECOM_AGENT_ID: optional,
   WECOM_SECRET: optional,
@@ -107,6 +115,10 @@ export interface DingtalkConfig {
   oapiBaseUrl?: string;
   mode: 'stream' | 'http';
   cardCallbackRouteKey: string | undefined;
+  /** The apiSecret HTTP card callbacks are signed with (required with the route key). */
+  cardCallbackSecret?: string | undefined;
+  /** When set, start-up registers it under the route key with the secret. */
+  cardCallbackUrl?: string | undefined;
 }
 
 export interface WecomConfig {
@@ -279,6 +291,18 @@ function dingtalkBlock(e: Env): DingtalkConfig | null {
       `DingTalk is half-configured: missing ${missing.join(', ')}. Set it, or unset every DINGTALK_* key.`,
     );
   }
+  const key = e.DINGTALK_CARD_CALLBACK_ROUTE_KEY;
+  // Without an apiSecret DingTalk signs no card callback, and anyone could post clicks as anyone.
+  if (key && !e.DINGTALK_CARD_CALLBACK_SECRET) {
+    throw new ConfigError(
+      'DINGTALK_CARD_CALLBACK_ROUTE_KEY needs DINGTALK_CARD_CALLBACK_SECRET (16+ characters): the apiSecret the route key is registered with, which signs every card callback.',
+    );
+  }
+  if (!key && (e.DINGTALK_CARD_CALLBACK_SECRET || e.DINGTALK_CARD_CALLBACK_URL)) {
+    throw new ConfigError(
+      'DINGTALK_CARD_CALLBACK_SECRET / DINGTALK_CARD_CALLBACK_URL need DINGTALK_CARD_CALLBACK_ROUTE_KEY (or unset them: card clicks then come over Stream).',
+    );
+  }
   return {
     clientId: e.DINGTALK_CLIENT_ID as string,
     clientSecret: e.DINGTALK_CLIENT_SECRET as string,
@@ -287,7 +311,9 @@ function dingtalkBlock(e: Env): DingtalkConfig | null {
     baseUrl: e.DINGTALK_BASE_URL,
     oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL,
     mode: e.DINGTALK_MODE,
-    cardCallbackRouteKey: e.DINGTALK_CARD_CALLBACK_ROUTE_KEY,
+    cardCallbackRouteKey: key,
+    cardCallbackSecret: e.DINGTALK_CARD_CALLBACK_SECRET,
+    cardCallbackUrl: e.DINGTALK_CARD_CALLBACK_URL,
   };
 }
 

@@ -11,6 +11,7 @@
  * POST contact/v3/users/batch_get_id (strict like the docs: `emails` and/or `mobiles`, at most 50 each, at least one
  * value, `user_id_type` one of open_id/union_id/user_id; every value asked comes back, with `user_id` only for a person
  * of `addContact` who has not resigned — unless `include_resigned`).
+ * Cards (send and update) over 30 KB of request body are refused with 400 code 230025, as Feishu does.
  * Every API call (not the token call) needs `Authorization: Bearer <issued token>`; unknown tokens get HTTP 400
  * code 99991663 (see `invalidateTokens`). `failNext` faults apply to API calls only, in FIFO order.
  */
@@ -183,6 +184,7 @@ export async function startFakeFeishu(
       if (typeof b.receive_id !== 'string' || typeof b.content !== 'string' || typeof b.msg_type !== 'string') {
         return { status: 400, body: { code: 230001, msg: 'invalid param' } };
       }
+      if (b.msg_type === 'interactive' && tooLarge(b.content)) return contentTooLong();
       const messageId = `om_${++msgSeq}`;
       if (uuid) byUuid.set(uuid, messageId);
       state.messages.push({
@@ -208,6 +210,7 @@ export async function startFakeFeishu(
       const messageId = patch[1];
       if (!state.messages.some((m) => m.messageId === messageId)) return notFound();
       if (typeof b.content !== 'string') return { status: 400, body: { code: 230001, msg: 'invalid param' } };
+      if (tooLarge(b.content)) return contentTooLong();
       state.updates.push({ messageId, content: JSON.parse(b.content) });
       return ok({});
     }
@@ -342,3 +345,8 @@ function ok(data: unknown) {
 function notFound() {
   return { status: 400, body: { code: 230011, msg: 'message not found' } };
 }
+
+/** Feishu refuses a card whose request body is over 30 KB (send and update alike). */
+const CARD_LIMIT_BYTES = 30 * 1024;
+const tooLarge = (content: string) => Buffer.byteLength(JSON.stringify(content), 'utf8') > CARD_LIMIT_BYTES;
+const contentTooLong = () => ({ status: 400, body: { code: 230025, msg: 'The message content is too long.' } });
