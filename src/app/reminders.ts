@@ -6,6 +6,8 @@ import { openTasks } from '../domain/process/state';
 import { currentStep, type Project } from '../domain/project';
 import { approversOf } from '../domain/routing';
 import { localDay } from '../shared/time';
+import { sweepTimeouts } from './around/timeouts';
+import { urge } from './around/urge';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
 import type { Actor, Outcome } from './handle-intent';
@@ -168,6 +170,8 @@ export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nu
     if (!last || rows.length < CHUNK) break;
     cursor = last.cursor;
   }
+  // Step timeouts of the process definition: an escalation is a nudge to the named role.
+  nudges += sweepTimeouts(deps, now);
   return { reminders, nudges };
 }
 
@@ -204,7 +208,9 @@ export function remindNow(deps: AppDeps, p: Project, actor: Actor, now: Date): O
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
   const allowed = p.delivery.team.pm === actor.user || holdsRole(org, actor.user, 'project_director');
-  if (!allowed) return { ok: false, text: '只有该项目的区域项目经理或项目总监可以催办。', regNo: p.regNo };
+  // The submitter's 催办 is an urge of the current holders, once per step per day.
+  if (!allowed && p.submitter === actor.user) return urge(deps, p, actor, now);
+  if (!allowed) return { ok: false, text: '只有该项目的登记人、区域项目经理或项目总监可以催办。', regNo: p.regNo };
   const stamp = now.getTime();
   const docReminders = sendLines(
     deps,

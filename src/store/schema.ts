@@ -310,3 +310,15 @@ export const localMessages = sqliteTable(
   },
   (t) => [index('local_messages_at').on(t.at)],
 );
+
+/** People a holder copied (抄送) on a project: they get its card (read-only, updated in place) and may comment. */
+export const projectCc = sqliteTable(
+  'project_cc',
+  {
+    regNo: text('reg_no').notNull(),
+    userId: text('user_id').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: ts('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.userId] }), index('project_cc_user').on(t.userId)],
+);
