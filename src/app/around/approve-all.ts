@@ -55,10 +55,8 @@ export function approveAll(deps: AppDeps, actor: Actor, at: Date): Outcome {
     (res.ok ? done : left).push(`• ${p.regNo} ${label}：${res.ok ? '已同意' : res.text}`);
   }
   if (!done.length && !left.length) return { ok: false, text: '你目前没有待审批的步骤。' };
-  const lines = [
-    `批量同意：已同意 ${done.length} 项${left.length ? `，未处理 ${left.length} 项` : ''}。`,
-    ...done,
-    ...(left.length ? ['未处理：', ...left] : []),
-  ];
-  return { ok: done.length > 0, text: lines.join('\n') };
+  // The summary answers (a toast for a click); the lines item by item follow as a message.
+  const summary = `批量同意：已同意 ${done.length} 项${left.length ? `，未处理 ${left.length} 项` : ''}。`;
+  const lines = [...done, ...(left.length ? ['未处理：', ...left] : [])];
+  return { ok: done.length > 0, text: summary, view: { type: 'text', text: lines.join('\n') } };
 }
