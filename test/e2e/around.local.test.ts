@@ -171,6 +171,41 @@ describe('operations around a step through the local platform (issue 13)', () =>
     expect(chat.lastText('zhao.biz')).toContain('无需参数');
   });
 
+  it('/approve-all in delivery: a review task without a form is approved; a task with a form is left', async () => {
+    h = createTestHandoff();
+    const chat = new LocalChat(h);
+    await chat.say('wang.sales', SIGNED_PAID);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('sun.director', '立项并指派', SETUP_FORM);
+    await chat.click('zhou.pm', '提交需求确认', {
+      link: 'https://d/confirm',
+      method: 'roundtable',
+      customization: ['in_contract'],
+      integration: 'no',
+    });
+    await chat.click('zhou.pm', '提交', { link: 'https://d/list' });
+    const before = audit('approve').length;
+    await chat.say('sun.director', '/approve-all');
+    expect(chat.texts('sun.director').slice(-2)).toEqual([
+      '批量同意：已同意 1 项。',
+      '• HO-2026-0001 审核需求清单及跟进表：已同意',
+    ]);
+    expect(
+      audit('approve')
+        .slice(before)
+        .map((r) => [r.actorId, r.taskId !== null]),
+    ).toEqual([['sun.director', true]]);
+    await chat.say('zhou.pm', '/approve-all');
+    expect(chat.lastText('zhou.pm')).toContain('确认最终方案（区域项目经理）：已同意');
+    // A task with a form (the PM's 指派实施人员 comes once the three confirmations are in) is never batch-approved.
+    await chat.say('feng.prod', '/approve-all');
+    await chat.say('qian.rd', '/approve-all');
+    await chat.say('zhou.pm', '/approve-all');
+    expect(chat.lastText('zhou.pm')).toBe('未处理：\n• HO-2026-0001 指派实施人员：需要提交表单，请在卡片上处理');
+    await chat.say('zheng.impl', '/approve-all');
+    expect(chat.lastText('zheng.impl')).toBe('你目前没有待审批的步骤。');
+  });
+
   it('/who: who decides now and next, for a project and for sample facts', async () => {
     h = createTestHandoff();
     const chat = new LocalChat(h);
