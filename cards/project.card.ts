@@ -11,6 +11,7 @@ import {
   formInputs,
   holdersOf,
   kindLabel,
+  noHolderText,
   roleName,
   STATE_LABELS,
   stepLabel,
@@ -119,7 +120,7 @@ export function projectCard({
       {
         label: '当前状态',
         value: step
-          ? `${stepLabel(p, def, org)} — 待 ${holdersOf(p, step, org, def) || '（无可处理的人，请联系管理员）'} 处理`
+          ? `${stepLabel(p, def, org)} — ${holdersOf(p, step, org, def) ? `待 ${holdersOf(p, step, org, def)} 处理` : noHolderText(p, step, org, def)}`
           : STATE_LABELS[p.state],
       },
     ],
