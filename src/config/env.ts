@@ -52,6 +52,7 @@ export const EnvSchema = z.object({
   DINGTALK_ROBOT_CODE: optional,
   DINGTALK_CARD_TEMPLATE_ID: optional,
   DINGTALK_BASE_URL: baseUrl('https://api.dingtalk.com'),
+  DINGTALK_OAPI_BASE_URL: baseUrl('https://oapi.dingtalk.com'),
   DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
   DINGTALK_CARD_CALLBACK_ROUTE_KEY: optional,
   DINGTALK_CARD_CALLBACK_SECRET: optional.refine(
@@ -75,6 +76,12 @@ export const EnvSchema = z.object({
     .trim()
     .default('0 9-18 * * 1-5')
     .refine((e) => cron.validate(e), 'not a valid cron expression, e.g. "0 9-18 * * 1-5"'),
+  DIRECTORY_CRON: z
+    .string()
+    .trim()
+    .default('30 6 * * *')
+    .refine((e) => cron.validate(e), 'not a valid cron expression, e.g. "30 6 * * *"'),
+  CONFIG_WATCH: z.enum(['on', 'off']).default('on'),
   REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
   REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
   APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
@@ -104,6 +111,8 @@ export interface DingtalkConfig {
   robotCode: string;
   cardTemplateId: string;
   baseUrl: string;
+  /** The topapi base URL (contact lookup by mobile). Default https://oapi.dingtalk.com. */
+  oapiBaseUrl?: string;
   mode: 'stream' | 'http';
   cardCallbackRouteKey: string | undefined;
   /** The apiSecret HTTP card callbacks are signed with (required with the route key). */
@@ -149,6 +158,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Where `npm run backup` writes. */
   backupDir: string;
+  /** When the directory re-resolves every e-mail/mobile (node-cron; default daily 06:30). */
+  directoryCron?: string;
+  /** Re-read ORG_FILE / PROCESS_FILE on change and on SIGHUP (default true). */
+  watchConfig?: boolean;
 }
 
 export interface DeliveryConfig {
@@ -247,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     backupDir: e.BACKUP_DIR,
+    directoryCron: e.DIRECTORY_CRON,
+    watchConfig: e.CONFIG_WATCH === 'on',
   };
 }
 
@@ -300,6 +315,7 @@ function dingtalkBlock(e: Env): DingtalkConfig | null {
     robotCode: e.DINGTALK_ROBOT_CODE as string,
     cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID as string,
     baseUrl: e.DINGTALK_BASE_URL,
+    oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL,
     mode: e.DINGTALK_MODE,
     cardCallbackRouteKey: key,
     cardCallbackSecret: e.DINGTALK_CARD_CALLBACK_SECRET,

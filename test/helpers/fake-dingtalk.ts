@@ -9,6 +9,9 @@
  * card/callbacks/register (routeKey → url + apiSecret; an existing key is kept unless forceUpdate);
  * robot/oToMessages/batchSend; robot/groupMessages/send. Every API call
  * needs a live `x-acs-dingtalk-access-token` (else 401 InvalidAuthentication). `failNext` faults hit API calls only.
+ * topapi (oapi): POST /topapi/v2/user/getbymobile?access_token= (a token from oauth2/accessToken, else errcode 40014;
+ * `mobile` required, else 400002; a mobile of no `addContacts` person, or of one who left, → 60121). Its faults answer
+ * HTTP 200 with `errcode` (e.g. 90018 flow control) unless `status` is not 200.
  * Stream: POST /v1.0/gateway/connections/open → `{endpoint: ws://…/connect, ticket}` (single use); the socket takes
  * frames shaped as DingTalk sends them (`push`, `ping`, `pushRaw`) and collects the client's ACKs.
  * HTTP card callbacks: `postCardCallback` POSTs a click to the URL registered for the card's route key, signed as the
@@ -26,6 +29,7 @@ type Rec = Record<string, unknown>;
 export interface FakeRequest {
   method: string;
   path: string;
+  query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: Rec;
 }
@@ -50,6 +54,8 @@ export interface FakeRobotMessage {
 /** `hang` never answers; throttling faults (429 / QpsLimit code) send `Retry-After` when `retryAfterSeconds` is set. */
 export interface Fault {
   status: number;
+  /** topapi faults: the errcode of an HTTP 200 answer. */
+  errcode?: number;
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
@@ -82,6 +88,8 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     acks: [] as StreamAck[],
   };
   let connections = 0;
+  const contacts: { userid: string; mobile: string; left?: boolean }[] = [];
+  const contactCalls: { mobile: unknown }[] = [];
   const notify = () => {
     for (const w of waiters) w();
   };
@@ -105,6 +113,7 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
       tickets.add(ticket);
       return { status: 200, body: { endpoint: `ws://127.0.0.1:${port}/connect`, ticket } };
     }
+    if (req.path.startsWith('/topapi/')) return oapi(req);
     const token = req.headers['x-acs-dingtalk-access-token'];
     if (typeof token !== 'string' || !tokens.has(token))
       return err(401, 'InvalidAuthentication', '不合法的access_token');
@@ -116,6 +125,29 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
       return r;
     }
     return route(req);
+  };
+
+  const oapi = (req: FakeRequest): Reply | 'hang' => {
+    const fail = (errcode: number, errmsg: string): Reply => ({
+      status: 200,
+      body: { errcode, errmsg, request_id: `r${++seq}` },
+    });
+    if (req.method !== 'POST') return err(404, 'NotFound', 'topapi takes POST');
+    if (!tokens.has(req.query.access_token ?? '')) return fail(40014, '不合法的access_token');
+    const fault = faults.shift();
+    if (fault?.hang) return 'hang';
+    if (fault && fault.status !== 200) return err(fault.status, fault.code ?? `Fault${fault.status}`, 'fake fault');
+    if (fault) return fail(fault.errcode ?? -1, fault.message ?? '系统繁忙');
+    if (req.path !== '/topapi/v2/user/getbymobile') return fail(404, '请求的URI地址不存在');
+    const mobile = req.body.mobile;
+    contactCalls.push({ mobile });
+    if (typeof mobile !== 'string' || mobile === '') return fail(400002, '无效的参数');
+    const person = contacts.find((c) => c.mobile === mobile && !c.left);
+    if (!person) return fail(60121, '找不到该用户');
+    return {
+      status: 200,
+      body: { errcode: 0, errmsg: 'ok', result: { userid: person.userid }, request_id: `r${++seq}` },
+    };
   };
 
   const route = (req: FakeRequest): Reply => {
@@ -187,9 +219,11 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://x');
       const fr: FakeRequest = {
         method: req.method ?? 'GET',
-        path: new URL(req.url ?? '/', 'http://x').pathname,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: asRec(raw ? safeJson(raw) : {}),
       };
@@ -255,6 +289,10 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     ...s,
+    /** People the contact API knows (getbymobile); `left` = resigned, no longer found. */
+    addContacts: (...people: { userid: string; mobile: string; left?: boolean }[]) => contacts.push(...people),
+    /** The getbymobile calls that reached the route (valid token, no fault). */
+    contactCalls,
     /** Stream connections accepted so far. */
     connectionCount: () => connections,
     failNext(n: number, fault: Fault) {

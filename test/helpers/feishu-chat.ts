@@ -151,18 +151,23 @@ export class FeishuChat {
   }
 }
 
-/** The bot on the fake Feishu; `localUi: true` also runs the simulator beside it (LOCAL_UI=on, loopback bind). */
-export async function startFeishuHandoff(opts: { org?: OrgFile; localUi?: boolean } = {}) {
-  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
-  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
-  const feishu: FeishuConfig = {
+/** Webhook mode against a fake Feishu, with the test encrypt key and verification token. */
+export function feishuConfig(appId: string, fake: FakeFeishu, appSecret = 'secret'): FeishuConfig {
+  return {
     appId,
-    appSecret: 'secret',
+    appSecret,
     verificationToken: VERIFICATION_TOKEN,
     encryptKey: ENCRYPT_KEY,
     baseUrl: fake.baseUrl,
     mode: 'webhook',
   };
+}
+
+/** The bot on the fake Feishu; `localUi: true` also runs the simulator beside it (LOCAL_UI=on, loopback bind). */
+export async function startFeishuHandoff(opts: { org?: OrgFile; localUi?: boolean } = {}) {
+  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
+  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+  const feishu = feishuConfig(appId, fake);
   const h = createTestHandoff({
     org: opts.org ?? feishuOrg(),
     feishu,

@@ -84,6 +84,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       logger: silentLogger,
       org: opts.org ?? demoOrg(),
       scheduler: false,
+      watch: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
       delivery: opts.delivery ?? virtualDelivery(),
       ...opts.ack,

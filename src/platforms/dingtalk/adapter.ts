@@ -21,6 +21,7 @@ import { MalformedPayloadError, VerificationError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import {
   type AckReply,
+  type ContactLookup,
   type DeferredAck,
   type HttpReply,
   type InboundEvent,
@@ -34,6 +35,7 @@ import {
   type WebhookInbound,
 } from '../types';
 import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DingtalkApi, trimBaseUrl } from './client';
+import { dingtalkContacts } from './contacts';
 import { normalizeCardCallback, normalizeRobotMessage } from './normalize';
 import { chatDestination, isRecord, type Json, rec, str, tryJson } from './payloads';
 import { type CardParams, renderCardParams, renderCardResponse, toastText } from './render-card';
@@ -51,6 +53,8 @@ export interface DingtalkAdapterOptions {
   cardTemplateId: string;
   /** OpenAPI base URL. Default https://api.dingtalk.com. */
   baseUrl?: string;
+  /** topapi base URL (the contact lookup). Default https://oapi.dingtalk.com. */
+  oapiBaseUrl?: string;
   /** Stream gateway base URL (tests). Default: baseUrl. */
   gatewayUrl?: string;
   /** When set, cards use HTTP callbacks routed to this callbackRouteKey instead of STREAM. */
@@ -78,6 +82,8 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
   readonly ackDeadlineMs = 2000;
   private readonly api: DingtalkApi;
   private readonly log: Logger;
+  /** The contact API behind the directory (topapi/v2/user/getbymobile). */
+  readonly contacts: ContactLookup;
 
   constructor(private readonly opts: DingtalkAdapterOptions) {
     this.log = opts.logger.child({ platform: 'dingtalk' });
@@ -85,10 +91,12 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
       clientId: opts.clientId,
       clientSecret: opts.clientSecret,
       baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      ...(opts.oapiBaseUrl ? { oapiBaseUrl: opts.oapiBaseUrl } : {}),
       clock: opts.clock,
       logger: this.log,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
+    this.contacts = dingtalkContacts(this.api);
   }
 
   async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
