@@ -303,9 +303,12 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     logger,
     afterOrgChange: () => {
       kick();
-      if (directory.platforms().length) {
-        void resolveDirectory().catch((e) => logger.error('directory pass failed', { error: String(e) }));
-      }
+      if (!directory.platforms().length) return;
+      // A pass already running asks about the previous org: the new file's people get a pass of their own after it.
+      const running = directoryPass?.catch(() => undefined) ?? Promise.resolve();
+      void running
+        .then(() => resolveDirectory())
+        .catch((e) => logger.error('directory pass failed', { error: String(e) }));
     },
   });
 
