@@ -1,5 +1,5 @@
 import { stepLabel, taskName } from '../../cards/labels';
-import type { OrgView, UserId } from '../domain/org';
+import { membersOf, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
@@ -7,7 +7,7 @@ import { approversOf } from '../domain/routing';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
-import type { WaitingCursor } from './ports';
+import type { WaitingCursor, WaitingRow } from './ports';
 
 const PAGE = 200;
 const FAR_FUTURE = new Date(8.64e15);
@@ -25,7 +25,12 @@ interface Waiting {
  */
 export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
   const after = deps.org.view();
-  return sweepWaiting(deps, (w) => w.holders(after).filter((u) => !w.holders(before).includes(u)), null);
+  return sweepWaiting(
+    deps,
+    (row) => heldBy(row, after).some((u) => !heldBy(row, before).includes(u)),
+    (w) => w.holders(after).filter((u) => !w.holders(before).includes(u)),
+    null,
+  );
 }
 
 /**
@@ -36,15 +41,26 @@ export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
 export function notifyNewlyReachable(deps: AppDeps, reachable: ReadonlyMap<UserId, readonly Platform[]>): number {
   if (reachable.size === 0) return 0;
   const org = deps.org.view();
-  return sweepWaiting(deps, (w) => w.holders(org).filter((u) => reachable.has(u)), reachable);
+  return sweepWaiting(
+    deps,
+    (row) => heldBy(row, org).some((u) => reachable.has(u)),
+    (w) => w.holders(org).filter((u) => reachable.has(u)),
+    reachable,
+  );
 }
 
+/** Who holds a waiting row under `org`, from the row alone (named holders, else the role's members): a cheap
+ * filter so that only projects whose holders can have changed are loaded. */
+const heldBy = (row: WaitingRow, org: OrgView): UserId[] =>
+  row.holders.length ? row.holders : row.role ? membersOf(org, row.role, row.region) : [];
+
 /**
- * Reads the waiting work in pages and, per project in its own short transaction, sends the card of each waiting
- * step and open task to `recipients` (on every platform, or on the platforms `only` names for the user).
+ * Reads the waiting work in pages and, for each project with a `relevant` row, in its own short transaction, sends
+ * the card of each waiting step and open task to `recipients` (on every platform, or on those `only` names).
  */
 function sweepWaiting(
   deps: AppDeps,
+  relevant: (row: WaitingRow) => boolean,
   recipients: (w: Waiting) => UserId[],
   only: ReadonlyMap<UserId, readonly Platform[]> | null,
 ): number {
@@ -54,7 +70,7 @@ function sweepWaiting(
   for (;;) {
     const rows = deps.work.waitingSince(FAR_FUTURE, cursor, PAGE);
     for (const r of rows) {
-      if (seen.has(r.regNo)) continue;
+      if (seen.has(r.regNo) || !relevant(r)) continue;
       seen.add(r.regNo);
       queued += deps.tx(() => {
         const p = deps.projects.get(r.regNo);
