@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import cron from 'node-cron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bootstrap, type Handoff } from '../../src/bootstrap';
 import type { OrgFile } from '../../src/config/org-file';
@@ -154,6 +155,34 @@ describe('directory (Feishu, through the bot)', () => {
     const toNiu = fake.messages.filter((m) => m.receive_id === 'ou_niu');
     expect(toNiu).toHaveLength(1);
     expect(JSON.stringify(toNiu[0]?.content)).toContain('请处理');
+  });
+
+  it('schedules the daily refresh (DIRECTORY_CRON) only when a platform with a contact API runs', async () => {
+    const appId = 'cli_directory000004';
+    const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+    stops.push(() => fake.close());
+    const jobs = () => [...cron.getTasks().values()].filter((t) => t.name === 'directory');
+    const h = bootstrap(
+      testConfig({ feishu: feishuConfig(appId, fake), localUi: false, directoryCron: '30 6 * * *' }),
+      {
+        clock: new FakeClock(),
+        logger: createLogger('silent'),
+        org: orgByEmail(),
+        watch: false,
+        delivery: virtualDelivery(),
+      },
+    );
+    await h.listen();
+    const [job] = jobs();
+    expect(job?.match(new Date('2026-03-01T22:30:00Z'))).toBe(true); // 06:30 in Asia/Shanghai
+    expect(job?.match(new Date('2026-03-01T06:30:00Z'))).toBe(false);
+    await h.stop();
+    expect(jobs()).toEqual([]);
+
+    const local = bootstrap(testConfig({ localUi: true }), { logger: createLogger('silent'), watch: false });
+    stops.push(() => local.stop());
+    await local.listen();
+    expect(jobs()).toEqual([]);
   });
 
   it('reports who could not be resolved in the log, and keeps serving everyone else', async () => {
