@@ -1,4 +1,5 @@
 import { holdersOf, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { ccOfStep, ccOfTask } from '../domain/around/cc';
 import type { Effect } from '../domain/effects';
 import { adminsOf, displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -96,6 +97,8 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         for (const user of approvers) sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         // The org changed since registration (checked then): nobody may decide this step now.
         if (approvers.length === 0) tellAdminsNobodyDecides(deps, p, def, org, at);
+        const cc = ccOfStep(p, def, org, p.stepIndex, approvers);
+        for (const user of cc) sendToUser(deps, user, ccView(p, stepLabel(p, def, org), approvers, org), at);
         break;
       }
       case 'notify.submitter':
@@ -104,9 +107,12 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.task': {
         const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
         if (task?.state !== 'open') break;
-        for (const user of holdersOfTask(task, org)) {
+        const holders = holdersOfTask(task, org);
+        for (const user of holders) {
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
+        const cc = ccOfTask(p, def, org, task, holders);
+        for (const user of cc) sendToUser(deps, user, ccView(p, taskName(p, def, task), holders, org), at);
         break;
       }
       case 'notify.users':
@@ -127,6 +133,16 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         assertNever(effect);
     }
   }
+}
+
+/** The card a person copied by the process definition receives when the step opens (read-only, updated in place). */
+function ccView(p: Project, label: string, holders: UserId[], org: OrgView): View {
+  const who = holders.map((u) => displayName(org, u)).join('、');
+  return {
+    type: 'project',
+    regNo: p.regNo,
+    banner: `抄送：「${label}」已开始，由 ${who} 处理（只读：进展会在这张卡片上更新）`,
+  };
 }
 
 function submitterNotice(
