@@ -6,7 +6,7 @@ import { currentStep, type Project } from '../domain/project';
 import { approversOf } from '../domain/routing';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
-import { sendToUser } from './effects';
+import { sendToUser, tellAdminsNobodyDecides } from './effects';
 import type { WaitingCursor, WaitingRow } from './ports';
 
 const PAGE = 200;
@@ -14,6 +14,7 @@ const FAR_FUTURE = new Date(8.64e15);
 
 /** One waiting item of a project: who holds it under a given org, and the banner of its card. */
 interface Waiting {
+  kind: 'step' | 'task';
   holders: (org: OrgView) => UserId[];
   banner: string;
 }
@@ -21,15 +22,32 @@ interface Waiting {
 /**
  * After the organisation changed (live reload), everyone who now holds a waiting approval step or open task and did
  * not hold it before gets its card — the same card a newly opened step sends. People who left simply stop seeing
- * their steps act (holders are resolved from the current org when they act). Returns how many cards were queued.
+ * their steps act (holders are resolved from the current org when they act); a step the new file leaves to nobody is
+ * reported to the admins. Returns how many cards were queued.
  */
 export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
   const after = deps.org.view();
   return sweepWaiting(
     deps,
-    (row) => heldBy(row, after).some((u) => !heldBy(row, before).includes(u)),
-    (w) => w.holders(after).filter((u) => !w.holders(before).includes(u)),
-    null,
+    (row) => !sameSet(heldBy(row, before), heldBy(row, after)),
+    (p, def, waiting, at) => {
+      let queued = 0;
+      for (const w of waiting) {
+        const was = w.holders(before);
+        const now = w.holders(after);
+        queued += send(
+          deps,
+          p,
+          w,
+          now.filter((u) => !was.includes(u)),
+          at,
+          null,
+        );
+        // The new file leaves this step to nobody (e.g. only the registrant holds the role): only the admins can fix it.
+        if (w.kind === 'step' && now.length === 0 && was.length > 0) tellAdminsNobodyDecides(deps, p, def, after, at);
+      }
+      return queued;
+    },
   );
 }
 
@@ -44,9 +62,36 @@ export function notifyNewlyReachable(deps: AppDeps, reachable: ReadonlyMap<UserI
   return sweepWaiting(
     deps,
     (row) => heldBy(row, org).some((u) => reachable.has(u)),
-    (w) => w.holders(org).filter((u) => reachable.has(u)),
-    reachable,
+    (p, _def, waiting, at) => {
+      let queued = 0;
+      for (const w of waiting) {
+        queued += send(
+          deps,
+          p,
+          w,
+          w.holders(org).filter((u) => reachable.has(u)),
+          at,
+          reachable,
+        );
+      }
+      return queued;
+    },
   );
+}
+
+function send(
+  deps: AppDeps,
+  p: Project,
+  w: Waiting,
+  users: UserId[],
+  at: Date,
+  only: ReadonlyMap<UserId, readonly Platform[]> | null,
+): number {
+  for (const user of users) {
+    const platforms = only?.get(user);
+    sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: w.banner }, at, platforms ? { platforms } : {});
+  }
+  return users.length;
 }
 
 /** Who holds a waiting row under `org`, from the row alone (named holders, else the role's members): a cheap
@@ -54,15 +99,16 @@ export function notifyNewlyReachable(deps: AppDeps, reachable: ReadonlyMap<UserI
 const heldBy = (row: WaitingRow, org: OrgView): UserId[] =>
   row.holders.length ? row.holders : row.role ? membersOf(org, row.role, row.region) : [];
 
+const sameSet = (a: UserId[], b: UserId[]) => a.length === b.length && a.every((u) => b.includes(u));
+
 /**
- * Reads the waiting work in pages and, for each project with a `relevant` row, in its own short transaction, sends
- * the card of each waiting step and open task to `recipients` (on every platform, or on those `only` names).
+ * Reads the waiting work in pages and hands each project with a `relevant` row, in its own short transaction, to
+ * `visit` with its waiting steps and tasks; returns the sum of what `visit` returns (cards queued).
  */
 function sweepWaiting(
   deps: AppDeps,
   relevant: (row: WaitingRow) => boolean,
-  recipients: (w: Waiting) => UserId[],
-  only: ReadonlyMap<UserId, readonly Platform[]> | null,
+  visit: (p: Project, def: ProcessDefinition, waiting: Waiting[], at: Date) => number,
 ): number {
   const seen = new Set<string>();
   let cursor: WaitingCursor | null = null;
@@ -75,22 +121,8 @@ function sweepWaiting(
       queued += deps.tx(() => {
         const p = deps.projects.get(r.regNo);
         if (!p) return 0;
-        const at = deps.clock.now();
-        let n = 0;
-        for (const w of waitingOf(p, deps.processes.get(p.delivery.processVersion), deps.org.view())) {
-          for (const user of recipients(w)) {
-            const platforms = only?.get(user);
-            sendToUser(
-              deps,
-              user,
-              { type: 'project', regNo: p.regNo, banner: w.banner },
-              at,
-              platforms ? { platforms } : {},
-            );
-            n++;
-          }
-        }
-        return n;
+        const def = deps.processes.get(p.delivery.processVersion);
+        return visit(p, def, waitingOf(p, def, deps.org.view()), deps.clock.now());
       });
     }
     const last = rows.at(-1);
@@ -103,10 +135,16 @@ function sweepWaiting(
 function waitingOf(p: Project, def: ProcessDefinition, org: OrgView): Waiting[] {
   const out: Waiting[] = [];
   const step = currentStep(p);
-  if (step) out.push({ holders: (o) => approversOf(p, step, o, def), banner: `请处理：${stepLabel(p, def, org)}` });
+  if (step) {
+    out.push({
+      kind: 'step',
+      holders: (o) => approversOf(p, step, o, def),
+      banner: `请处理：${stepLabel(p, def, org)}`,
+    });
+  }
   for (const task of p.delivery.tasks) {
     if (task.state !== 'open') continue;
-    out.push({ holders: (o) => holdersOfTask(task, o), banner: `请处理：${taskName(p, def, task)}` });
+    out.push({ kind: 'task', holders: (o) => holdersOfTask(task, o), banner: `请处理：${taskName(p, def, task)}` });
   }
   return out;
 }
