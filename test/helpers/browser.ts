@@ -186,6 +186,18 @@ export class SimulatorPage {
     });
   }
 
+  /** Every person's badge number at once (user id → count, 0 when hidden). */
+  async pendingCounts(): Promise<Record<string, number>> {
+    return this.page.locator(byTestId('person')).evaluateAll((nodes) => {
+      const out: Record<string, number> = {};
+      for (const n of nodes as unknown as DomEl[]) {
+        const badge = [...n.querySelectorAll('[data-testid="pending-badge"]')][0];
+        out[n.dataset.userId ?? ''] = !badge || badge.hidden ? 0 : Number(badge.textContent);
+      }
+      return out;
+    });
+  }
+
   async hasUnread(userId: string): Promise<boolean> {
     return this.unreadDot(userId).evaluate((n) => !(n as unknown as DomEl).hidden);
   }
