@@ -242,7 +242,8 @@ function renderHeader() {
   const me = personById(state.me);
   const group = state.groups.find((g) => g.id === state.view);
   const title = group ? `群聊 · ${group.name}` : `${me?.name ?? ''} 与 Handoff 机器人的私聊`;
-  const roles = me?.roles.length ? `（${me.roles.join('、')}）` : '';
+  // "杨辉玉（杨总） · 特批领导（北方）": names and roles carry brackets of their own, so no brackets around the roles.
+  const roles = me?.roles.length ? ` · ${me.roles.join('、')}` : '';
   const who = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}` : '';
   // One line each, cut with … on a narrow screen: the full text is the tooltip, the count of waiting work never cut.
   for (const [id, text] of [
