@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
 /**
  * The special approver's view: their approval card with the reason half typed, placed so its buttons are on screen
- * (and its coloured header too, where the card fits the chat pane).
+ * (and its coloured header too, as far as the chat pane's height allows).
  */
 async function capture(url: string, viewport: { width: number; height: number }, out: string): Promise<void> {
   const browser = await launchChromium({ origin: url, viewport });
@@ -86,12 +86,18 @@ async function capture(url: string, viewport: { width: number; height: number },
     const reason = card.locator('[data-testid="form-field-reason"]');
     if (await reason.count()) await reason.fill('请补充合同签署计划');
     await browser.page.locator('[data-testid="composer-input"]').blur();
-    const [cardBox, pane] = await Promise.all([
+    // The card's top at the top of the chat pane, or, where the card is taller than the pane, scrolled just far
+    // enough that the decision (同意 and the reject form) ends at the pane's bottom.
+    const rejectForm = card.locator('[data-testid="card-form"]:has([data-testid="form-field-reason"])');
+    const decision = (await rejectForm.count()) ? rejectForm : card;
+    const [cardBox, endBox, paneBox] = await Promise.all([
       card.boundingBox(),
+      decision.boundingBox(),
       browser.page.locator('[data-testid="messages"]').boundingBox(),
     ]);
-    const fits = !!cardBox && !!pane && cardBox.height <= pane.height;
-    await card.evaluate((c, block) => c.scrollIntoView({ block }), fits ? 'start' : 'end');
+    if (!cardBox || !endBox || !paneBox) throw new Error('the approval card is not on screen');
+    const down = Math.max(cardBox.y - paneBox.y - 8, endBox.y + endBox.height + 12 - (paneBox.y + paneBox.height));
+    await browser.page.locator('[data-testid="messages"]').evaluate((pane, by) => pane.scrollBy(0, by), down);
     // No toasts over the chat title.
     while ((await sim.toasts().count()) > 0) {
       await sim
