@@ -8,6 +8,7 @@ import {
   launchChromium,
   step as runStep,
   SimulatorPage,
+  saveScreenshot,
 } from '../helpers/browser';
 import { createTestHandoff, demoOrg, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
 
@@ -170,6 +171,9 @@ describe.runIf(hasChromium).each(VIEWPORTS)('simulator layout, $name $width×$he
       await sim.button(card, '转交').click();
       expect((await sim.toast(seq)).type).toBe('error');
       expect(await sim.layoutProblems()).toEqual([]);
+      // For a person to look at: test-results/local-layout-<width>-stress-card.png.
+      await card.evaluate((c) => c.scrollIntoView({ block: 'start' }));
+      await saveScreenshot(browser.page, `local-layout-${vp.width}-stress-card`);
     });
     await step('group', async () => {
       await sim.openGroup('handover_news');
@@ -221,6 +225,16 @@ describe.runIf(hasChromium).each(VIEWPORTS)('simulator layout, $name $width×$he
       await sim.actAs('li.lead');
       await sidebar.waitFor({ state: 'hidden' });
       expect(await sim.page.locator('[data-testid="chat-title"]').textContent()).toContain('李主管');
+      // Reopened, the list shows the person acted as, even the last of 19.
+      await sim.actAs('liu.platform');
+      await sim.page.locator('[data-testid="sidebar"]').evaluate((n) => {
+        (n as unknown as { scrollTop: number }).scrollTop = 0;
+      });
+      await toggle.click();
+      await sidebar.waitFor({ state: 'visible' });
+      const box = await sim.person('liu.platform').boundingBox();
+      expect(box && box.y >= 0 && box.y + box.height <= vp.height).toBe(true);
+      await sim.page.keyboard.press('Escape');
       await sim.actAs('wang.sales');
     });
   });
