@@ -1,7 +1,7 @@
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
-import { currentStep, type Decision, type Project } from '../src/domain/project';
+import { currentStep, type Decision, type Project, STEP_ACTIONS } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
 import { deliveryBlocks, taskControls } from './delivery';
@@ -51,6 +51,14 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   due: '调整资料截止日期',
   handover: '申请移交',
   raise: '发起',
+  transfer: '转交',
+  reassign: '改派',
+  addsign: '加签',
+  unsign: '撤销加签',
+  sign: '会签同意',
+  sendback: '退回',
+  revoke: '撤销同意',
+  reresolve: '离职改派',
 };
 
 function link(label: string, url: string | null): Rich | null {
@@ -116,14 +124,14 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
       const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
       const where = task
         ? (taskDefOf(p, def, task)?.name ?? task.defId)
-        : d.action === 'approve' || d.action === 'reject'
+        : STEP_ACTIONS.has(d.action)
           ? stepLabel(p, def, org, d.stepIndex)
           : '';
       const prev = p.history[i - 1];
       const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
       return {
         at: d.at,
-        who: displayName(org, d.by),
+        who: d.onBehalfOf ? `${displayName(org, d.by)} 代 ${displayName(org, d.onBehalfOf)}` : displayName(org, d.by),
         what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : ''}${waited ? ` · 等待${waited}` : ''}`,
         ...(d.reason ? { reason: d.reason } : {}),
       };

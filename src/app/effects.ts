@@ -1,6 +1,6 @@
-import { holdersOf, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { holdersOf, names, stepLabel, subflowTitle, taskName } from '../../cards/labels';
 import type { Effect } from '../domain/effects';
-import { displayName, type OrgView, type UserId } from '../domain/org';
+import { displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
@@ -51,11 +51,14 @@ export function supersedeOlderCopies(deps: AppDeps, latest: CardMessage, at: Dat
 export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at: Date): void {
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
+  // Copies updated by a card.moved effect get that one update only (WeCom update codes are single-use).
+  const moved = new Set(effects.flatMap((e) => (e.type === 'card.moved' ? e.users : [])));
   for (const effect of effects) {
     switch (effect.type) {
       case 'card.refresh':
         for (const m of liveCopies(deps, p.regNo)) {
           if (!deps.platforms.includes(m.platform)) continue;
+          if (m.kind === 'project' && m.viewerId && moved.has(m.viewerId)) continue;
           const view: View =
             m.kind === 'docs'
               ? { type: 'docs', regNo: p.regNo }
@@ -67,7 +70,9 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const step = currentStep(p);
         if (!step) break;
         const banner = `请处理：${stepLabel(p, def, org)}`;
+        const only = effect.only ? withDelegates(org, effect.only) : null;
         for (const user of approversOf(p, step, org, def)) {
+          if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         }
         break;
@@ -78,7 +83,9 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.task': {
         const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
         if (task?.state !== 'open') break;
+        const only = effect.only ? withDelegates(org, effect.only) : null;
         for (const user of holdersOfTask(task, org)) {
+          if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
         break;
@@ -86,6 +93,20 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.users':
         for (const user of new Set(effect.users)) sendToUser(deps, user, deliveryNotice(p, def, org, effect), at);
         break;
+      case 'card.moved': {
+        // The people it moved away from: their live copies say where it went (the buttons are gone).
+        const where = effect.task === null ? stepLabel(p, def, org) : taskLabel(p, def, effect.task);
+        const last = p.history.at(-1);
+        const by = last ? displayName(org, last.by) : '';
+        const banner = `「${where}」已由 ${by} 转交给 ${names(org, effect.to)}${effect.note ? `（${effect.note}）` : ''}，此卡片仅供查看。`;
+        for (const m of liveCopies(deps, p.regNo)) {
+          if (m.kind !== 'project' || !m.viewerId || !effect.users.includes(m.viewerId)) continue;
+          if (!deps.platforms.includes(m.platform)) continue;
+          const view: View = { type: 'project', regNo: p.regNo, banner };
+          deps.outbox.enqueue(m.platform, { op: 'update', messageId: m.messageId, view, viewer: m.viewerId }, at);
+        }
+        break;
+      }
       case 'news.handover':
         for (const chat of deps.org.chats(def.newsChat)) {
           if (!deps.platforms.includes(chat.platform)) continue;
@@ -167,4 +188,9 @@ function deliveryNotice(
     default:
       return assertNever(e.notice);
   }
+}
+
+function taskLabel(p: Project, def: ProcessDefinition, no: number): string {
+  const t = p.delivery.tasks.find((x) => x.no === no);
+  return t ? taskName(p, def, t) : String(no);
 }
