@@ -17,6 +17,7 @@ import {
   yesNo,
 } from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
+import { operationControls, signsStep } from './operations';
 import { joinRich, link as richLink } from './rich';
 
 export interface ProjectCardInput {
@@ -144,7 +145,8 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     if (step && spec && isCurrentApprover(p, viewer, org, def)) {
       const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
       const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
-      const fields = formInputs(stepForm(spec), org, p);
+      // An added signer (加签) approves or rejects; the step's form is the holder's.
+      const fields = signsStep(p, def, org, viewer) ? [] : formInputs(stepForm(spec), org, p);
       const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
       if (fields.length) forms.push({ name: 'approve_form', fields, submit });
       else actions.push(submit);
@@ -159,6 +161,10 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     const lc = taskControls(p, def, org, viewer);
     actions.push(...lc.actions);
     forms.push(...lc.forms);
+    const ops = operationControls(p, def, org, viewer);
+    if (ops.actions.length || ops.forms.length) {
+      actions.push({ label: '更多操作', style: 'default', value: { v: 1, type: 'opsForm', regNo: p.regNo } });
+    }
     for (const sd of def.subflows) {
       if (p.state !== 'accepted' && p.state !== 'closed') break;
       if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;

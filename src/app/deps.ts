@@ -4,6 +4,7 @@ import type {
   AuditRepo,
   CardMessageRepo,
   Clock,
+  DelegationRepo,
   InboundLog,
   OrgRepo,
   OutboxRepo,
@@ -35,4 +36,5 @@ export interface AppDeps {
   /** The light lists of /mine and the reminder sweeps. */
   work: WorkQueries;
   reminderConfig: ReminderConfig;
+  delegations: DelegationRepo;
 }

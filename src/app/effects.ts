@@ -2,10 +2,10 @@ import { holdersOf, names, stepLabel, subflowTitle, taskName } from '../../cards
 import type { Effect } from '../domain/effects';
 import { displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
-import { holdersOfTask } from '../domain/process/holders';
+import { holdersOfTask, taskHoldersNow } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
 import { assertNever } from '../domain/result';
-import { approversOf } from '../domain/routing';
+import { approversOf, stepHoldersNow } from '../domain/routing';
 import type { AppDeps } from './deps';
 import type { CardMessage } from './ports';
 import type { View } from './views';
@@ -75,6 +75,7 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
           if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         }
+        copiesForAway(deps, org, stepHoldersNow(p, step, org, def), effect.only, p.regNo, stepLabel(p, def, org), at);
         break;
       }
       case 'notify.submitter':
@@ -88,6 +89,7 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
           if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
+        copiesForAway(deps, org, taskHoldersNow(task, org), effect.only, p.regNo, taskName(p, def, task), at);
         break;
       }
       case 'notify.users':
@@ -193,4 +195,22 @@ function deliveryNotice(
 function taskLabel(p: Project, def: ProcessDefinition, no: number): string {
   const t = p.delivery.tasks.find((x) => x.no === no);
   return t ? taskName(p, def, t) : String(no);
+}
+
+/** Holders away on a delegation keep a read-only copy of the card: it says who decides for them meanwhile. */
+function copiesForAway(
+  deps: AppDeps,
+  org: OrgView,
+  holders: UserId[],
+  only: string[] | undefined,
+  regNo: string,
+  what: string,
+  at: Date,
+): void {
+  for (const user of holders) {
+    const delegate = org.delegates?.[user];
+    if (!delegate || (only && !only.includes(user))) continue;
+    const banner = `「${what}」在你代理期间由 ${displayName(org, delegate)} 代为处理，此卡片仅供查看。`;
+    sendToUser(deps, user, { type: 'project', regNo, banner }, at);
+  }
 }

@@ -8,9 +8,11 @@ import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/
 import { assertNever } from '../domain/result';
 import { register } from '../domain/transition';
 import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { handleDelegate } from './delegation';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
 import { refusalText, waitingText } from './messages';
+import { handleOperation } from './operation-intents';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -71,6 +73,12 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'handover':
     case 'remind':
       return handleDeliveryIntent(deps, intent, actor, at);
+    case 'op':
+      return handleOperation(deps, intent, actor, at);
+    case 'opsForm':
+      return { ok: true, text: '', view: { type: 'ops', regNo: intent.regNo }, regNo: intent.regNo };
+    case 'delegate':
+      return handleDelegate(deps, intent.args, actor, at);
     default:
       return assertNever(intent);
   }

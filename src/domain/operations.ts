@@ -1,7 +1,7 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { OperationEvent } from './events';
-import { actingAs, holdsRole, type OrgView, type UserId } from './org';
+import { actingAs, holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { ProcessDefinition, TaskDef } from './process/definition';
 import { cloneDelivery, latest, mainScope, type Scope, sendBack, subflowScope, type Work } from './process/flow';
 import {
@@ -16,7 +16,7 @@ import {
   settle,
   signerNow,
 } from './process/hold';
-import { baseHoldersOfTask } from './process/holders';
+import { baseHoldersOfTask, roleRegion } from './process/holders';
 import type { Delivery, TaskInstance } from './process/state';
 import type { Decision, Project, Step } from './project';
 import { err, ok, type Result } from './result';
@@ -355,6 +355,11 @@ function revoke(
     at: ev.at,
     reason,
   });
+  const startTask = ev.task === null ? undefined : d.tasks.find((x) => x.no === ev.task);
+  if (startTask && startTask.subflow === null && startTask.defId === def.flows[p.facts.kind].start) {
+    // The acceptance is the approval chain's last step: revoking it is the chain's revoke.
+    return revoke(p, { ...ev, task: null }, def, org);
+  }
   const done = (next: Project, record: Decision, effects: Effect[]): TransitionResult =>
     ok({
       next: { ...next, version: p.version + 1, history: [...p.history, record] },
@@ -413,4 +418,116 @@ function revoke(
   if (sub?.state === 'done') Object.assign(sub, { state: 'open', closedAt: null });
   const next: Project = { ...p, chain, delivery: d };
   return done(next, base(t.no, p.stepIndex, t.role ?? def.registrar, tdef.name), []);
+}
+
+/** Whether `user` may revoke their approval now (the card then offers 撤销同意), on the chain or on a task. */
+export function revocable(p: Project, user: UserId, def: ProcessDefinition, org: OrgView): number | null | false {
+  const at = p.history.at(-1)?.at ?? p.createdAt;
+  if (operate(p, { type: 'revoke', by: user, at, task: null }, def, org).ok) return null;
+  const mine = p.delivery.tasks.filter((t) => t.state === 'done' && t.closedBy === user).at(-1);
+  if (mine && operate(p, { type: 'revoke', by: user, at, task: mine.no }, def, org).ok) return mine.no;
+  return false;
+}
+
+/** The role a task falls back to when its named holders left: the role of the person field that named them. */
+function fallbackRole(def: ProcessDefinition, p: Project, t: TaskInstance): string | null {
+  const scope = scopeOf(p, p.delivery, def, t);
+  const holder = scope.tasks.find((x) => x.id === t.defId)?.holder;
+  if (!holder || 'role' in holder) return null;
+  const flows = [...def.flows.project.tasks, ...def.flows.saas.tasks, ...def.subflows.flatMap((s) => s.steps)];
+  const roleOfField = (task: string | undefined, field: string | undefined) =>
+    flows.find((x) => x.id === task)?.form?.fields.find((f) => f.id === field)?.role ?? null;
+  if ('answer' in holder) {
+    const [task, field] = holder.answer.split('.');
+    return roleOfField(task, field);
+  }
+  if (holder.team === 'submitter') return def.registrar;
+  if (holder.team === 'raiser') return null;
+  const key = holder.team;
+  const setter = flows.find((x) => x.sets?.[key]);
+  return roleOfField(setter?.id, setter?.sets?.[key]);
+}
+
+/**
+ * People who left the organisation (not in the org file any more) still hold open work: their tasks are bound to the
+ * role's current members (or the remaining named holders), their transfers and pending signatures are dropped, the
+ * team and document owners are replaced. One `reresolve` audit line; the new holders are told. An error = nothing to do.
+ */
+export function reresolve(p: Project, def: ProcessDefinition, org: OrgView, at: Date): TransitionResult {
+  const left = (u: UserId) => org.users[u] === undefined;
+  const d = cloneDelivery(p.delivery);
+  const chain = cloneChain(p.chain);
+  const changes: string[] = [];
+  const effects: Effect[] = [{ type: 'card.refresh', regNo: p.regNo }];
+  const dropLeavers = (base: UserId[], h: Hold | undefined): Hold | undefined => {
+    if (!h) return undefined;
+    const to = h.to?.filter((u) => !left(u)) ?? null;
+    const signers = h.signers.filter((s) => s.done || !left(s.user));
+    return settle(base, { ...h, to: to?.length ? to : null, signers });
+  };
+  const pmRole = def.flows[p.facts.kind].tasks.flatMap((x) => x.form?.fields ?? []).find((f) => f.id === 'pm')?.role;
+  if (d.team.pm && left(d.team.pm)) {
+    const next = pmRole ? (membersOf(org, pmRole, roleRegion(def, pmRole, p))[0] ?? null) : null;
+    changes.push(`项目经理 ${d.team.pm} → ${next ? name(org, next) : '（空缺）'}`);
+    d.team.pm = next;
+  }
+  if (d.team.implementers.some(left)) {
+    const stay = d.team.implementers.filter((u) => !left(u));
+    d.team.implementers = stay.length ? stay : membersOf(org, 'implementer', roleRegion(def, 'implementer', p));
+    changes.push(`实施人员 → ${d.team.implementers.map((u) => name(org, u)).join('、') || '（空缺）'}`);
+  }
+  for (const doc of d.documents) {
+    const owner = d.team.implementers[0] ?? d.team.pm;
+    if (doc.link === null && left(doc.owner) && owner) {
+      changes.push(`资料 ${doc.no} 负责人 ${doc.owner} → ${name(org, owner)}`);
+      doc.owner = owner;
+    }
+  }
+  for (const t of d.tasks) {
+    if (t.state !== 'open') continue;
+    const before = holdersNow(baseHoldersOfTask(p.delivery.tasks.find((x) => x.no === t.no) ?? t, org), t.hold);
+    const gone = [...(t.users ?? []), ...(t.hold?.to ?? []), ...(t.hold?.signers.map((s) => s.user) ?? [])].filter(
+      left,
+    );
+    if (!gone.length) continue;
+    if (t.users?.some(left)) {
+      const stay = t.users.filter((u) => !left(u));
+      const role = stay.length ? null : fallbackRole(def, p, t);
+      if (stay.length) t.users = stay;
+      else if (role) Object.assign(t, { users: null, role, region: roleRegion(def, role, p) });
+    }
+    putHold(t, dropLeavers(baseHoldersOfTask(t, org), t.hold));
+    const after = holdersNow(baseHoldersOfTask(t, org), t.hold);
+    changes.push(
+      `任务 ${t.no}：${[...new Set(gone)].join('、')} → ${after.map((u) => name(org, u)).join('、') || '（空缺）'}`,
+    );
+    const only = after.filter((u) => !before.includes(u));
+    if (only.length) effects.push({ type: 'notify.task', regNo: p.regNo, taskId: t.no, only });
+  }
+  const step = p.state === 'in_approval' ? chain[p.stepIndex] : undefined;
+  if (
+    step?.hold &&
+    [...(step.hold.to ?? []), ...step.hold.signers.filter((s) => !s.done).map((s) => s.user)].some(left)
+  ) {
+    const base = baseApproversOf(p, step, org, def);
+    const before = holdersNow(base, step.hold);
+    putHold(step, dropLeavers(base, step.hold));
+    const after = holdersNow(base, step.hold);
+    changes.push(`当前审批：→ ${after.map((u) => name(org, u)).join('、')}`);
+    const only = after.filter((u) => !before.includes(u));
+    if (only.length) effects.push({ type: 'notify.assignees', regNo: p.regNo, only });
+  }
+  if (!changes.length) return err(domainError('TASK_NOT_OPEN'));
+  const record: Decision = {
+    round: p.round,
+    stepIndex: p.stepIndex,
+    role: def.registrar,
+    action: 'reresolve',
+    task: null,
+    by: 'system',
+    at,
+    reason: `离职人员的待办已改派：${changes.join('；')}`,
+  };
+  const next: Project = { ...p, chain, delivery: d, version: p.version + 1, history: [...p.history, record] };
+  return ok({ next, record, effects });
 }

@@ -19,6 +19,9 @@ export interface OrgView {
 
 export const ANY_REGION = '*';
 
+/** The org role (not a process role) of administrators: they may set a delegation for someone on leave. */
+export const ADMIN_ROLE = 'admin';
+
 /** Users holding `role` for `region`: the region's own list, else the role's region-independent list. */
 export function membersOf(org: OrgView, role: Role, region: string | null): UserId[] {
   const byRegion = org.members[role];

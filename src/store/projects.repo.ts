@@ -126,6 +126,7 @@ function toDecision(e: typeof auditLog.$inferSelect): Decision {
     by: e.actorId,
     at: e.at,
     reason: e.reason,
+    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
   };
 }
 
