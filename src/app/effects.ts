@@ -1,6 +1,7 @@
-import { holdersOf, names, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { holdersOf, names, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { ccOfStep, ccOfTask } from '../domain/around/cc';
 import type { Effect } from '../domain/effects';
-import { displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
+import { adminsOf, displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask, taskHoldersNow } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
@@ -18,6 +19,17 @@ export function sendToUser(deps: AppDeps, user: UserId, view: View, at: Date, op
     const urgent = opts.urgent ? { urgent: true } : {};
     deps.outbox.enqueue(id.platform, { op: 'send', target, view, viewer: user, ...urgent }, at);
   }
+}
+
+/**
+ * Tells the admins (the org file's `admin` role) something only they can fix, as a one-to-one text, inside the
+ * caller's transaction. Returns whether anyone was told; with no admin in the org file it is logged instead.
+ */
+export function tellAdmins(deps: AppDeps, text: string, at: Date): boolean {
+  const admins = adminsOf(deps.org.view());
+  for (const admin of admins) sendToUser(deps, admin, { type: 'text', text: `【管理员通知】${text}` }, at);
+  if (admins.length === 0) deps.logger.warn('nobody holds the admin role to be told', { text });
+  return admins.length > 0;
 }
 
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
@@ -70,12 +82,20 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const step = currentStep(p);
         if (!step) break;
         const banner = `请处理：${stepLabel(p, def, org)}`;
+        const approvers = approversOf(p, step, org, def);
         const only = effect.only ? withDelegates(org, effect.only) : null;
-        for (const user of approversOf(p, step, org, def)) {
+        for (const user of approvers) {
           if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         }
         copiesForAway(deps, org, stepHoldersNow(p, step, org, def), effect.only, p.regNo, stepLabel(p, def, org), at);
+        // The org changed since registration (checked then): nobody may decide this step now.
+        if (approvers.length === 0) {
+          const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
+          tellAdmins(deps, `${what}无人可处理${noHolderText(p, step, org, def)}。`, at);
+        }
+        const cc = only ? [] : ccOfStep(p, def, org, p.stepIndex, approvers);
+        for (const user of cc) sendToUser(deps, user, ccView(p, stepLabel(p, def, org), approvers, org), at);
         break;
       }
       case 'notify.submitter':
@@ -84,12 +104,15 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.task': {
         const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
         if (task?.state !== 'open') break;
+        const holders = holdersOfTask(task, org);
         const only = effect.only ? withDelegates(org, effect.only) : null;
-        for (const user of holdersOfTask(task, org)) {
+        for (const user of holders) {
           if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
         copiesForAway(deps, org, taskHoldersNow(task, org), effect.only, p.regNo, taskName(p, def, task), at);
+        const cc = only ? [] : ccOfTask(p, def, org, task, holders);
+        for (const user of cc) sendToUser(deps, user, ccView(p, taskName(p, def, task), holders, org), at);
         break;
       }
       case 'notify.users':
@@ -126,6 +149,16 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
   }
 }
 
+/** The card a person copied by the process definition receives when the step opens (read-only, updated in place). */
+function ccView(p: Project, label: string, holders: UserId[], org: OrgView): View {
+  const who = holders.map((u) => displayName(org, u)).join('、');
+  return {
+    type: 'project',
+    regNo: p.regNo,
+    banner: `抄送：「${label}」已开始，由 ${who} 处理（只读：进展会在这张卡片上更新）`,
+  };
+}
+
 function submitterNotice(
   p: Project,
   def: ProcessDefinition,
@@ -136,7 +169,8 @@ function submitterNotice(
   const last = p.history.at(-1);
   const by = last ? displayName(org, last.by) : '';
   const step = currentStep(p);
-  const next = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : '';
+  const holders = step ? holdersOf(p, step, org, def) : '';
+  const next = step ? `${stepLabel(p, def, org)}${holders ? `（${holders}）` : noHolderText(p, step, org, def)}` : '';
   const prev = last ? stepLabel(p, def, org, last.stepIndex) : '';
   switch (e.event) {
     case 'registered':

@@ -2,6 +2,9 @@ import { taskNameById } from '../../cards/labels';
 import type { MineItem } from '../../cards/mine.card';
 import { delegateOf, displayName, type OrgView, regionName, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
+import { taskDef } from '../domain/process/tasks';
+import { startTask } from '../domain/routing';
+import { stepForm } from '../domain/transition';
 import type { AppDeps } from './deps';
 import type { Membership, WorkRow } from './ports';
 
@@ -44,6 +47,12 @@ export function taskNameOf(
   return taskNameById(def, row.kind, row.what, sub);
 }
 
+/** Whether the approval step held by `role` asks for no form (so /approve-all may approve it). */
+function stepAsksNoForm(def: ProcessDefinition, kind: 'project' | 'saas', role: string): boolean {
+  const step = def.approval.routes.flatMap((r) => r.steps).find((s) => s.role === role);
+  return !stepForm(step ? { kind: 'approval', step } : { kind: 'start', task: startTask(kind, def) });
+}
+
 /** Steps and tasks `holder` holds (through roles, names and holds), in words; `suffix` is added to each line. */
 function heldItems(deps: AppDeps, org: OrgView, holder: UserId, suffix: string): MineItem[] {
   const current = deps.processes.current().def;
@@ -53,14 +62,19 @@ function heldItems(deps: AppDeps, org: OrgView, holder: UserId, suffix: string):
   for (const r of deps.work.heldSteps(memberships, holder)) {
     const def = defOf(r.processVersion);
     if (def.noSelfApproval && r.submitter === holder) continue;
-    items.push({ regNo: r.regNo, name: r.name, what: `${stepName(def, r.kind, r.what, r.region, org)}${suffix}` });
+    const quick = stepAsksNoForm(def, r.kind, r.what);
+    const what = `${stepName(def, r.kind, r.what, r.region, org)}${suffix}`;
+    items.push({ regNo: r.regNo, name: r.name, what, quick });
   }
   const seen = new Set<string>();
   for (const r of deps.work.heldTasks(holder, memberships)) {
     const key = `${r.regNo}#${r.no}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push({ regNo: r.regNo, name: r.name, what: `${taskNameOf(defOf(r.processVersion), r)}${suffix}` });
+    const def = defOf(r.processVersion);
+    const spec = taskDef(def, { defId: r.what, subflow: r.subflowNo }, r.kind, r.subflowKind ?? undefined);
+    const quick = spec?.decide === 'review' && !spec.form;
+    items.push({ regNo: r.regNo, name: r.name, what: `${taskNameOf(def, r)}${suffix}`, quick });
   }
   return items;
 }
@@ -74,8 +88,7 @@ export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
   const org = deps.org.view();
   const now = deps.clock.now().getTime();
   const defOf = (v: number) => deps.processes.get(v);
-  const away = delegateOf(org, user);
-  const items: MineItem[] = away ? [] : heldItems(deps, org, user, '');
+  const items: MineItem[] = delegateOf(org, user) ? [] : heldItems(deps, org, user, '');
   for (const [person, delegate] of Object.entries(org.delegates ?? {})) {
     if (delegate === user && person !== user)
       items.push(...heldItems(deps, org, person, `（代 ${displayName(org, person)}）`));

@@ -19,8 +19,16 @@ export interface OrgView {
 
 export const ANY_REGION = '*';
 
-/** The org role (not a process role) of administrators: they may set a delegation for someone on leave. */
+/**
+ * The org file's role for the people told what only the org file can fix (a role nobody can lack or approve); admins
+ * may also set a delegation for someone on leave.
+ */
 export const ADMIN_ROLE = 'admin';
+
+/** Everyone holding the `admin` role (any region). */
+export function adminsOf(org: OrgView): UserId[] {
+  return [...new Set(Object.values(org.members[ADMIN_ROLE] ?? {}).flat())];
+}
 
 /** Users holding `role` for `region`: the region's own list, else the role's region-independent list. */
 export function membersOf(org: OrgView, role: Role, region: string | null): UserId[] {

@@ -45,6 +45,14 @@ export interface Step {
  */
 export const OPERATION_ACTIONS = ['transfer', 'reassign', 'addsign', 'unsign', 'sign', 'sendback', 'revoke'] as const;
 
+/**
+ * Audit lines around a step that decide nothing: a comment (its text in `reason`), a CC added by a holder, an urge
+ * by the submitter, a timeout's escalation. They are shown in the history but are not part of `Project.history`,
+ * so they never move what the workflow reads from it (when a step opened, who approved).
+ */
+export const ACTIVITY_ACTIONS = ['comment', 'cc', 'urge', 'escalate'] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
 export const DECISION_ACTIONS = [
   'register',
   'approve',
@@ -60,6 +68,7 @@ export const DECISION_ACTIONS = [
   ...OPERATION_ACTIONS,
   /** A task re-bound to the role's current members because its holder left the organisation. */
   'reresolve',
+  ...ACTIVITY_ACTIONS,
 ] as const;
 
 /** Actions taken on an approval step (the history names the step). */

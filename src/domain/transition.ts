@@ -2,7 +2,7 @@ import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
 import { operate } from './operations';
-import { actingAs, holdsRole, type OrgView, type UserId } from './org';
+import { actingAs, holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { FormDef, ProcessDefinition } from './process/definition';
 import { moveDue, submitDocument } from './process/documents';
 import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
@@ -69,6 +69,17 @@ export function isCurrentApprover(p: Project, user: UserId, org: OrgView, def: P
   return step !== undefined && approversOf(p, step, org, def).includes(user);
 }
 
+/** NOT_CURRENT_APPROVER; `self: 1` when the user holds the step's role but submitted the project (no self-approval). */
+function notApprover(p: Project, user: UserId, org: OrgView, def: ProcessDefinition): DomainError {
+  const step = currentStep(p);
+  const self =
+    def.noSelfApproval &&
+    step !== undefined &&
+    user === p.submitter &&
+    membersOf(org, step.role, step.region).includes(user);
+  return domainError('NOT_CURRENT_APPROVER', self ? { self: 1 } : undefined);
+}
+
 /** Withdrawal is allowed before anyone has decided in this round, or after a rejection. */
 export function canWithdraw(p: Project): boolean {
   if (p.state === 'rejected') return true;
@@ -127,7 +138,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
   switch (ev.type) {
     case 'approve': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def) || !step) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def) || !step) return err(notApprover(p, ev.by, org, def));
       const spec = stepSpec(p, p.stepIndex, def);
       const baseUsers = baseApproversOf(p, step, org, def);
       const as = actingAs(org, stepHoldersNow(p, step, org, def), ev.by)?.as ?? ev.by;
@@ -204,7 +215,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
     }
     case 'reject': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(notApprover(p, ev.by, org, def));
       const reason = ev.reason.trim();
       if (!reason) return err(domainError('REASON_REQUIRED'));
       return applied({ ...p, state: 'rejected' }, base('reject', reason), [

@@ -351,3 +351,35 @@ export const localMessages = sqliteTable(
   },
   (t) => [index('local_messages_at').on(t.at)],
 );
+
+/**
+ * The directory cache: what each platform's contact API answered for an org user's e-mail or mobile (issue 12).
+ * `status`: `found` (platform_user_id set), `not_found` (the platform knows no such active person), `failed` (the
+ * lookup itself failed: `error` says why; a previously found id is kept). Keyed by what was asked, not by user, so
+ * renaming a user id in the org file keeps the answer.
+ */
+export const directoryCache = sqliteTable(
+  'directory_cache',
+  {
+    platform: text('platform').notNull(),
+    kind: text('kind', { enum: ['email', 'mobile'] }).notNull(),
+    value: text('value').notNull(),
+    platformUserId: text('platform_user_id'),
+    status: text('status', { enum: ['found', 'not_found', 'failed'] }).notNull(),
+    error: text('error'),
+    checkedAt: ts('checked_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.kind, t.value] })],
+);
+
+/** People a holder copied (抄送) on a project: they get its card (read-only, updated in place) and may comment. */
+export const projectCc = sqliteTable(
+  'project_cc',
+  {
+    regNo: text('reg_no').notNull(),
+    userId: text('user_id').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: ts('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.userId] }), index('project_cc_user').on(t.userId)],
+);

@@ -14,6 +14,8 @@ import {
 } from '../helpers/handoff';
 
 const REG = 'HO-2026-0001';
+/** What the holder of an approval step sees: decide, 更多操作 (transfer, add signer, send back), reject, CC, comment. */
+const HOLDER = ['同意', '更多操作', '驳回', '抄送', '评论'];
 
 describe('approval operations on the local platform', () => {
   let h: ReturnType<typeof createTestHandoff>;
@@ -42,13 +44,13 @@ describe('approval operations on the local platform', () => {
       .find((c) => c.card.header.title !== '更多操作' && c.card.blocks[0]?.type === 'note');
     expect(lead && cardText(lead.card)).toContain('已由 李主管 转交给 赵商务（本周出差）');
     expect(chat.buttons('li.lead')).not.toContain('同意');
-    expect(chat.buttons('zhao.biz')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual(HOLDER);
     expect(await mine('zhao.biz')).toContain('销售主管审批');
     expect(await mine('li.lead')).not.toContain(REG);
     await chat.say('li.lead', `/approve ${REG}`);
     expect(chat.lastText('li.lead')).toContain('赵商务');
     await chat.click('zhao.biz', '同意');
-    expect(chat.buttons('yang.huiyu')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('yang.huiyu')).toEqual(HOLDER);
     expect(audit().map((a) => a.action)).toEqual(['register', 'transfer', 'denied', 'approve']);
     expect(cardText(chat.lastCard('wang.sales'))).toContain('转交');
   });
@@ -58,11 +60,11 @@ describe('approval operations on the local platform', () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     await chat.say('li.lead', `/加签 ${REG} 陈售前 before`);
     expect(chat.lastText('li.lead')).toContain('已加签 陈售前');
-    expect(chat.buttons('chen.presales')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('chen.presales')).toEqual(HOLDER);
     await chat.click('chen.presales', '同意');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(HOLDER);
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('yang.huiyu')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('yang.huiyu')).toEqual(HOLDER);
     expect(audit().map((a) => a.action)).toEqual(['register', 'addsign', 'sign', 'approve']);
     // Removable only until the signer acts.
     await chat.say('yang.huiyu', `/addsign ${REG} 陈售前 after`);
@@ -78,9 +80,9 @@ describe('approval operations on the local platform', () => {
     await chat.click('zhao.biz', '更多操作');
     const ack = await chat.click('zhao.biz', '退回', { step: '1', reason: '合同附件不全' });
     expect(ack.toast?.text).toContain('已退回至「销售主管审批」');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(HOLDER);
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('yang.huiyu')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('yang.huiyu')).toEqual(HOLDER);
     expect(cardText(chat.lastCard('wang.sales'))).toContain('退回至「销售主管审批」：合同附件不全');
     await chat.say('yang.huiyu', `/sendback ${REG} 9 原因`);
     expect(chat.lastText('yang.huiyu')).toContain('可退回的更早步骤：1「销售主管审批」');
@@ -93,7 +95,7 @@ describe('approval operations on the local platform', () => {
     await chat.click('li.lead', '更多操作');
     const ack = await chat.click('li.lead', '撤销同意');
     expect(ack.toast?.text).toContain('已撤销你的同意');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(HOLDER);
     expect(chat.buttons('yang.huiyu')).toEqual([]);
     await chat.click('li.lead', '同意');
     await chat.click('yang.huiyu', '同意');
@@ -107,7 +109,7 @@ describe('approval operations on the local platform', () => {
     expect(chat.lastText('li.lead')).toContain('由 戴娟翔（戴总） 代理');
     expect(chat.texts('dai.juanxiang').join('\n')).toContain('李主管 的审批由你代理');
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('dai.juanxiang')).toEqual(HOLDER);
     expect(chat.buttons('li.lead')).toEqual([]);
     expect(cardText(chat.lastCard('li.lead'))).toContain('由 戴娟翔（戴总） 代为处理，此卡片仅供查看');
     expect(await mine('dai.juanxiang')).toContain('（代 李主管）');
@@ -131,7 +133,7 @@ describe('approval operations on the local platform', () => {
     expect(chat.lastText('sun.director')).toContain('李主管的审批由 戴娟翔（戴总） 代理');
     expect(chat.lastText('li.lead')).toContain('孙总监 已设置');
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '更多操作', '驳回']);
+    expect(chat.buttons('dai.juanxiang')).toEqual(HOLDER);
   });
 
   it('delivery tasks: transfer, reassign by the director, send back, each in place', async () => {
