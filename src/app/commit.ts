@@ -134,7 +134,10 @@ export function doneText(ev: WorkflowEvent, p: Project, def: ProcessDefinition, 
     case 'due':
       return `已更新 ${p.regNo} 验收资料 ${ev.doc} 的截止日期和负责人。`;
     case 'transfer':
-      return `已${ev.authority === 'manager' ? '改派' : '转交'}给 ${displayName(org, ev.to)}，${waitingText(p, def, org)}。`;
+      return `已${ev.authority === 'manager' ? '改派' : '转交'}给 ${[ev.to]
+        .flat()
+        .map((u) => displayName(org, u))
+        .join('、')}，${waitingText(p, def, org)}。`;
     case 'addSigner':
       return `已加签 ${displayName(org, ev.signer)}，${waitingText(p, def, org)}。`;
     case 'removeSigner':

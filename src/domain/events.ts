@@ -42,7 +42,8 @@ export type OperationEvent =
       by: UserId;
       at: Date;
       task: number | null;
-      to: UserId;
+      /** Several people: a transfer to a role's members (timeouts); any of them decides. */
+      to: UserId | UserId[];
       note?: string;
       authority?: 'holder' | 'manager' | 'system';
     }

@@ -125,20 +125,25 @@ export function operate(p: Project, ev: OperationEvent, def: ProcessDefinition, 
   const effects: Effect[] = [];
   switch (ev.type) {
     case 'transfer': {
-      const bad = checkPerson(p, slot, ev.to, before, org, def);
-      if (bad) return err(bad);
+      // One person (转交), or several (a timeout's transfer to a role's members): the first bad one refuses.
+      const targets = [...new Set(Array.isArray(ev.to) ? ev.to : [ev.to])];
+      for (const t of targets) {
+        const bad = checkPerson(p, slot, t, before, org, def);
+        if (bad) return err(bad);
+      }
+      if (!targets[0]) return err(domainError('UNKNOWN_PERSON', { person: '' }));
       const signer = signerNow(slot.base, slot.hold, who.value.as);
       if (signer && (ev.authority ?? 'holder') === 'holder') {
         const s = hold.signers.find((x) => x.user === signer.user && x.position === signer.position && !x.done);
-        if (s) s.user = ev.to;
-      } else hold.to = [ev.to];
+        if (s) s.user = targets[0];
+      } else hold.to = targets;
       put(hold);
       action = (ev.authority ?? 'holder') === 'manager' ? 'reassign' : 'transfer';
       const note = ev.note?.trim() || null;
-      reason = `→ ${name(org, ev.to)}${note ? `：${note}` : ''}`;
+      reason = `→ ${targets.map((u) => name(org, u)).join('、')}${note ? `：${note}` : ''}`;
       const after = holdersNow(slot.base, currentHold(draft, p, slot));
       const gone = before.filter((u) => !after.includes(u));
-      effects.push({ type: 'card.moved', regNo: p.regNo, users: gone, to: [ev.to], task: slot.task?.no ?? null, note });
+      effects.push({ type: 'card.moved', regNo: p.regNo, users: gone, to: targets, task: slot.task?.no ?? null, note });
       break;
     }
     case 'addSigner': {
@@ -208,7 +213,7 @@ export function operate(p: Project, ev: OperationEvent, def: ProcessDefinition, 
 /** Timeouts' auto-transfer and org changes: hand a step or task to `to` without a holder's click. */
 export function transferStep(
   p: Project,
-  ev: { by: UserId; at: Date; task: number | null; to: UserId; note?: string },
+  ev: { by: UserId; at: Date; task: number | null; to: UserId | UserId[]; note?: string },
   def: ProcessDefinition,
   org: OrgView,
 ): TransitionResult {

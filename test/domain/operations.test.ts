@@ -117,6 +117,10 @@ describe('transfer 转交', () => {
     if (!r.ok) throw new Error(r.error.code);
     expect(holders(r.value.next)).toEqual(['x']);
     expect(r.value.record).toMatchObject({ action: 'transfer', by: 'system' });
+    // A timeout's transfer to a role: every member holds it, any of them decides.
+    const many = transferStep(registered(), { by: 'system', at, task: null, to: ['x', 'biz'] }, STANDARD, org);
+    if (!many.ok) throw new Error(many.error.code);
+    expect(holders(many.value.next).sort()).toEqual(['biz', 'x']);
   });
 });
 
