@@ -2,7 +2,8 @@ import { ADMIN_ROLE, displayName, holdsRole, type UserId } from '../domain/org';
 import { endOfLocalDay, formatTime, localDay } from '../shared/time';
 import type { Actor, Outcome } from './commit';
 import type { AppDeps } from './deps';
-import { sendToUser } from './effects';
+import { enqueueEffects, sendToUser } from './effects';
+import { mineItems } from './mine';
 import { personIn } from './operation-intents';
 
 const OFF = new Set(['off', '取消', '结束', '关闭', 'stop']);
@@ -37,7 +38,9 @@ export function handleDelegate(deps: AppDeps, args: string[], actor: Actor, at: 
     const who = args[1] ? personIn(org, args[1]) : me;
     if (!who) return { ok: false, text: `组织名单中没有「${args[1]}」。` };
     if (who !== me && !admin) return { ok: false, text: '只有管理员可以结束他人的代理。' };
+    const delegate = org.delegates?.[who];
     if (!deps.delegations.end(who, me, at)) return { ok: false, text: `${name(who)} 目前没有进行中或计划中的代理。` };
+    refreshHeld(deps, [who, ...(delegate ? [delegate] : [])], at);
     deps.logger.info('delegation ended', { user: who, by: me });
     if (who !== me) sendToUser(deps, who, { type: 'text', text: `${name(me)} 已结束你的审批代理。` }, at);
     return { ok: true, text: who === me ? '已结束你的代理，之后的审批回到你这里。' : `已结束 ${name(who)} 的代理。` };
@@ -73,7 +76,10 @@ export function handleDelegate(deps: AppDeps, args: string[], actor: Actor, at: 
     },
     at,
   );
-  if (start === at) sendToUser(deps, delegate, { type: 'mine' }, at);
+  if (start === at) {
+    sendToUser(deps, delegate, { type: 'mine' }, at);
+    refreshHeld(deps, [delegate], at);
+  }
   if (person !== me) {
     sendToUser(
       deps,
@@ -83,4 +89,16 @@ export function handleDelegate(deps: AppDeps, args: string[], actor: Actor, at: 
     );
   }
   return { ok: true, text: `已设置：${span} ${person === me ? '你' : name(person)}的审批由 ${name(delegate)} 代理。` };
+}
+
+/**
+ * A delegation started or ended now: the live copies of the cards of everything these people hold are re-rendered,
+ * so the person's buttons go (read-only while away) or come back, and the delegate's follow.
+ */
+function refreshHeld(deps: AppDeps, users: UserId[], at: Date): void {
+  const regNos = new Set(users.flatMap((u) => mineItems(deps, u).map((i) => i.regNo)));
+  for (const regNo of regNos) {
+    const p = deps.projects.get(regNo);
+    if (p) enqueueEffects(deps, p, [{ type: 'card.refresh', regNo }], at);
+  }
 }

@@ -127,13 +127,22 @@ describe('approval operations on the local platform', () => {
 
   it('an admin sets a delegation for someone on leave; nobody else may', async () => {
     start();
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    expect(chat.buttons('li.lead')).toEqual(HOLDER);
     await chat.say('zhao.biz', '/delegate li.lead dai.juanxiang 2026-03-01 2026-03-05');
     expect(chat.lastText('zhao.biz')).toContain('只有管理员可以为他人设置代理');
     await chat.say('sun.director', '/代理 li.lead dai.juanxiang 2026-03-01 2026-03-05');
     expect(chat.lastText('sun.director')).toContain('李主管的审批由 戴娟翔（戴总） 代理');
     expect(chat.lastText('li.lead')).toContain('孙总监 已设置');
+    // The step already waiting: the lead's card turns read-only, the delegate gets /mine with it and decides.
+    expect(chat.buttons('li.lead')).not.toContain('同意');
+    expect(cardText(chat.lastCard('dai.juanxiang'))).toContain('（代 李主管）');
+    await chat.say('dai.juanxiang', `/approve ${REG}`);
+    expect(chat.lastText('dai.juanxiang')).toContain('已同意');
+    // Ended by the admin: the person decides again.
+    await chat.say('sun.director', '/delegate off li.lead');
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('dai.juanxiang')).toEqual(HOLDER);
+    expect(chat.buttons('li.lead')).toEqual(HOLDER);
   });
 
   it('delivery tasks: transfer, reassign by the director, send back, each in place', async () => {
