@@ -1,5 +1,5 @@
 import { POSITION_LABELS, revocable } from '../src/domain/operations';
-import { actingAs, displayName, type OrgView, type UserId } from '../src/domain/org';
+import { actingAs, displayName, holdsRole, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { type Hold, ownersOf, phaseOf, signerNow } from '../src/domain/process/hold';
 import { baseHoldersOfTask, canActOn, taskHoldersNow } from '../src/domain/process/holders';
@@ -160,6 +160,19 @@ export function operationControls(p: Project, def: ProcessDefinition, org: OrgVi
       forms.push(...holderForms(ref, taskName(p, def, t), t.hold, owner, back));
     }
     actions.push(...unsignButtons(org, ref, t.hold, viewer));
+  }
+  // The project's PM or a director reassigns any open task (issue 10, finding 7).
+  const open = openTasks(p.delivery);
+  if (open.length && (p.delivery.team.pm === viewer || holdsRole(org, viewer, 'project_director'))) {
+    const options = open.map((t) => ({ value: String(t.no), label: `${t.no}. ${taskName(p, def, t)}` }));
+    forms.push({
+      name: 'reassign',
+      fields: [
+        { name: 'task', label: '改派任务', kind: 'select', required: true, options, initial: options[0]?.value ?? '' },
+        person('改派给'),
+      ],
+      submit: { label: '改派', style: 'default', value: { v: 1, type: 'op', op: 'reassign', regNo: p.regNo } },
+    });
   }
   const revoke = revocable(p, viewer, def, org);
   if (revoke !== false) {

@@ -81,7 +81,7 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
     const { signer, ...ref } = rest;
     const words: Record<string, (string | undefined)[]> = {
       transfer: [one(fields.person), one(fields.note)],
-      reassign: [one(fields.person)],
+      reassign: [one(fields.task), one(fields.person)],
       addsign: [one(fields.person), one(fields.position)],
       unsign: [typeof signer === 'string' ? signer : one(fields.person)],
       sendback: [one(fields.step), one(fields.reason)],

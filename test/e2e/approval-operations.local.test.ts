@@ -172,6 +172,13 @@ describe('approval operations on the local platform', () => {
         .map((a) => a.action)
         .slice(-5),
     ).toEqual(['approve', 'transfer', 'reassign', 'submit', 'sendback']);
+    // The director reassigns from the card too: 更多操作 → 改派 (the task picked from the open ones).
+    const open = h.deps.projects.get(REG)?.delivery.tasks.find((t) => t.state === 'open')?.no;
+    await chat.say('sun.director', `/status ${REG}`);
+    await chat.click('sun.director', '更多操作');
+    const ack = await chat.click('sun.director', '改派', { task: String(open), person: 'wu.pm' });
+    expect(ack.toast?.text).toContain('已改派给 吴经理（南方）');
+    expect(await mine('wu.pm')).toContain('确认需求');
   });
 
   it('re-resolve at start-up: a task bound to someone who left goes to the role’s current members, who are told', async () => {
