@@ -2,7 +2,7 @@ import { SYSTEM_ACTOR } from '../src/domain/around/timeouts';
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
-import { currentStep, type Decision, type Project } from '../src/domain/project';
+import { currentStep, type Decision, type Project, STEP_ACTIONS } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
 import { deliveryBlocks, taskControls } from './delivery';
@@ -19,6 +19,7 @@ import {
   yesNo,
 } from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
+import { operationControls, signsStep } from './operations';
 import { joinRich, link as richLink } from './rich';
 
 export interface ProjectCardInput {
@@ -57,6 +58,14 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   due: '调整资料截止日期',
   handover: '申请移交',
   raise: '发起',
+  transfer: '转交',
+  reassign: '改派',
+  addsign: '加签',
+  unsign: '撤销加签',
+  sign: '会签同意',
+  sendback: '退回',
+  revoke: '撤销同意',
+  reresolve: '离职改派',
   comment: '评论',
   cc: '抄送',
   urge: '催办',
@@ -135,14 +144,14 @@ export function projectCard({
       const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
       const where = task
         ? (taskDefOf(p, def, task)?.name ?? task.defId)
-        : d.action === 'approve' || d.action === 'reject'
+        : STEP_ACTIONS.has(d.action)
           ? stepLabel(p, def, org, d.stepIndex)
           : '';
       const prev = p.history[i - 1];
       const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
       return {
         at: d.at,
-        who: displayName(org, d.by),
+        who: d.onBehalfOf ? `${displayName(org, d.by)} 代 ${displayName(org, d.onBehalfOf)}` : displayName(org, d.by),
         what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : ''}${waited ? ` · 等待${waited}` : ''}`,
         ...(d.reason ? { reason: d.reason } : {}),
       };
@@ -165,7 +174,8 @@ export function projectCard({
     if (step && spec && isCurrentApprover(p, viewer, org, def)) {
       const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
       const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
-      const fields = formInputs(stepForm(spec), org, p);
+      // An added signer (加签) approves or rejects; the step's form is the holder's.
+      const fields = signsStep(p, def, org, viewer) ? [] : formInputs(stepForm(spec), org, p);
       const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
       if (fields.length) forms.push({ name: 'approve_form', fields, submit });
       else actions.push(submit);
@@ -180,6 +190,10 @@ export function projectCard({
     const lc = taskControls(p, def, org, viewer);
     actions.push(...lc.actions);
     forms.push(...lc.forms);
+    const ops = operationControls(p, def, org, viewer);
+    if (ops.actions.length || ops.forms.length) {
+      actions.push({ label: '更多操作', style: 'default', value: { v: 1, type: 'opsForm', regNo: p.regNo } });
+    }
     for (const sd of def.subflows) {
       if (p.state !== 'accepted' && p.state !== 'closed') break;
       if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;

@@ -7,6 +7,7 @@ import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
 import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
 import { Directory, type ResolveReport, type Unresolved } from './app/directory';
+import { reresolveLeavers } from './app/org-changes';
 import { OrgHolder } from './app/org-holder';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
@@ -35,6 +36,7 @@ import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
+import { SqliteDelegationRepo } from './store/delegations.repo';
 import { SqliteDirectoryCache } from './store/directory-cache.repo';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteMessageLog } from './store/local-messages.repo';
@@ -123,7 +125,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const db = openDb(config.databasePath);
-  const orgRepo = new SqliteOrgRepo(db);
+  const delegations = new SqliteDelegationRepo(db);
+  const orgRepo = new SqliteOrgRepo(db, delegations, () => clock.now());
   const orgFile = opts.org ?? loadOrg(config).org;
   const processes = new StoredProcessRegistry(
     new SqliteProcessVersions(db, () => clock.now()),
@@ -214,7 +217,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
+    delegations,
   };
+  // Work bound to people who left the org file goes to the role's current members (issue 10, finding 7).
+  const reresolved = reresolveLeavers(deps);
+  if (reresolved) logger.info('open work of people who left the organisation re-resolved', { projects: reresolved });
 
   const outboxRepo = deps.outbox as SqliteOutboxRepo;
   const metrics = createMetrics(sqliteMetricsSources(db, () => clock.now()));
