@@ -227,6 +227,9 @@ describe('operations around a step through the local platform (issue 13)', () =>
     expect(sample).not.toContain('特批领导');
     await chat.say('he.cs', '/who kind=project region=west');
     expect(chat.lastText('he.cs')).toContain('未知区域「west」');
+    await chat.click('li.lead', '驳回', { reason: '资料不全' });
+    await chat.say('he.cs', `/who ${REG}`);
+    expect(chat.lastText('he.cs')).toContain('现在：已驳回，等待登记人 王销售 修改后重新提交。');
     await chat.say('he.cs', '/who colour=red');
     expect(chat.lastText('he.cs')).toContain('无法识别「colour」');
   });
