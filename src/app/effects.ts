@@ -32,6 +32,20 @@ export function tellAdmins(deps: AppDeps, text: string, at: Date): boolean {
   return admins.length > 0;
 }
 
+/** The current step of `p` has nobody who may decide it (an emptied role, or one left to the submitter alone). */
+export function tellAdminsNobodyDecides(
+  deps: AppDeps,
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  at: Date,
+): void {
+  const step = currentStep(p);
+  if (!step) return;
+  const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
+  tellAdmins(deps, `${what}无人可处理${noHolderText(p, step, org, def)}。`, at);
+}
+
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
 
 /**
@@ -82,10 +96,7 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const approvers = approversOf(p, step, org, def);
         for (const user of approvers) sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         // The org changed since registration (checked then): nobody may decide this step now.
-        if (approvers.length === 0) {
-          const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
-          tellAdmins(deps, `${what}无人可处理${noHolderText(p, step, org, def)}。`, at);
-        }
+        if (approvers.length === 0) tellAdminsNobodyDecides(deps, p, def, org, at);
         const cc = ccOfStep(p, def, org, p.stepIndex, approvers);
         for (const user of cc) sendToUser(deps, user, ccView(p, stepLabel(p, def, org), approvers, org), at);
         break;
