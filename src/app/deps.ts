@@ -2,9 +2,11 @@ import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
 import type { ConsoleQueries } from './console-ports';
 import type {
+  ActivityRepo,
   AuditRepo,
   CardMessageRepo,
   Clock,
+  DelegationRepo,
   InboundLog,
   OrgRepo,
   OutboxRepo,
@@ -21,6 +23,8 @@ export interface AppDeps {
   tx: Transactor;
   projects: ProjectRepo;
   audit: AuditRepo;
+  /** CC added by holders; comments, urges and escalations as audit lines. */
+  activity: ActivityRepo;
   org: OrgRepo;
   inbound: InboundLog;
   outbox: OutboxRepo;
@@ -38,4 +42,5 @@ export interface AppDeps {
   reminderConfig: ReminderConfig;
   /** The console's numbers (/stats, /admin); absent in unit tests that do not need them. */
   console?: ConsoleQueries;
+  delegations: DelegationRepo;
 }

@@ -7,11 +7,14 @@ import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
 import { register } from '../domain/transition';
+import { handleAroundIntent } from './around/intents';
 import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { handleDelegate } from './delegation';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
 import { tellAdmins } from './effects';
 import { orgGapText, refusalText, waitingText } from './messages';
+import { handleOperation } from './operation-intents';
 import { statsOutcome } from './stats';
 
 export type { Actor, Outcome } from './commit';
@@ -83,6 +86,18 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'handover':
     case 'remind':
       return handleDeliveryIntent(deps, intent, actor, at);
+    case 'op':
+      return handleOperation(deps, intent, actor, at);
+    case 'opsForm':
+      return { ok: true, text: '', view: { type: 'ops', regNo: intent.regNo }, regNo: intent.regNo };
+    case 'delegate':
+      return handleDelegate(deps, intent.args, actor, at);
+    case 'comment':
+    case 'cc':
+    case 'urge':
+    case 'approveAll':
+    case 'who':
+      return handleAroundIntent(deps, intent, actor, at);
     default:
       return assertNever(intent);
   }
