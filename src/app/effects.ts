@@ -7,14 +7,22 @@ import { holdersOfTask, taskHoldersNow } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
 import { assertNever } from '../domain/result';
 import { approversOf, stepHoldersNow } from '../domain/routing';
+import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
 import type { CardMessage } from './ports';
 import type { View } from './views';
 
-/** Queues a message to every enabled platform where the user has an identity. */
-export function sendToUser(deps: AppDeps, user: UserId, view: View, at: Date, opts: { urgent?: boolean } = {}): void {
+/** Queues a message to every enabled platform where the user has an identity (`platforms`: only those). */
+export function sendToUser(
+  deps: AppDeps,
+  user: UserId,
+  view: View,
+  at: Date,
+  opts: { urgent?: boolean; platforms?: readonly Platform[] } = {},
+): void {
   for (const id of deps.org.identitiesOf(user)) {
     if (!deps.platforms.includes(id.platform)) continue;
+    if (opts.platforms && !opts.platforms.includes(id.platform)) continue;
     const target = { kind: 'user' as const, id: id.platformUserId };
     const urgent = opts.urgent ? { urgent: true } : {};
     deps.outbox.enqueue(id.platform, { op: 'send', target, view, viewer: user, ...urgent }, at);
