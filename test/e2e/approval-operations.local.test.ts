@@ -182,6 +182,21 @@ describe('approval operations on the local platform', () => {
     expect(await mine('wu.pm')).toContain('确认需求');
   });
 
+  it('after an org change, a held step is listed for the role’s new member too', async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'handoff-resettle-')), 'h.db');
+    start({ databasePath });
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    await chat.say('li.lead', `/addsign ${REG} 陈售前 after`);
+    await h.stop();
+    const org = demoOrg();
+    org.users = [...org.users, { id: 'xu.lead', name: '徐主管' }];
+    org.roles.sales_lead = ['li.lead', 'xu.lead'];
+    start({ databasePath, org });
+    expect(await mine('xu.lead')).toContain('销售主管审批');
+    await chat.say('xu.lead', `/approve ${REG}`);
+    expect(chat.lastText('xu.lead')).toContain('陈售前');
+  });
+
   it('a timeout with transfer: after 16 working hours the step goes to the role, audit-logged by system', async () => {
     const process = loadProcessFile(DEFAULT_PROCESS_FILE);
     const special = process.approval.routes.flatMap((r) => r.steps).find((s) => s.role === 'special_approver');
