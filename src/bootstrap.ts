@@ -36,6 +36,7 @@ import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { SqliteConsoleQueries } from './store/console.queries';
+import { inlineConsoleReader, WorkerConsoleReader } from './store/console-reader';
 import { type DB, openDb } from './store/db';
 import { SqliteDelegationRepo } from './store/delegations.repo';
 import { SqliteDirectoryCache } from './store/directory-cache.repo';
@@ -122,6 +123,11 @@ export function loadOrg(config: Config): { org: OrgFile; source: string } {
 }
 
 /** The composition root: config → db → repos → adapters → pipeline → http → jobs. */
+/** The console's queries: in a worker for a database file, in-thread for `:memory:` (a worker cannot see it). */
+function consoleReader(path: string, local: SqliteConsoleQueries) {
+  return path === ':memory:' ? inlineConsoleReader(local) : new WorkerConsoleReader(path, local);
+}
+
 export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
@@ -218,7 +224,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
-    console: new SqliteConsoleQueries(db),
+    console: consoleReader(config.databasePath, new SqliteConsoleQueries(db)),
     delegations,
   };
   // Work bound to people who left the org file goes to the role's current members (issue 10, finding 7).
@@ -243,6 +249,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const kick = () => {
     setImmediate(() => void runner.kick());
   };
+  deps.afterCommit = kick;
   const ackMarginMs = opts.ackMarginMs ?? 500;
   const pipelines = new Map<Platform, InboundHandler>(
     [...adapters].map(([p, adapter]) => {
@@ -448,6 +455,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     await runner.stop();
     const released = outboxRepo.releaseHeld();
     if (!drained) logger.warn('shutdown: outbox pass cut at the grace period', { released });
+    await deps.console?.close();
     db.$client.close();
   }
   return handoff;

@@ -109,3 +109,14 @@ export interface ConsoleQueries {
   auditCount(): number;
   rows(table: ExportTable): IterableIterator<Record<string, unknown>>;
 }
+
+type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+/**
+ * What the console and /stats call: the same queries as promises, answered off the bot's thread (a worker with its
+ * own read-only connection) where the database is a file. Exports keep the synchronous paged `rows`.
+ */
+export interface ConsoleReader extends Async<Omit<ConsoleQueries, 'rows'>> {
+  rows: ConsoleQueries['rows'];
+  close(): Promise<void>;
+}

@@ -1,7 +1,7 @@
 import { STATE_LABELS, taskNameById } from '../../cards/labels';
 import { displayName, type OrgView, regionName } from '../domain/org';
 import type { ProjectState } from '../domain/project';
-import { type ConsoleQueries, CYCLE_WINDOW_DAYS, type CycleRow, type StageCount, type TrendRow } from './console-ports';
+import { type ConsoleReader, CYCLE_WINDOW_DAYS, type CycleRow, type StageCount, type TrendRow } from './console-ports';
 import type { AppDeps } from './deps';
 import { stepName } from './mine';
 
@@ -53,12 +53,22 @@ const STATE_ORDER: ProjectState[] = ['in_approval', 'accepted', 'closed', 'rejec
 export class ReportCache {
   private readonly entries = new Map<string, { at: number; value: unknown }>();
 
-  get<T>(key: string, now: number, compute: () => T): T {
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.value as T;
+  /** The pending or settled answer of `compute` (a failed one is forgotten, so the next call asks again). */
+  get<T>(key: string, now: number, compute: () => Promise<T>): Promise<T> {
+    const hit = this.fresh<T>(key, now);
+    if (hit) return hit;
     const value = compute();
     this.entries.set(key, { at: now, value });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
     return value;
+  }
+
+  /** The cached promise for `key` when it is younger than CACHE_MS. */
+  fresh<T>(key: string, now: number): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && now - hit.at < CACHE_MS && now >= hit.at ? (hit.value as Promise<T>) : undefined;
   }
 
   clear(): void {
@@ -76,10 +86,10 @@ function stageLabel(deps: AppDeps, org: OrgView, r: StageCount): string {
   return `实施：${taskNameById(def, kind, r.stage, null)}`;
 }
 
-export function stageBuckets(deps: AppDeps, q: ConsoleQueries): StageBucket[] {
+export async function stageBuckets(deps: AppDeps, q: ConsoleReader): Promise<StageBucket[]> {
   const org = deps.org.view();
   const by = new Map<string, StageBucket>();
-  for (const r of q.stages()) {
+  for (const r of await q.stages()) {
     const label = stageLabel(deps, org, r);
     const b = by.get(label) ?? { label, state: r.state as ProjectState, project: 0, saas: 0 };
     if (r.kind === 'saas') b.saas += r.n;
@@ -114,16 +124,18 @@ const named = (rows: CycleRow[], label: (k: string) => string): NamedCycle[] =>
   rows.map((r) => ({ label: label(r.key), n: r.n, days: days(r.avgMs) }));
 
 /** Totals and stages only (the overview page): index-only counts, no cached aggregates. */
-export function buildOverview(deps: AppDeps, q: ConsoleQueries): Overview {
+export async function buildOverview(deps: AppDeps, q: ConsoleReader): Promise<Overview> {
   const totals = Object.fromEntries(STATE_ORDER.map((s) => [s, 0])) as Record<ProjectState, number>;
-  for (const t of q.totals()) totals[t.state as ProjectState] = t.n;
-  return { at: deps.clock.now(), totals, stages: stageBuckets(deps, q) };
+  const at = deps.clock.now();
+  const [rows, stages] = await Promise.all([q.totals(), stageBuckets(deps, q)]);
+  for (const t of rows) totals[t.state as ProjectState] = t.n;
+  return { at, totals, stages };
 }
 
-export function overdueReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report['overdue'] {
+export async function overdueReport(deps: AppDeps, q: ConsoleReader, cache: ReportCache): Promise<Report['overdue']> {
   const now = deps.clock.now().getTime();
+  const rows = await cache.get('overdue', now, () => q.overdueByOwner(now));
   const org = deps.org.view();
-  const rows = cache.get('overdue', now, () => q.overdueByOwner(now));
   const byRegion = new Map<string, number>();
   for (const r of rows) byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.n);
   return {
@@ -138,11 +150,14 @@ export function overdueReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCac
   };
 }
 
-export function cycleReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report['cycle'] {
+export async function cycleReport(deps: AppDeps, q: ConsoleReader, cache: ReportCache): Promise<Report['cycle']> {
   const now = deps.clock.now().getTime();
+  const cyc = await cache.get('cycle', now, async () => {
+    const [times, approval] = await Promise.all([q.cycleTimes(now), q.approvalTimes(now)]);
+    return { ...times, approval };
+  });
   const org = deps.org.view();
   const def = deps.processes.current().def;
-  const cyc = cache.get('cycle', now, () => ({ ...q.cycleTimes(now), approval: q.approvalTimes(now) }));
   return {
     stage: named(cyc.stage, (k) => taskLabel(deps, k)),
     region: named(cyc.region, (k) => regionName(org, k)),
@@ -153,8 +168,13 @@ export function cycleReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache
 }
 
 /** Everything (/stats): the overview, overdue documents, cycle times. */
-export function buildReport(deps: AppDeps, q: ConsoleQueries, cache: ReportCache): Report {
-  return { ...buildOverview(deps, q), overdue: overdueReport(deps, q, cache), cycle: cycleReport(deps, q, cache) };
+export async function buildReport(deps: AppDeps, q: ConsoleReader, cache: ReportCache): Promise<Report> {
+  const [overview, overdue, cycle] = await Promise.all([
+    buildOverview(deps, q),
+    overdueReport(deps, q, cache),
+    cycleReport(deps, q, cache),
+  ]);
+  return { ...overview, overdue, cycle };
 }
 
 export { CYCLE_WINDOW_DAYS };

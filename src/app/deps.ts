@@ -1,6 +1,6 @@
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
-import type { ConsoleQueries } from './console-ports';
+import type { ConsoleReader } from './console-ports';
 import type {
   ActivityRepo,
   AuditRepo,
@@ -41,6 +41,8 @@ export interface AppDeps {
   work: WorkQueries;
   reminderConfig: ReminderConfig;
   /** The console's numbers (/stats, /admin); absent in unit tests that do not need them. */
-  console?: ConsoleQueries;
+  console?: ConsoleReader;
+  /** Delivers what was just queued outside an inbound event (the /stats report that follows its reply). */
+  afterCommit?: () => void;
   delegations: DelegationRepo;
 }

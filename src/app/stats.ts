@@ -1,16 +1,21 @@
 import { formatTime } from '../../cards/labels';
 import { holdsRole } from '../domain/org';
 import type { Actor, Outcome } from './commit';
-import { buildReport, CYCLE_WINDOW_DAYS, type Report, ReportCache } from './console-report';
+import { buildReport, CACHE_MS, CYCLE_WINDOW_DAYS, type Report, ReportCache } from './console-report';
 import type { AppDeps } from './deps';
+import { sendToUser } from './effects';
 
 /** Who may ask for /stats: the project director(s) and the org's admins. */
 export const STATS_ROLES = ['project_director', 'admin'] as const;
 
-/** One cache per query source (tests run many handoffs in one process). */
-const caches = new WeakMap<object, ReportCache>();
+/** One cache per query source (tests run many handoffs in one process), and the last report it gave. */
+const caches = new WeakMap<object, Entry>();
 
-/** /stats: the console's headline numbers as one text message, for directors and admins only. */
+/**
+ * /stats: the console's headline numbers as one text message, for directors and admins only. The pipeline is
+ * synchronous and the numbers come from the console's worker: a report younger than CACHE_MS is the answer at
+ * once; otherwise the reply says it is on its way and the report follows as a message when the worker has it.
+ */
 export function statsOutcome(deps: AppDeps, actor: Actor): Outcome {
   const org = deps.org.view();
   if (!STATS_ROLES.some((r) => holdsRole(org, actor.user, r))) {
@@ -20,13 +25,40 @@ export function statsOutcome(deps: AppDeps, actor: Actor): Outcome {
     };
   }
   if (!deps.console) return { ok: false, text: '统计暂不可用。' };
-  let cache = caches.get(deps.console);
-  if (!cache) {
-    cache = new ReportCache();
-    caches.set(deps.console, cache);
+  const q = deps.console;
+  let c = caches.get(q);
+  if (!c) {
+    c = { cache: new ReportCache(), last: null, running: null, waiters: new Set() };
+    caches.set(q, c);
   }
-  const text = statsText(buildReport(deps, deps.console, cache), deps.timeZone);
-  return { ok: true, text: '', view: { type: 'text', text } };
+  const now = deps.clock.now();
+  if (c.last && now.getTime() - c.last.at.getTime() < CACHE_MS && now >= c.last.at) {
+    return { ok: true, text: '', view: { type: 'text', text: statsText(c.last, deps.timeZone) } };
+  }
+  c.waiters.add(actor.user);
+  c.running ??= report(deps, q, c);
+  return { ok: true, text: '正在统计，结果稍后单独发给你（通常几秒钟）。' };
+}
+
+type Entry = { cache: ReportCache; last: Report | null; running: Promise<void> | null; waiters: Set<string> };
+
+/** Builds the report off the pipeline and sends it to everyone who asked meanwhile, in one transaction. */
+async function report(deps: AppDeps, q: NonNullable<AppDeps['console']>, c: Entry): Promise<void> {
+  let text: string;
+  try {
+    c.last = await buildReport(deps, q, c.cache);
+    text = statsText(c.last, deps.timeZone);
+  } catch (e) {
+    deps.logger.error('stats report failed', { error: e instanceof Error ? e.message : String(e) });
+    text = '统计暂时无法生成，请稍后再发送 /stats，或到管理后台 /admin 查看。';
+  }
+  const to = [...c.waiters];
+  c.waiters.clear();
+  c.running = null;
+  deps.tx(() => {
+    for (const u of to) sendToUser(deps, u, { type: 'text', text }, deps.clock.now());
+  });
+  deps.afterCommit?.();
 }
 
 const top = <T>(xs: T[], n: number) => xs.slice(0, n);

@@ -36,7 +36,7 @@ export class SqliteConsoleQueries implements ConsoleQueries {
   private readonly c: Database.Database;
   private readonly s: ReturnType<typeof prepare>;
 
-  constructor(db: DB) {
+  constructor(db: Pick<DB, '$client'>) {
     this.c = db.$client;
     this.s = prepare(this.c);
   }

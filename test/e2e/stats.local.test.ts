@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedDatabase } from '../../scripts/seed/fill';
 import { buildReport, ReportCache } from '../../src/app/console-report';
 import { statsText } from '../../src/app/stats';
@@ -25,7 +25,13 @@ describe('/stats in chat', () => {
         }[]
       ).map((r) => [r.state, r.n]),
     );
+    // The first /stats computes the report off the pipeline: a "coming" reply, then the report as a message.
     await chat.say('sun.director', '/stats');
+    await vi.waitFor(async () => {
+      await h?.flush();
+      expect(chat.lastText('sun.director')).toContain('项目统计');
+    });
+    expect(chat.texts('sun.director').at(-2)).toContain('正在统计');
     const text = chat.lastText('sun.director');
     expect(text).toContain('项目统计');
     expect(text).toContain(`审批中 ${counts.in_approval ?? 0}`);
@@ -34,18 +40,20 @@ describe('/stats in chat', () => {
     expect(text).toMatch(/逾期验收资料 \d+ 项/);
     expect(text).toContain('/admin');
 
+    // Within the minute the cached report is the reply itself.
     await chat.say('qin.admin', '/统计');
+    expect(chat.texts('qin.admin')).toHaveLength(1);
     expect(chat.lastText('qin.admin')).toContain(`审批中 ${counts.in_approval ?? 0}`);
 
     await chat.say('wang.sales', '/stats');
     expect(chat.lastText('wang.sales')).toContain('只有项目总监和管理员可以查看统计');
   });
 
-  it('the same numbers as the console report (no projects: zeros, no overdue)', () => {
+  it('the same numbers as the console report (no projects: zeros, no overdue)', async () => {
     h = createTestHandoff();
     const deps = h.deps;
     if (!deps.console) throw new Error('no console queries');
-    const text = statsText(buildReport(deps, deps.console, new ReportCache()), 'Asia/Shanghai');
+    const text = statsText(await buildReport(deps, deps.console, new ReportCache()), 'Asia/Shanghai');
     expect(text).toContain('审批中 0 · 实施中 0 · 已完成移交 0 · 已驳回 0 · 已撤回 0');
     expect(text).toContain('逾期验收资料：无');
   });

@@ -1,5 +1,5 @@
 import { STATE_LABELS, taskNameById } from '../../../cards/labels';
-import type { AuditRow, ConsoleQueries, HeldRow, WorkFilter, WorkSort } from '../../app/console-ports';
+import type { AuditRow, ConsoleReader, HeldRow, WorkFilter, WorkSort } from '../../app/console-ports';
 import {
   buildOverview,
   CYCLE_WINDOW_DAYS,
@@ -18,7 +18,7 @@ import { type Cell, DAY_MS, daysSince, esc, jsonBlock, table } from './html';
 /** The bodies of the console's pages (server-rendered; charts are ECharts options in a JSON block). */
 export interface PageCtx {
   deps: AppDeps;
-  q: ConsoleQueries;
+  q: ConsoleReader;
   cache: ReportCache;
 }
 
@@ -42,8 +42,8 @@ const bar = (title: string, labels: string[], series: { name: string; data: numb
   animation: false,
 });
 
-export function overviewPage(ctx: PageCtx): { body: string } {
-  const r = buildOverview(ctx.deps, ctx.q);
+export async function overviewPage(ctx: PageCtx): Promise<{ body: string }> {
+  const r = await buildOverview(ctx.deps, ctx.q);
   const totals = (['in_approval', 'accepted', 'closed', 'rejected', 'withdrawn'] as ProjectState[])
     .map(
       (s) =>
@@ -102,7 +102,7 @@ function holders(org: OrgView, r: HeldRow): string {
   return ids.map((u) => displayName(org, u)).join('、') || '（无人）';
 }
 
-export function workPage(ctx: PageCtx, wq: WorkQuery): { body: string } {
+export async function workPage(ctx: PageCtx, wq: WorkQuery): Promise<{ body: string }> {
   const org = ctx.deps.org.view();
   const def = ctx.deps.processes.current().def;
   const now = ctx.deps.clock.now().getTime();
@@ -112,7 +112,7 @@ export function workPage(ctx: PageCtx, wq: WorkQuery): { body: string } {
   if (wq.person && org.users[wq.person]) {
     filter.person = { user: wq.person, memberships: membershipsOf(org, wq.person, def) };
   }
-  const { rows, total } = ctx.q.held(filter, wq.sort, PAGE_SIZE, (wq.page - 1) * PAGE_SIZE);
+  const { rows, total } = await ctx.q.held(filter, wq.sort, PAGE_SIZE, (wq.page - 1) * PAGE_SIZE);
   const roles = [...new Set([...Object.keys(def.roles), ...Object.keys(org.members)])];
   const opt = (value: string, label: string, current: string) =>
     `<option value="${esc(value)}"${value === current ? ' selected' : ''}>${esc(label)}</option>`;
@@ -169,11 +169,14 @@ ${wq.page < pages ? `<a href="${esc(q({ page: wq.page + 1 }))}" data-testid="nex
   return { body };
 }
 
-export function overduePage(ctx: PageCtx, page: number): { body: string } {
-  const r = { overdue: overdueReport(ctx.deps, ctx.q, ctx.cache) };
+export async function overduePage(ctx: PageCtx, page: number): Promise<{ body: string }> {
   const now = ctx.deps.clock.now().getTime();
+  const [overdue, list] = await Promise.all([
+    overdueReport(ctx.deps, ctx.q, ctx.cache),
+    ctx.q.overdueList(now, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+  ]);
+  const r = { overdue };
   const org = ctx.deps.org.view();
-  const list = ctx.q.overdueList(now, PAGE_SIZE, (page - 1) * PAGE_SIZE);
   const top = r.overdue.byOwner.slice(0, 20);
   const options = {
     region: bar(
@@ -219,8 +222,8 @@ ${jsonBlock('charts', options)}`;
   return { body };
 }
 
-export function cyclePage(ctx: PageCtx): { body: string } {
-  const r = cycleReport(ctx.deps, ctx.q, ctx.cache);
+export async function cyclePage(ctx: PageCtx): Promise<{ body: string }> {
+  const r = await cycleReport(ctx.deps, ctx.q, ctx.cache);
   const approvers = r.approver.slice(0, 20);
   const options = {
     stage: bar(
@@ -295,8 +298,8 @@ const ACTIONS: Record<string, string> = {
   superseded: '被替代',
 };
 
-export function projectPage(ctx: PageCtx, regNo: string): { title: string; body: string } | null {
-  const p = ctx.q.project(regNo);
+export async function projectPage(ctx: PageCtx, regNo: string): Promise<{ title: string; body: string } | null> {
+  const p = await ctx.q.project(regNo);
   if (!p) return null;
   const org = ctx.deps.org.view();
   const v = Number(p.processVersion);
@@ -313,7 +316,7 @@ export function projectPage(ctx: PageCtx, regNo: string): { title: string; body:
     ['项目经理', p.pm ? displayName(org, String(p.pm)) : ''],
     ['登记时间', time(ctx, Number(p.createdAt))],
   ];
-  const rows = ctx.q.timeline(regNo).map((t) => {
+  const rows = (await ctx.q.timeline(regNo)).map((t) => {
     const task = t.defId ? `#${t.taskNo} ${taskNameById(def, kind, t.defId, null)}` : '';
     const what =
       t.what === 'audit'
@@ -335,16 +338,21 @@ export function projectPage(ctx: PageCtx, regNo: string): { title: string; body:
   return { title: `${String(p.name)}`, body };
 }
 
-export function auditPage(ctx: PageCtx, before: number | null, regNo: string | undefined): { body: string } {
+export async function auditPage(
+  ctx: PageCtx,
+  before: number | null,
+  regNo: string | undefined,
+): Promise<{ body: string }> {
   const org = ctx.deps.org.view();
-  const rows: AuditRow[] = ctx.q.audit(before, PAGE_SIZE, regNo);
+  const rows: AuditRow[] = await ctx.q.audit(before, PAGE_SIZE, regNo);
+  const count = regNo ? 0 : await ctx.q.auditCount();
   const last = rows.at(-1);
   const base = regNo ? `regNo=${encodeURIComponent(regNo)}&` : '';
   const next =
     rows.length === PAGE_SIZE && last
       ? `<a href="/admin/audit?${base}before=${last.id}" data-testid="next-page">更早的记录</a>`
       : '';
-  const body = `<p class="pager">${regNo ? `项目 ${esc(regNo)} · ` : `共 ${ctx.q.auditCount()} 条 · `}${before ? `<a href="/admin/audit${regNo ? `?regNo=${encodeURIComponent(regNo)}` : ''}">最新</a> ` : ''}${next}</p>
+  const body = `<p class="pager">${regNo ? `项目 ${esc(regNo)} · ` : `共 ${count} 条 · `}${before ? `<a href="/admin/audit${regNo ? `?regNo=${encodeURIComponent(regNo)}` : ''}">最新</a> ` : ''}${next}</p>
 ${table(
   ['序号', '时间', '登记号', '轮次', '角色', '操作', '操作人', '原因', '平台'],
   rows.map((a) => [

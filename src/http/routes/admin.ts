@@ -8,6 +8,7 @@ import { adminConfig } from '../../config/admin-env';
 import { ADMIN_ROLE, holdsRole } from '../../domain/org';
 import { storedSessionSecret } from '../../store/admin-secret.repo';
 import { SqliteConsoleQueries } from '../../store/console.queries';
+import { inlineConsoleReader } from '../../store/console-reader';
 import { csvStream, EXPORTS, isExportTable, xlsxStream } from '../admin/export';
 import { esc, layout } from '../admin/html';
 import { LoginError, type LoginProvider, loginProviders } from '../admin/oauth';
@@ -77,7 +78,7 @@ export function mountAdmin(
   }
   const signer = new CookieSigner(admin.sessionSecret ?? storedSessionSecret(handoff.db));
   const deps = handoff.deps;
-  const q = deps.console ?? new SqliteConsoleQueries(handoff.db);
+  const q = deps.console ?? inlineConsoleReader(new SqliteConsoleQueries(handoff.db));
   const pc: PageCtx = { deps, q, cache: new ReportCache() };
   const now = () => deps.clock.now().getTime();
 
@@ -261,10 +262,15 @@ export function mountAdmin(
     await next();
   };
   const page =
-    (title: string, path: string, render: (ctx: Context) => { body: string; title?: string } | null, charts = true) =>
+    (
+      title: string,
+      path: string,
+      render: (ctx: Context) => Promise<{ body: string; title?: string } | null> | { body: string; title?: string },
+      charts = true,
+    ) =>
     async (ctx: Context) => {
       const s = ctx.state.admin as AdminSession;
-      const r = render(ctx);
+      const r = await render(ctx);
       if (!r) return message(ctx, 404, '未找到', '没有这个项目。');
       html(
         ctx,
