@@ -83,6 +83,13 @@ describe('a database written by d34d827 (migrations to 0007) opens with nothing 
       .prepare(sql)
       .get(...args) as Record<string, unknown>;
   const count = (sql: string, ...args: unknown[]) => Number(Object.values(row(sql, ...args))[0]);
+  const column = (sql: string, ...args: unknown[]) =>
+    (
+      sqlite()
+        .prepare(sql)
+        .raw()
+        .all(...args) as unknown[][]
+    ).map((r) => r[0]);
   const projectRow = (regNo: string) =>
     row('select state, round, step_index stepIndex, step_role stepRole from projects where reg_no = ?', regNo);
   const openTasks = (regNo: string) =>
@@ -148,6 +155,8 @@ describe('a database written by d34d827 (migrations to 0007) opens with nothing 
 
   it('the holder of every open approval step acts and the project moves on; the rejected one is resubmitted', async () => {
     const { chat } = open(copy());
+    const lastOld = count('select max(id) from outbox');
+    const lastCard = count('select max(id) from card_messages');
     const waiting = played.projects.filter((p) => p.state === 'in_approval');
     expect(waiting.map((p) => p.regNo)).toEqual([
       'HO-2026-0001',
@@ -164,7 +173,19 @@ describe('a database written by d34d827 (migrations to 0007) opens with nothing 
       expect(chat.lastText(holder), p.regNo).toMatch(/^已(同意|通过)/);
       expect(projectRow(p.regNo), p.regNo).toMatchObject({ state: 'in_approval', stepIndex: p.stepIndex + 1 });
       expect(count('select count(*) from audit_log where reg_no = ?', p.regNo)).toBe(p.history + 1);
+      // Every live copy of the project card d34d827 sent (not superseded by a later one) was updated in place.
+      const live = `select message_id from card_messages c where c.reg_no = ? and c.kind = 'project' and c.id <= ?
+        and not exists (select 1 from outbox o where o.id <= ? and json_extract(o.payload_json, '$.op') = 'update'
+          and json_extract(o.payload_json, '$.messageId') = c.message_id
+          and json_extract(o.payload_json, '$.view.type') = 'superseded')`;
+      const updated = `select json_extract(payload_json, '$.messageId') from outbox where id > ? and status = 'sent'
+        and json_extract(payload_json, '$.op') = 'update'`;
+      const liveIds = column(live, p.regNo, lastCard, lastOld);
+      // 0011's cards were still in the outbox when d34d827 died: no copy yet, sent now.
+      expect(liveIds.length > 0, p.regNo).toBe(p.regNo !== 'HO-2026-0011');
+      expect(column(updated, lastOld), p.regNo).toEqual(expect.arrayContaining(liveIds));
     }
+    expect(count(`select count(*) from card_messages where reg_no = 'HO-2026-0004'`)).toBeGreaterThan(2);
     // 0004 went through a rejection: round 2 keeps the round-1 history on its card.
     expect(cardText(chat.lastCard('yang.huiyu'))).toContain('合同金额与报价不符');
     // The rows the crash left pending were delivered on the first flush: 0011's card reached the reviewer.
