@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db';
 import { FakeClock } from '../helpers/fake-clock';
 import { cardText, createTestHandoff, LocalChat } from '../helpers/handoff';
 
@@ -144,9 +145,10 @@ describe('a database written by d34d827 (migrations to 0007) opens with nothing 
     expect(count('select count(*) from audit_log where on_behalf_of is not null')).toBe(0);
     sqlite().prepare('detach database old').run();
 
-    // Open a second time: the migrations are not re-run and nothing moves.
+    // Open again, by `npm run db:migrate` (openDb) and then the start: the migrations are not re-run, nothing moves.
     const before = KEPT.map((t) => count(`select count(*) from "${t}"`));
     await h?.stop();
+    openDb(path).$client.close();
     open(path);
     expect(count('select count(*) from __drizzle_migrations')).toBe(journal);
     expect(KEPT.map((t) => count(`select count(*) from "${t}"`))).toEqual(before);
