@@ -1,23 +1,14 @@
-import { displayName, type OrgView, type UserId } from '../src/domain/org';
+import { displayName, type OrgView, regionName, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
 import { currentStep, type Decision, type Project } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
+import { askLine, lastRejection } from './ask';
 import { deliveryBlocks, taskControls } from './delivery';
-import {
-  formatTime,
-  formInputs,
-  holdersOf,
-  kindLabel,
-  roleName,
-  STATE_LABELS,
-  stepLabel,
-  taskDefOf,
-  yesNo,
-} from './labels';
-import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
-import { joinRich, link as richLink } from './rich';
+import { formatTime, formInputs, kindLabel, roleName, STATE_LABELS, stepLabel, taskDefOf, yesNo } from './labels';
+import type { CardBlock, CardButton, CardColor, CardForm, CardModel, HistoryNote, Rich } from './model';
+import { joinRich, linkify, link as richLink } from './rich';
 
 export interface ProjectCardInput {
   project: Project;
@@ -27,8 +18,10 @@ export interface ProjectCardInput {
   timeZone: string;
   /** Who will see this copy: decides which buttons it carries. null = a shared copy (no buttons). */
   viewer: UserId | null;
-  /** A line on top, e.g. the reason of a rejection notice. */
+  /** The banner the copy was sent with (only a 催办 is still shown, and only while the viewer has the work). */
   banner?: string | null;
+  /** `/status`: every fact and the history open. Otherwise the facts this step needs and the history folded. */
+  full?: boolean;
 }
 
 const COLORS: Record<Project['state'], CardColor> = {
@@ -57,127 +50,22 @@ function link(label: string, url: string | null): Rich | null {
   return url ? richLink(label, url) : null;
 }
 
-/** The one card of a project: facts, step and holder, history, and the viewer's buttons. Pure. */
-export function projectCard({ project: p, def, org, timeZone, viewer, banner }: ProjectCardInput): CardModel {
+/**
+ * The one card of a project, designed per state: the header names the project and the step; one line says what
+ * the viewer is asked to do (or that nothing is, and who holds it now); the few facts the step needs; the actions.
+ * The history is folded away (`full` for /status shows everything). Pure.
+ */
+export function projectCard(input: ProjectCardInput): CardModel {
+  const { project: p, def, org, viewer } = input;
   const step = currentStep(p);
-  const blocks: CardBlock[] = [];
-  if (banner) blocks.push({ type: 'note', text: banner });
-  const docs = [
-    link('用户需求采集表', p.facts.reqLink),
-    link('售前解决方案', p.facts.solutionLink),
-    link('项目实施登记表', p.facts.formLink),
-  ].filter((x): x is Rich => x !== null);
-  const route = routeFor(p.facts, def);
-  const signature = signatureOf(p, def, org, timeZone);
-  const commercial = p.delivery.approvalAnswers.commercial_reviewer;
-  blocks.push({
-    type: 'fields',
-    fields: [
-      { label: '项目实施登记号', value: p.regNo },
-      { label: '项目名称', value: p.facts.name },
-      { label: '客户', value: p.facts.customer },
-      { label: '项目类型', value: kindLabel(p) },
-      { label: '区域', value: org.regionNames[p.facts.region] ?? p.facts.region },
-      { label: '合同编号', value: p.facts.contractNo },
-      {
-        label: '合同/首付款',
-        value: `${yesNo(p.facts.signed, '已签合同', '未签合同')} / ${yesNo(p.facts.paid, '首付款已到', '首付款未到')}`,
-      },
-      ...(p.facts.kind === 'project'
-        ? [
-            {
-              label: '运营服务/云部署',
-              value: `${yesNo(p.facts.operated, '含需运营部分', '无运营部分')} / ${yesNo(p.facts.cloud, '公司云服务器部署', '客户环境部署')}`,
-            },
-          ]
-        : []),
-      { label: '审批流程', value: route.name },
-      { label: '责任销售', value: displayName(org, p.submitter) },
-      ...(docs.length ? [{ label: '资料', value: joinRich(docs, ' · ') }] : []),
-      ...(commercial && typeof commercial.outsourcing === 'boolean'
-        ? [{ label: '外采', value: commercial.outsourcing ? '需外采产品（外采完成后才能发放产品）' : '无需外采' }]
-        : []),
-      ...(signature ? [{ label: '商务经理电子签名', value: signature }] : []),
-      {
-        label: '当前状态',
-        value: step
-          ? `${stepLabel(p, def, org)} — 待 ${holdersOf(p, step, org, def) || '（无可处理的人，请联系管理员）'} 处理`
-          : STATE_LABELS[p.state],
-      },
-    ],
-  });
+  const { actions, forms } = controls(p, def, org, viewer);
+  const blocks: CardBlock[] = [askLine(p, def, org, viewer, input.banner ?? null)];
+  blocks.push({ type: 'fields', fields: facts(input) });
   const spec = step ? stepSpec(p, p.stepIndex, def) : undefined;
-  if (spec?.kind === 'approval' && spec.step.checklist?.length) blocks.push(checklistBlock(p, spec.step.checklist));
-  blocks.push(...deliveryBlocks(p, def, org));
-  blocks.push({
-    type: 'history',
-    title: '流程记录',
-    entries: p.history.map((d, i) => {
-      const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
-      const where = task
-        ? (taskDefOf(p, def, task)?.name ?? task.defId)
-        : d.action === 'approve' || d.action === 'reject'
-          ? stepLabel(p, def, org, d.stepIndex)
-          : '';
-      const prev = p.history[i - 1];
-      const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
-      return {
-        at: d.at,
-        who: displayName(org, d.by),
-        what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : ''}${waited ? ` · 等待${waited}` : ''}`,
-        ...(d.reason ? { reason: d.reason } : {}),
-      };
-    }),
-  });
-
-  const actions: CardButton[] = [];
-  const forms: CardForm[] = [];
-  if (viewer !== null) {
-    if (step && spec && isCurrentApprover(p, viewer, org, def)) {
-      const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
-      const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
-      const fields = formInputs(stepForm(spec), org, p);
-      const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
-      if (fields.length) forms.push({ name: 'approve_form', fields, submit });
-      else actions.push(submit);
-      forms.push({
-        name: 'reject_form',
-        fields: [
-          { name: 'reason', label: '驳回原因', kind: 'text', required: true, placeholder: '请填写驳回原因（必填）' },
-        ],
-        submit: { label: '驳回', style: 'danger', value: { v: 1, type: 'reject', ...ref } },
-      });
-    }
-    const lc = taskControls(p, def, org, viewer);
-    actions.push(...lc.actions);
-    forms.push(...lc.forms);
-    for (const sd of def.subflows) {
-      if (p.state !== 'accepted' && p.state !== 'closed') break;
-      if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;
-      actions.push({
-        label: `发起${sd.name}`,
-        style: 'default',
-        value: { v: 1, type: 'raiseForm', regNo: p.regNo, kind: sd.id },
-      });
-    }
-    if (viewer === p.submitter) {
-      if (p.state === 'rejected') {
-        actions.push({ label: '重新提交', style: 'primary', value: { v: 1, type: 'resubmit', regNo: p.regNo } });
-      }
-      if (canWithdraw(p)) {
-        actions.push({ label: '撤回', style: 'default', value: { v: 1, type: 'withdraw', regNo: p.regNo } });
-      }
-    }
-  }
-
-  // A "请处理" or "催办" banner is only true while the viewer still has something to do on this card.
-  const asked = banner?.startsWith('请处理：') || banner?.startsWith('催办：');
-  const hasWork = forms.length > 0 || actions.some((a) => a.style !== 'default');
-  if (asked && !hasWork && blocks[0]?.type === 'note') {
-    const now = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : STATE_LABELS[p.state];
-    blocks[0] = { type: 'note', text: `这一步已处理，目前无需你操作。当前：${now}` };
-  }
-
+  if (input.full && spec?.kind === 'approval' && spec.step.checklist?.length)
+    blocks.push(checklistBlock(p, spec.step.checklist));
+  blocks.push(...deliveryBlocks(p, def, org, input.full === true));
+  blocks.push(historyBlock(p, def, org, input.full === true));
   return {
     header: {
       title: `${p.facts.name}`,
@@ -188,6 +76,168 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     actions,
     forms,
   };
+}
+
+/** The facts of the registration: the ones every step needs, plus the rest on /status. */
+function facts({ project: p, def, org, timeZone, full }: ProjectCardInput): { label: string; value: Rich }[] {
+  const docs = [
+    link('用户需求采集表', p.facts.reqLink),
+    link('售前解决方案', p.facts.solutionLink),
+    link('项目实施登记表', p.facts.formLink),
+  ].filter((x): x is Rich => x !== null);
+  const approving = p.state === 'in_approval' || p.state === 'rejected' || p.state === 'withdrawn';
+  const signature = signatureOf(p, def, org, timeZone);
+  const commercial = p.delivery.approvalAnswers.commercial_reviewer;
+  const rejection = p.state === 'rejected' ? lastRejection(p) : undefined;
+  const changes = p.state === 'in_approval' && p.round > 1 ? lastChanges(p) : null;
+  const out: { label: string; value: Rich }[] = [];
+  if (full) out.push({ label: '项目实施登记号', value: p.regNo });
+  out.push({ label: '客户', value: p.facts.customer });
+  out.push({ label: '类型 · 区域', value: `${kindLabel(p)} · ${regionName(org, p.facts.region)}` });
+  if (approving || full) {
+    out.push({ label: '合同编号', value: p.facts.contractNo });
+    out.push({
+      label: '合同/首付款',
+      value: `${yesNo(p.facts.signed, '已签合同', '未签合同')} / ${yesNo(p.facts.paid, '首付款已到', '首付款未到')}`,
+    });
+    if (p.facts.kind === 'project')
+      out.push({
+        label: '运营服务/云部署',
+        value: `${yesNo(p.facts.operated, '含需运营部分', '无运营部分')} / ${yesNo(p.facts.cloud, '公司云服务器部署', '客户环境部署')}`,
+      });
+    if (docs.length) out.push({ label: '资料', value: joinRich(docs, ' · ') });
+  }
+  if (full || approving) out.push({ label: '审批流程', value: routeFor(p.facts, def).name });
+  out.push({ label: '责任销售', value: displayName(org, p.submitter) });
+  if (rejection?.reason) out.push({ label: '驳回原因', value: rejection.reason });
+  if (changes) out.push({ label: '本轮修改', value: changes });
+  if (commercial && typeof commercial.outsourcing === 'boolean')
+    out.push({ label: '外采', value: commercial.outsourcing ? '需外采产品（外采完成后才能发放产品）' : '无需外采' });
+  if (signature) out.push({ label: '商务经理电子签名', value: signature });
+  return out;
+}
+
+/** What the resubmission of this round changed ("客户：A → B；…"), as recorded; null when nothing was amended. */
+function lastChanges(p: Project): string | null {
+  const d = [...p.history].reverse().find((h) => h.action === 'resubmit' && h.round === p.round);
+  return d?.reason ?? null;
+}
+
+function historyBlock(p: Project, def: ProcessDefinition, org: OrgView, full: boolean): CardBlock {
+  return {
+    type: 'history',
+    title: `流程记录（${p.history.length} 条）`,
+    entries: p.history.map((d, i) => {
+      const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
+      const where = task
+        ? (taskDefOf(p, def, task)?.name ?? task.defId)
+        : d.action === 'approve' || d.action === 'reject'
+          ? stepLabel(p, def, org, d.stepIndex)
+          : '';
+      const prev = p.history[i - 1];
+      const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
+      const verb = ACTION_LABELS[d.action];
+      // "同意 · 特批领导审批（北方）", never a label wrapped in brackets twice; a task's own verb is not repeated.
+      const what = where && !where.startsWith(verb) ? `${verb} · ${where}` : where || verb;
+      const round = d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : '';
+      const note = d.reason ? noteOf(d, task ? taskDefOf(p, def, task) : undefined) : undefined;
+      return {
+        at: d.at,
+        who: displayName(org, d.by),
+        what: `${what}${round}${waited ? ` · 等待${waited}` : ''}`,
+        ...(note ? { note } : {}),
+      };
+    }),
+    ...(full ? {} : { folded: true, hint: `发送 /status ${p.regNo} 查看全部记录` }),
+  };
+}
+
+/** A history note labelled by what it is. */
+function noteOf(d: Decision, task: { form?: { fields: unknown[] } } | undefined): HistoryNote | undefined {
+  const text = d.reason ?? '';
+  switch (d.action) {
+    case 'reject':
+      return { label: '原因', text, rejection: true };
+    case 'approve':
+      return { label: task?.form?.fields.length ? '填写' : '意见', text: linkify(text) };
+    case 'doc': {
+      const at = text.indexOf('：');
+      const url = at < 0 ? '' : text.slice(at + 1);
+      return {
+        label: '资料链接',
+        text: at < 0 ? text : joinRich([text.slice(0, at), richLink('查看', url, url)], ' '),
+      };
+    }
+    case 'due':
+      return { label: '截止日期', text };
+    case 'resubmit':
+      return { label: '修改', text };
+    case 'raise':
+      return { label: '内容', text: linkify(text) };
+    default:
+      return { label: '填写', text: linkify(text) };
+  }
+}
+
+/** The viewer's buttons and forms: the step they hold, their tasks, subflows they may raise, sales' own actions. */
+function controls(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  viewer: UserId | null,
+): { actions: CardButton[]; forms: CardForm[] } {
+  const actions: CardButton[] = [];
+  const forms: CardForm[] = [];
+  if (viewer === null) return { actions, forms };
+  const step = currentStep(p);
+  const spec = step ? stepSpec(p, p.stepIndex, def) : undefined;
+  if (step && spec && isCurrentApprover(p, viewer, org, def)) {
+    const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
+    const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
+    const fields = formInputs(stepForm(spec), org, p);
+    const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
+    if (fields.length) forms.push({ name: 'approve_form', fields, submit });
+    else actions.push(submit);
+    forms.push({
+      name: 'reject_form',
+      fields: [
+        { name: 'reason', label: '驳回原因', kind: 'text', required: true, placeholder: '请填写驳回原因（必填）' },
+      ],
+      submit: {
+        label: '驳回',
+        style: 'danger',
+        value: { v: 1, type: 'reject', ...ref },
+        confirm: { title: '确认驳回？', text: `「${stepLabel(p, def, org)}」将被驳回，责任销售需修改后重新提交。` },
+      },
+    });
+  }
+  const lc = taskControls(p, def, org, viewer);
+  actions.push(...lc.actions);
+  forms.push(...lc.forms);
+  for (const sd of def.subflows) {
+    if (p.state !== 'accepted' && p.state !== 'closed') break;
+    if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;
+    actions.push({
+      label: `发起${sd.name}`,
+      style: 'default',
+      value: { v: 1, type: 'raiseForm', regNo: p.regNo, kind: sd.id },
+    });
+  }
+  if (viewer === p.submitter) {
+    if (p.state === 'rejected') {
+      actions.push({ label: '重新提交', style: 'primary', value: { v: 1, type: 'resubmit', regNo: p.regNo } });
+    }
+    if (canWithdraw(p)) {
+      const text = p.state === 'rejected' ? '撤回后项目结束，不能再重新提交。' : '撤回后审批结束，如需继续须重新登记。';
+      actions.push({
+        label: '撤回',
+        style: 'default',
+        value: { v: 1, type: 'withdraw', regNo: p.regNo },
+        confirm: { title: '确认撤回？', text },
+      });
+    }
+  }
+  return { actions, forms };
 }
 
 /** PROCESS.md §2: the commercial review's checks; the reviewer ticks each on the form below. */
@@ -214,7 +264,7 @@ function signatureOf(p: Project, def: ProcessDefinition, org: OrgView, timeZone:
     .reverse()
     .find((h) => h.task === null && h.action === 'approve' && h.stepIndex === index && h.round === p.round);
   return d
-    ? `${displayName(org, d.by)}（${roleName(def, 'commercial_reviewer')}） ${formatTime(d.at, timeZone)}`
+    ? `${displayName(org, d.by)} · ${roleName(def, 'commercial_reviewer')} · ${formatTime(d.at, timeZone)}`
     : null;
 }
 

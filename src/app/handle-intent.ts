@@ -7,7 +7,7 @@ import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
 import { register } from '../domain/transition';
-import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { type Actor, applyEvent, commit, fieldOf, notFound, type Outcome } from './commit';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
 import { refusalText, waitingText } from './messages';
@@ -28,7 +28,7 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);
-      return { ok: true, text: '', view: { type: 'project', regNo: p.regNo }, regNo: p.regNo };
+      return { ok: true, text: '', view: { type: 'project', regNo: p.regNo, full: true }, regNo: p.regNo };
     }
     case 'register': {
       const year = Number(formatTime(at, deps.timeZone).slice(0, 4));
@@ -36,7 +36,7 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
       const { version, def } = deps.processes.current();
       const ev = { type: 'register' as const, by: actor.user, at, regNo: '', facts, processVersion: version };
       const res = register(ev, def, org);
-      if (!res.ok) return { ok: false, text: refusalText(res.error, org, null, def) };
+      if (!res.ok) return { ok: false, text: refusalText(res.error, org, null, def), ...fieldOf(res.error) };
       const regNo = deps.projects.nextRegNo(year);
       const next = { ...res.value.next, regNo };
       deps.projects.insert(next);

@@ -1,4 +1,5 @@
 import { docsCard } from '../../cards/docs.card';
+import { withDraft } from '../../cards/draft';
 import { mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
 import { projectCard } from '../../cards/project.card';
@@ -27,7 +28,7 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
     case 'text':
       return text(view.text);
     case 'registerForm':
-      return { content: { kind: 'card', card: registerFormCard(org) } };
+      return { content: { kind: 'card', card: withDraft(registerFormCard(org), view.draft) } };
     case 'mine':
       return { content: { kind: 'card', card: mineCard(viewer ? mineItems(deps, viewer) : []) } };
     case 'reminder':
@@ -48,7 +49,7 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       const def = deps.processes.get(p.delivery.processVersion);
       const sd = def.subflows.find((s) => s.id === view.kind);
       if (!sd) return text(`当前流程没有「${view.kind}」。`);
-      return { content: { kind: 'card', card: raiseFormCard(p, sd, org) } };
+      return { content: { kind: 'card', card: withDraft(raiseFormCard(p, sd, org), view.draft) } };
     }
     case 'docs': {
       const p = deps.projects.get(view.regNo);
@@ -56,13 +57,9 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       return {
         content: {
           kind: 'card',
-          card: docsCard(
-            p,
-            deps.processes.get(p.delivery.processVersion),
-            org,
-            viewer,
-            deps.clock.now(),
-            deps.timeZone,
+          card: withDraft(
+            docsCard(p, deps.processes.get(p.delivery.processVersion), org, viewer, deps.clock.now(), deps.timeZone),
+            view.draft,
           ),
         },
         card: { regNo: p.regNo, kind: 'docs', banner: null, version: p.version },
@@ -75,14 +72,18 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       return {
         content: {
           kind: 'card',
-          card: projectCard({
-            project: p,
-            def: deps.processes.get(p.delivery.processVersion),
-            org,
-            timeZone: deps.timeZone,
-            viewer,
-            banner,
-          }),
+          card: withDraft(
+            projectCard({
+              project: p,
+              def: deps.processes.get(p.delivery.processVersion),
+              org,
+              timeZone: deps.timeZone,
+              viewer,
+              banner,
+              full: view.full === true,
+            }),
+            view.draft,
+          ),
         },
         card: { regNo: p.regNo, kind: 'project', banner, version: p.version },
       };

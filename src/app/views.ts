@@ -1,11 +1,16 @@
-/** What an outgoing message shows. Stored in the outbox and rendered when it is delivered, from the current state. */
+import type { FormDraft } from '../../cards/draft';
+
+/**
+ * What an outgoing message shows. Stored in the outbox and rendered when it is delivered, from the current state.
+ * `draft`: a refused form submission re-rendered with what was typed; `full`: /status (every fact, history open).
+ */
 export type View =
-  | { type: 'project'; regNo: string; banner?: string }
+  | { type: 'project'; regNo: string; banner?: string; full?: boolean; draft?: FormDraft }
   | { type: 'text'; text: string }
-  | { type: 'registerForm' }
+  | { type: 'registerForm'; draft?: FormDraft }
   | { type: 'mine' }
-  | { type: 'docs'; regNo: string }
-  | { type: 'raiseForm'; regNo: string; kind: string }
+  | { type: 'docs'; regNo: string; draft?: FormDraft }
+  | { type: 'raiseForm'; regNo: string; kind: string; draft?: FormDraft }
   /** An older copy of a card, locked: it points to the newer copy the viewer received. */
   | { type: 'superseded'; regNo: string; kind: 'project' | 'docs' }
   | { type: 'news'; regNo: string }

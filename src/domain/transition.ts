@@ -10,7 +10,7 @@ import { emptyDelivery, type TaskInstance } from './process/state';
 import { startSubflow } from './process/subflows';
 import { summarize } from './process/summary';
 import { actOnTask } from './process/tasks';
-import { currentStep, type Decision, isLastStep, isOpen, type Project } from './project';
+import { currentStep, type Decision, factChanges, isLastStep, isOpen, type Project } from './project';
 import { assertNever, err, ok, type Result } from './result';
 import { approversOf, checkRegistration, type StepSpec, stepSpec } from './routing';
 
@@ -183,7 +183,8 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
       const chain = checkRegistration(facts, org, def, p.submitter);
       if (!chain.ok) return chain;
       const round = p.round + 1;
-      const record: Decision = { ...base('resubmit', null), round, stepIndex: 0, role: def.registrar };
+      const changed = factChanges(p.facts, facts, org.regionNames) || null;
+      const record: Decision = { ...base('resubmit', changed), round, stepIndex: 0, role: def.registrar };
       return applied({ ...p, facts, state: 'in_approval', round, chain: chain.value, stepIndex: 0 }, record, [
         refresh,
         { type: 'notify.assignees', regNo: p.regNo },

@@ -24,7 +24,7 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     await chat.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(env.h.db.select().from(projects).get()?.state).toBe('accepted');
-    expect(chat.body('wang.sales')).toContain('实施中');
+    expect(chat.body('wang.sales')).toContain('目前「确认需求」由 周经理（北方） 处理');
     for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director']) expect(chat.buttons(u), u).toEqual([]);
     // The clicker is told the outcome in a one-to-one message (DingTalk cards have no toast).
     expect(await chat.waitForText('sun.director', '已受理')).toContain('HO-2026-0001');

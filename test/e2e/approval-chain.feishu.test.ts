@@ -43,7 +43,8 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
     await chat.click('yang.huiyu', '同意');
-    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('审核清单（请逐项核对后勾选）');
+    // The commercial review's checklist is its form: one tick per item.
+    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('项目合同状态、首笔款项支付状态');
     await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, comment: '' });
     await chat.click('sun.director', '立项并指派', SETUP_FORM);
 

@@ -43,7 +43,12 @@ const projectCard: CardModel = {
       type: 'history',
       title: '审批记录',
       entries: [
-        { at: new Date('2026-03-02T03:00:00Z'), who: '李四', what: '驳回', reason: '缺附件' },
+        {
+          at: new Date('2026-03-02T03:00:00Z'),
+          who: '李四',
+          what: '驳回',
+          note: { label: '原因', text: '缺附件', rejection: true },
+        },
         { at: new Date('2026-03-02T02:00:00Z'), who: '张三', what: '提交登记' },
       ],
     },

@@ -39,7 +39,12 @@ const fullCard: CardModel = {
       type: 'history',
       title: '记录',
       entries: [
-        { at: new Date('2024-05-01T02:05:00Z'), who: '李四', what: '驳回', reason: '预算不足' },
+        {
+          at: new Date('2024-05-01T02:05:00Z'),
+          who: '李四',
+          what: '驳回',
+          note: { label: '原因', text: '预算不足', rejection: true },
+        },
         { at: new Date('2024-04-30T16:30:00Z'), who: '张三', what: '提交' },
       ],
     },
@@ -196,7 +201,7 @@ describe('size budget', () => {
           at: new Date(Date.UTC(2024, 0, 1, 0, i)),
           who: `用户${i}`,
           what: '评论',
-          reason: `第 ${i} 条：${'很长的说明'.repeat(8)}`,
+          note: { label: '意见', text: `第 ${i} 条：${'很长的说明'.repeat(8)}` },
         })),
       },
     ],
