@@ -6,7 +6,7 @@ export const RegNoSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{1,8}-\d{4}-\d{4,}$/, '登记号格式应为 HO-2026-0001 (registration number like HO-2026-0001)');
+  .regex(/^[A-Z]{1,8}-\d{4}-\d{4,}$/, '登记号格式应为 HO-2026-0001 这样');
 
 const YES = ['yes', 'y', 'true', '1', '是', '已签', '已付', '已回款'];
 const NO = ['no', 'n', 'false', '0', '否', '未签', '未付', '未回款'];
@@ -15,7 +15,7 @@ const YesNo = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   const s = v.trim().toLowerCase();
   if (YES.includes(s)) return true;
   if (NO.includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: '应为 yes 或 no（是/否）' });
+  ctx.addIssue({ code: 'custom', message: '应为 是 或 否' });
   return z.NEVER;
 });
 
@@ -43,7 +43,7 @@ export const RegisterFieldsSchema = z
   .object({
     name: Text(100),
     customer: Text(100),
-    kind: z.enum(PROJECT_KINDS, { error: '应为 project（项目类）或 saas（SaaS 类）' }),
+    kind: z.enum(PROJECT_KINDS, { error: '应为 项目类 或 SaaS 类' }),
     region: Text(32),
     contract: Text(64),
     signed: YesNo,
@@ -138,25 +138,25 @@ export type Intent = z.infer<typeof IntentSchema>;
 export type IntentType = Intent['type'];
 
 export const FIELD_LABELS: Record<string, string> = {
-  name: '项目名称 name',
-  customer: '客户 customer',
-  kind: '项目类型 kind',
-  region: '区域 region',
-  contract: '合同编号 contract',
-  signed: '合同已签 signed',
-  paid: '首付款已到 paid',
-  req: '用户需求采集表 req',
-  solution: '售前解决方案 solution',
-  form: '项目实施登记表 form',
-  operated: '含需运营部分 operated',
-  cloud: '公司云服务器部署 cloud',
+  name: '项目名称',
+  customer: '客户',
+  kind: '项目类型',
+  region: '区域',
+  contract: '合同编号',
+  signed: '合同已签',
+  paid: '首付款已到',
+  req: '用户需求采集表',
+  solution: '售前解决方案',
+  form: '项目实施登记表',
+  operated: '含需运营部分',
+  cloud: '公司云服务器部署',
   regNo: '登记号',
-  reason: '驳回原因 reason',
-  doc: '资料编号 doc',
-  link: '链接 link',
-  date: '截止日期 date',
-  task: '任务 task',
-  comment: '意见 comment',
+  reason: '驳回原因',
+  doc: '资料编号',
+  link: '链接',
+  date: '截止日期',
+  task: '任务',
+  comment: '意见',
 };
 
 /** Turns zod issues into one Chinese line per field, naming the field. */
@@ -164,8 +164,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
     const key = String(i.path.filter((p) => p !== 'fields' && p !== 'changes').at(-1) ?? '');
     if (i.code === 'unrecognized_keys')
-      return `未知字段：${i.keys.join(', ')}（可用字段：${REGISTER_KEYS.join(', ')}）`;
-    if (i.code === 'invalid_type' && i.input === undefined) return `缺少字段 ${FIELD_LABELS[key] ?? key}`;
-    return `字段 ${FIELD_LABELS[key] ?? key}：${i.message}`;
+      return `未知字段：${i.keys.join('、')}。可填的字段：${REGISTER_KEYS.map((k) => `${k}=`).join(' ')}`;
+    if (i.code === 'invalid_type' && i.input === undefined) return `缺少「${FIELD_LABELS[key] ?? key}」`;
+    return `「${FIELD_LABELS[key] ?? key}」${i.message}`;
   });
 }

@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Role } from '../domain/org';
 
-const Id = z.string().trim().min(1, '不能为空 (must not be empty)');
+const Id = z.string().trim().min(1, '不能为空');
 const IdList = z.array(Id);
 /** A role is a list of user ids, or a map region → list. */
 const RoleMembers = z.union([IdList, z.record(z.string().min(1), IdList)]);

@@ -202,7 +202,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
   it('a malformed command gets a reply naming the field and the usage; @-mentions in groups are stripped', async () => {
     const { chat, fake } = env;
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('paid=no', 'paid=perhaps'));
-    expect(chat.lastText('wang.sales')).toContain('字段 首付款已到 paid：应为 yes 或 no');
+    expect(chat.lastText('wang.sales')).toContain('「首付款已到」应为 是 或 否');
     expect(chat.lastText('wang.sales')).toContain('用法：/register');
     const group = chat.textEvent('wang.sales', '@_user_1 /status HO-2026-0001');
     const msg = (group.event as { message: Record<string, unknown> }).message;

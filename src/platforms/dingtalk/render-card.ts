@@ -197,7 +197,7 @@ function renderBlock(block: CardBlock, timeZone: string): string {
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
       const rows = ordered.map((e) => {
-        const note = e.note ? `（${escapeText(e.note.label)}：${md(e.note.text)}）` : '';
+        const note = e.note ? ` — ${escapeText(e.note.label)}：${md(e.note.text)}` : '';
         return `• ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${note}`;
       });
       if (block.omitted) rows.unshift(HISTORY_TRIMMED_LINE);

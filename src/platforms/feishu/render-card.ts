@@ -83,7 +83,7 @@ function renderBlock(block: CardBlock, timeZone: string): Json {
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
       const lines = ordered.map((e) => {
-        const note = e.note ? `（${mdText(e.note.label)}：${md(e.note.text)}）` : '';
+        const note = e.note ? ` — ${mdText(e.note.label)}：${md(e.note.text)}` : '';
         return `- ${formatTime(e.at, timeZone)} ${mdText(e.who)} ${mdText(e.what)}${note}`;
       });
       if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);

@@ -225,7 +225,7 @@ export function historyLines(
 ): string[] {
   const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
   const lines = ordered.map((e) => {
-    const note = e.note ? `（${esc(e.note.label)}：${rich(e.note.text)}）` : '';
+    const note = e.note ? ` — ${esc(e.note.label)}：${rich(e.note.text)}` : '';
     return `- ${formatTime(e.at, timeZone)} ${esc(e.who)} ${esc(e.what)}${note}`;
   });
   if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);

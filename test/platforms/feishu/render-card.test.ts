@@ -110,7 +110,7 @@ describe('renderCard', () => {
     // Chronological, Asia/Shanghai (UTC+8): 2024-04-30T16:30Z is 2024-05-01 00:30 there.
     expect(els[4]).toEqual({
       tag: 'markdown',
-      content: '**记录**\n- 2024-05-01 00:30 张三 提交\n- 2024-05-01 10:05 李四 驳回（原因：预算不足）',
+      content: '**记录**\n- 2024-05-01 00:30 张三 提交\n- 2024-05-01 10:05 李四 驳回 — 原因：预算不足',
     });
     expect(els[5]).toEqual({
       tag: 'markdown',
