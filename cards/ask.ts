@@ -4,7 +4,7 @@ import { canActOn } from '../src/domain/process/holders';
 import { openTasks, type TaskInstance } from '../src/domain/process/state';
 import { currentStep, type Project } from '../src/domain/project';
 import { isCurrentApprover } from '../src/domain/transition';
-import { holdersOf, STATE_LABELS, stepLabel, taskHolders, taskName } from './labels';
+import { holdersOf, noHolderText, STATE_LABELS, stepLabel, taskHolders, taskName } from './labels';
 import type { CardBlock } from './model';
 
 /**
@@ -42,8 +42,11 @@ function asked(p: Project, def: ProcessDefinition, org: OrgView, viewer: UserId)
 /** Who holds the project now, in one sentence. */
 export function nowHeld(p: Project, def: ProcessDefinition, org: OrgView): string {
   const step = currentStep(p);
-  if (step)
-    return `目前由 ${holdersOf(p, step, org, def) || '（无人，请联系管理员）'} 处理「${stepLabel(p, def, org)}」。`;
+  if (step) {
+    const holders = holdersOf(p, step, org, def);
+    const label = stepLabel(p, def, org);
+    return holders ? `目前由 ${holders} 处理「${label}」。` : `「${label}」${noHolderText(p, step, org, def)}。`;
+  }
   if (p.state === 'rejected') return `已驳回，等待 ${displayName(org, p.submitter)} 修改后重新提交。`;
   if (p.state === 'withdrawn') return '项目已撤回。';
   const open = openTasks(p.delivery);

@@ -6,7 +6,8 @@
  *     --answer requirements.customization=in_contract,out_of_contract --answer requirements.integration=yes
  *
  * Files: `--process PATH` (or PROCESS_FILE; default processes/standard.yaml), `--org PATH` (or ORG_FILE; default
- * org.example.yaml). Exit 1 on any error in either file or in the arguments.
+ * org.example.yaml). Exit 1 on any error in either file or in the arguments. People given by e-mail/mobile are listed
+ * with what the platforms answered so far (`--db PATH`, else DATABASE_PATH, else ./data/handoff.db; read-only).
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -18,6 +19,7 @@ import { processHash } from '../src/config/process-hash';
 import { regionName } from '../src/domain/org';
 import { answerField, answerValue, type PlannedStep, planProject } from '../src/domain/process/plan';
 import type { FieldValue } from '../src/domain/process/state';
+import { directoryStatus } from './directory-status';
 
 const DEMO_ORG = new URL('../org.example.yaml', import.meta.url).pathname;
 const BOOLEAN_FACTS = ['signed', 'paid', 'operated', 'cloud'] as const;
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     operated: { type: 'string' },
     cloud: { type: 'string' },
     answer: { type: 'string', multiple: true, default: [] },
+    db: { type: 'string' },
   },
   strict: true,
 });
@@ -99,6 +102,7 @@ out.push(
 );
 out.push(problems.length ? `problems (${errors.length} errors):` : 'problems: none');
 for (const p of problems) out.push(`  - ${isWarning(p) ? p : `error: ${p}`}`);
+out.push(...directoryStatus(orgFile, values.db ?? (process.env.DATABASE_PATH || './data/handoff.db'), process.env));
 
 const plan = planProject(def, org, { kind, region, facts, answers });
 const yn = (v: string | boolean | undefined) => (v === undefined ? '?' : v === true ? 'yes' : v === false ? 'no' : v);

@@ -1,6 +1,6 @@
-import { holdersOf, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { holdersOf, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
 import type { Effect } from '../domain/effects';
-import { displayName, type OrgView, type UserId } from '../domain/org';
+import { adminsOf, displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
@@ -18,6 +18,17 @@ export function sendToUser(deps: AppDeps, user: UserId, view: View, at: Date, op
     const urgent = opts.urgent ? { urgent: true } : {};
     deps.outbox.enqueue(id.platform, { op: 'send', target, view, viewer: user, ...urgent }, at);
   }
+}
+
+/**
+ * Tells the admins (the org file's `admin` role) something only they can fix, as a one-to-one text, inside the
+ * caller's transaction. Returns whether anyone was told; with no admin in the org file it is logged instead.
+ */
+export function tellAdmins(deps: AppDeps, text: string, at: Date): boolean {
+  const admins = adminsOf(deps.org.view());
+  for (const admin of admins) sendToUser(deps, admin, { type: 'text', text: `【管理员通知】${text}` }, at);
+  if (admins.length === 0) deps.logger.warn('nobody holds the admin role to be told', { text });
+  return admins.length > 0;
 }
 
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
@@ -67,8 +78,12 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const step = currentStep(p);
         if (!step) break;
         const banner = `请处理：${stepLabel(p, def, org)}`;
-        for (const user of approversOf(p, step, org, def)) {
-          sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
+        const approvers = approversOf(p, step, org, def);
+        for (const user of approvers) sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
+        // The org changed since registration (checked then): nobody may decide this step now.
+        if (approvers.length === 0) {
+          const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
+          tellAdmins(deps, `${what}${noHolderText(p, step, org, def)}。`, at);
         }
         break;
       }
@@ -113,7 +128,10 @@ function submitterNotice(
   const last = p.history.at(-1);
   const by = last ? displayName(org, last.by) : '';
   const step = currentStep(p);
-  const next = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : '';
+  const holders = step ? holdersOf(p, step, org, def) : '';
+  const next = step
+    ? `「${stepLabel(p, def, org)}」${holders ? ` — ${holders}` : `，${noHolderText(p, step, org, def)}`}`
+    : '';
   const prev = last ? stepLabel(p, def, org, last.stepIndex) : '';
   switch (e.event) {
     case 'registered':
@@ -125,7 +143,7 @@ function submitterNotice(
         banner: `「${prev}」被 ${by} 驳回，原因：${e.reason ?? ''}\n可点击“重新提交”，或发送 /resubmit ${p.regNo} 字段=新值 修改后重新提交。`,
       };
     case 'advanced':
-      return { type: 'text', text: `${title}已通过「${prev}」（${by}），下一步：${next}。` };
+      return { type: 'text', text: `${title}${by} 已同意「${prev}」，下一步：${next}。` };
     case 'accepted':
       return { type: 'text', text: `${title}已由 ${by} 受理，审批流程完成，项目进入执行阶段。` };
     case 'withdrawn':

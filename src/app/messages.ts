@@ -1,4 +1,4 @@
-import { holdersOf, roleName, STATE_LABELS, stepLabel, taskHolders, taskName } from '../../cards/labels';
+import { holdersOf, noHolderText, roleName, STATE_LABELS, stepLabel, taskHolders, taskName } from '../../cards/labels';
 import type { DomainError } from '../domain/errors';
 import { type OrgView, regionName } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -12,6 +12,8 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
   switch (e.code) {
     case 'NOT_CURRENT_APPROVER': {
       const step = p ? currentStep(p) : undefined;
+      if (p && step && m.self)
+        return `你是该项目的提交人，不能审批自己的项目：「${stepLabel(p, def, org)}」${holdersOf(p, step, org, def) ? `由 ${holdersOf(p, step, org, def)} 处理` : noHolderText(p, step, org, def)}。`;
       return p && step
         ? `你不是当前步骤的处理人：「${stepLabel(p, def, org)}」由 ${holdersOf(p, step, org, def)} 处理。`
         : '你不是当前步骤的处理人。';
@@ -29,11 +31,13 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
     case 'NO_ASSIGNEE': {
       const region = m.region ? `（${regionName(org, String(m.region))}）` : '';
       const who = m.role ? `「${roleName(def, String(m.role))}」${region}` : '这一步';
-      return `组织配置中没有${who}的成员，无法继续。请联系管理员在组织文件中补充。`;
+      const told = m.adminsTold ? '已通知管理员在组织文件中补充。' : '请联系管理员在组织文件中补充。';
+      return `组织配置中没有${who}的成员，无法继续。${told}`;
     }
     case 'SELF_APPROVAL': {
       const region = m.region ? `（${regionName(org, String(m.region))}）` : '';
-      return `「${roleName(def, String(m.role))}」${region}只有你一人，而提交人不能审批自己的项目。请联系管理员为该角色增加成员。`;
+      const told = m.adminsTold ? '已通知管理员为该角色增加成员，补充后请重新登记。' : '请联系管理员为该角色增加成员。';
+      return `「${roleName(def, String(m.role))}」${region}只有你一人，而提交人不能审批自己的项目。${told}`;
     }
     case 'MISSING_DOCUMENT':
       return m.need === 'req'
@@ -81,9 +85,21 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
   }
 }
 
+/** For the admins: which role of the org file leaves a step without anyone to decide it, and the key to fix. */
+export function orgGapText(e: DomainError, org: OrgView, def: ProcessDefinition): string {
+  const m = e.meta ?? {};
+  const region = m.region ? String(m.region) : '';
+  const role = `「${roleName(def, String(m.role))}」${region ? `（${regionName(org, region)}）` : ''}`;
+  const key = `roles.${String(m.role)}${region ? `.${region}` : ''}`;
+  return e.code === 'SELF_APPROVAL'
+    ? `${role}只有登记人本人，而提交人不能审批自己的项目。请在组织文件中为该角色增加成员（${key}）。`
+    : `组织文件中${role}没有成员，请补充（${key}）。`;
+}
+
 export const waitingText = (p: Project, def: ProcessDefinition, org: OrgView): string => {
   const step = currentStep(p);
-  if (step) return `等待「${stepLabel(p, def, org)}」— ${holdersOf(p, step, org, def)}`;
+  if (step)
+    return `等待「${stepLabel(p, def, org)}」— ${holdersOf(p, step, org, def) || noHolderText(p, step, org, def)}`;
   const open = openTasks(p.delivery);
   if (open.length) return open.map((t) => `等待「${taskName(p, def, t)}」— ${taskHolders(t, org)}`).join('；');
   return STATE_LABELS[p.state];

@@ -37,15 +37,17 @@ const Link = z
   .refine(isHttpLink, '应为以 http:// 或 https:// 开头的文档链接，如 https://docs.example.com/…');
 
 const Text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字符`);
+/** A one-line field (name, customer …): line breaks and runs of spaces become one space, so no text can add lines. */
+const Line = (max: number) => Text(max).transform((v) => v.replace(/\s+/g, ' '));
 
 /** The registration fields, shared by the typed command and the card form. Keys are the public command keys. */
 export const RegisterFieldsSchema = z
   .object({
-    name: Text(100),
-    customer: Text(100),
+    name: Line(100),
+    customer: Line(100),
     kind: z.enum(PROJECT_KINDS, { error: '应为 项目类 或 SaaS 类' }),
-    region: Text(32),
-    contract: Text(64),
+    region: Line(32),
+    contract: Line(64),
     signed: YesNo,
     paid: YesNo,
     req: Link.optional(),

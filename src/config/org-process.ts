@@ -1,4 +1,4 @@
-import { ANY_REGION, type OrgView, type Role } from '../domain/org';
+import { ADMIN_ROLE, ANY_REGION, type OrgView, type Role } from '../domain/org';
 import type { FormDef, HolderDef, ProcessDefinition, TaskDef } from '../domain/process/definition';
 import { type OrgFile, regionsOf } from './org-file';
 
@@ -76,7 +76,8 @@ export function checkOrgAgainstProcess(org: OrgFile, defs: ProcessDefinition[]):
     }
   }
   for (const role of Object.keys(org.roles)) {
-    if (!known.has(role))
+    // `admin` is the org's own role (told what only the org file can fix), not a process role.
+    if (role !== ADMIN_ROLE && !known.has(role))
       out.push(`${WARNING}roles.${role}: no process knows this role (roles are: ${[...known].join(', ')})`);
   }
   return out;

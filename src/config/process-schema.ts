@@ -149,7 +149,7 @@ const Subflow = z.strictObject({
 export const ProcessFileSchema = z.strictObject({
   label: Text,
   registrar: Id,
-  no_self_approval: z.boolean().default(false),
+  no_self_approval: z.boolean().default(true),
   news_chat: Id,
   roles: z
     .record(Id, z.strictObject({ name: Text, by_region: z.boolean().default(false) }))

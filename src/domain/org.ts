@@ -17,6 +17,14 @@ export interface OrgView {
 
 export const ANY_REGION = '*';
 
+/** The org file's role for the people told what only the org file can fix (a role nobody can lack or approve). */
+export const ADMIN_ROLE = 'admin';
+
+/** Everyone holding the `admin` role (any region). */
+export function adminsOf(org: OrgView): UserId[] {
+  return [...new Set(Object.values(org.members[ADMIN_ROLE] ?? {}).flat())];
+}
+
 /** Users holding `role` for `region`: the region's own list, else the role's region-independent list. */
 export function membersOf(org: OrgView, role: Role, region: string | null): UserId[] {
   const byRegion = org.members[role];

@@ -1,7 +1,7 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
-import { holdsRole, type OrgView, type UserId } from './org';
+import { holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { FormDef, ProcessDefinition } from './process/definition';
 import { moveDue, submitDocument } from './process/documents';
 import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
@@ -67,6 +67,17 @@ export function isCurrentApprover(p: Project, user: UserId, org: OrgView, def: P
   return step !== undefined && approversOf(p, step, org, def).includes(user);
 }
 
+/** NOT_CURRENT_APPROVER; `self: 1` when the user holds the step's role but submitted the project (no self-approval). */
+function notApprover(p: Project, user: UserId, org: OrgView, def: ProcessDefinition): DomainError {
+  const step = currentStep(p);
+  const self =
+    def.noSelfApproval &&
+    step !== undefined &&
+    user === p.submitter &&
+    membersOf(org, step.role, step.region).includes(user);
+  return domainError('NOT_CURRENT_APPROVER', self ? { self: 1 } : undefined);
+}
+
 /** Withdrawal is allowed before anyone has decided in this round, or after a rejection. */
 export function canWithdraw(p: Project): boolean {
   if (p.state === 'rejected') return true;
@@ -118,7 +129,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
   switch (ev.type) {
     case 'approve': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(notApprover(p, ev.by, org, def));
       const spec = stepSpec(p, p.stepIndex, def);
       const form = stepForm(spec);
       const raw = expandChecklist(form, {
@@ -167,7 +178,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
     }
     case 'reject': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(notApprover(p, ev.by, org, def));
       const reason = ev.reason.trim();
       if (!reason) return err(domainError('REASON_REQUIRED'));
       return applied({ ...p, state: 'rejected' }, base('reject', reason), [

@@ -310,3 +310,23 @@ export const localMessages = sqliteTable(
   },
   (t) => [index('local_messages_at').on(t.at)],
 );
+
+/**
+ * The directory cache: what each platform's contact API answered for an org user's e-mail or mobile (issue 12).
+ * `status`: `found` (platform_user_id set), `not_found` (the platform knows no such active person), `failed` (the
+ * lookup itself failed: `error` says why; a previously found id is kept). Keyed by what was asked, not by user, so
+ * renaming a user id in the org file keeps the answer.
+ */
+export const directoryCache = sqliteTable(
+  'directory_cache',
+  {
+    platform: text('platform').notNull(),
+    kind: text('kind', { enum: ['email', 'mobile'] }).notNull(),
+    value: text('value').notNull(),
+    platformUserId: text('platform_user_id'),
+    status: text('status', { enum: ['found', 'not_found', 'failed'] }).notNull(),
+    error: text('error'),
+    checkedAt: ts('checked_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.kind, t.value] })],
+);

@@ -29,6 +29,10 @@ describe('the shipped process files', () => {
     const def = loadProcessFile(DEFAULT_PROCESS_FILE);
     expect(def.roles.special_approver).toEqual({ name: '特批领导', byRegion: true });
     expect(def.noSelfApproval).toBe(true);
+    // Self-approval is off unless a file says otherwise (issue 10, finding 4): the key may be left out.
+    const text = readFileSync(DEFAULT_PROCESS_FILE, 'utf8');
+    expect(text).toContain('no_self_approval: true\n');
+    expect(parseProcessFile(text.replace('no_self_approval: true\n', ''), 'p.yaml').noSelfApproval).toBe(true);
     expect(def.newsChat).toBe('handover_news');
     expect(def.approval.routes.map((r) => r.id)).toEqual(['regular', 'special']);
     const setup = def.flows.project.tasks.find((t) => t.id === 'setup');
