@@ -6,7 +6,7 @@ import { displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
-import { register } from '../domain/transition';
+import { mayRegister, register } from '../domain/transition';
 import { type Actor, applyEvent, commit, fieldOf, notFound, type Outcome } from './commit';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
@@ -22,8 +22,13 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
   switch (intent.type) {
     case 'help':
       return { ok: true, text: '', view: { type: 'text', text: helpText(deps.processes.current().def) } };
-    case 'registerForm':
+    case 'registerForm': {
+      // Offered only to who may register: nobody fills ten fields to learn they may not.
+      const def = deps.processes.current().def;
+      const refused = mayRegister(actor.user, def, org);
+      if (refused) return { ok: false, text: refusalText(refused, org, null, def) };
       return { ok: true, text: '请填写项目实施登记表。', view: { type: 'registerForm' } };
+    }
     case 'mine':
       return { ok: true, text: '', view: { type: 'mine' } };
     case 'status': {

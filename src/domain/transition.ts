@@ -1,7 +1,7 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
-import { holdsRole, membersOf, type OrgView, type UserId } from './org';
+import { displayName, holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { FormDef, ProcessDefinition } from './process/definition';
 import { moveDue, submitDocument } from './process/documents';
 import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
@@ -22,6 +22,11 @@ export interface Transitioned {
 }
 
 export type TransitionResult = Result<Transitioned, DomainError>;
+
+/** Whether `user` may register projects (the /register form is offered only to them). */
+export function mayRegister(user: UserId, def: ProcessDefinition, org: OrgView): DomainError | null {
+  return holdsRole(org, user, def.registrar) ? null : domainError('NOT_ALLOWED_TO_REGISTER', { role: def.registrar });
+}
 
 export function register(ev: RegisterEvent, def: ProcessDefinition, org: OrgView): TransitionResult {
   if (!holdsRole(org, ev.by, def.registrar))
@@ -243,7 +248,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
       const reason =
         ev.type === 'doc'
           ? `《${name}》：${ev.link.trim()}`
-          : `《${name}》截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${w.d.documents.find((d) => d.no === ev.doc)?.owner ?? ev.owner}` : ''}`;
+          : `《${name}》截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${displayName(org, w.d.documents.find((d) => d.no === ev.doc)?.owner ?? ev.owner)}` : ''}`;
       return applied({ ...p, delivery: w.d }, { ...base(ev.type, reason), role: def.registrar }, w.effects);
     }
     case 'raise': {

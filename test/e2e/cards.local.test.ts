@@ -125,4 +125,15 @@ describe('cards on the local platform (issue 11)', () => {
     for (const [k, v] of Object.entries(typed)) expect(fields.find((f) => f.name === k)?.initial, k).toBe(v);
     expect(fields.find((f) => f.name === 'req')?.error).toContain('缺少资料');
   });
+
+  it('the bare /register form is offered only to who may register', async () => {
+    h = createTestHandoff();
+    chat = new LocalChat(h);
+    await chat.say('zhou.pm', '/register');
+    expect(chat.cards('zhou.pm')).toHaveLength(0);
+    expect(chat.lastText('zhou.pm')).toContain('只有');
+    expect(chat.lastText('zhou.pm')).toContain('可以登记项目');
+    await chat.say('wang.sales', '/register');
+    expect(chat.lastCard('wang.sales').forms[0]?.submit.label).toBe('提交登记');
+  });
 });
