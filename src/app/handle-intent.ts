@@ -1,3 +1,4 @@
+import { confirmedAction } from '../../cards/confirm.card';
 import { formatTime, STATE_LABELS } from '../../cards/labels';
 import { HELP_TEXT } from '../commands/help';
 import type { Intent, RegisterFields } from '../commands/intents';
@@ -31,6 +32,12 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     }
     case 'mine':
       return { ok: true, text: '', view: { type: 'mine' } };
+    case 'confirm': {
+      const action = confirmedAction(intent.action);
+      if (!action) return { ok: false, text: '无法识别的卡片操作，请发送 /help 查看可用命令。' };
+      const { title, text, label } = intent;
+      return { ok: true, text: '', view: { type: 'confirm', title, text, label, action } };
+    }
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);

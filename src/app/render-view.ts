@@ -1,3 +1,4 @@
+import { confirmCard } from '../../cards/confirm.card';
 import { docsCard } from '../../cards/docs.card';
 import { withDraft } from '../../cards/draft';
 import { mineCard } from '../../cards/mine.card';
@@ -31,6 +32,8 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       return { content: { kind: 'card', card: withDraft(registerFormCard(org), view.draft) } };
     case 'mine':
       return { content: { kind: 'card', card: mineCard(viewer ? mineItems(deps, viewer) : []) } };
+    case 'confirm':
+      return { content: { kind: 'card', card: confirmCard(view.title, view.text, view.label, view.action) } };
     case 'reminder':
       return { content: { kind: 'card', card: reminderCard(view.title, view.lines) } };
     case 'news': {

@@ -1,4 +1,5 @@
 import type { FormDraft } from '../../cards/draft';
+import type { ActionValue } from '../../cards/model';
 
 /**
  * What an outgoing message shows. Stored in the outbox and rendered when it is delivered, from the current state.
@@ -14,4 +15,6 @@ export type View =
   /** An older copy of a card, locked: it points to the newer copy the viewer received. */
   | { type: 'superseded'; regNo: string; kind: 'project' | 'docs' }
   | { type: 'news'; regNo: string }
+  /** "确认撤回？" with one button that does it (platforms whose buttons cannot ask first). */
+  | { type: 'confirm'; title: string; text: string; label: string; action: ActionValue }
   | { type: 'reminder'; title: string; lines: string[] };

@@ -89,6 +89,14 @@ export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('help') }),
   z.object({ type: z.literal('resubmit'), regNo: RegNoSchema, changes: RegisterFieldsSchema.partial().optional() }),
   z.object({ type: z.literal('withdraw'), regNo: RegNoSchema }),
+  /** A button that asks first, on platforms without a native confirmation (cards/confirm.card.ts). Cards only. */
+  z.object({
+    type: z.literal('confirm'),
+    action: z.string().max(2000),
+    title: z.string().max(100),
+    text: z.string().max(300),
+    label: z.string().max(40),
+  }),
   z.object({
     type: z.literal('approve'),
     regNo: RegNoSchema,

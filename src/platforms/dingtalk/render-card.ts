@@ -17,6 +17,7 @@
  *   (cards/fit.ts: long values clipped with "…", history trimmed, long links shown as labels); buttons are kept.
  */
 
+import { askFirst } from '../../../cards/confirm.card';
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { CardBlock, CardButton, CardModel, FormField, Rich } from '../../../cards/model';
 import { type Dialect, renderRich } from '../../../cards/rich';
@@ -61,7 +62,10 @@ export function renderCardParams(model: CardModel, opts: RenderOptions = {}): Ca
     subtitle: foldLineBreaks(card.header.subtitle ?? ''),
     color: card.header.color,
   };
-  const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({ button }));
+  // DingTalk buttons cannot ask first: a button with `confirm` becomes a second step (cards/confirm.card.ts).
+  const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({
+    button: askFirst(button),
+  }));
   const inputs: { field: FormField }[] = [];
   for (const form of card.forms) {
     if (inputs.length + form.fields.length > MAX_INPUTS) continue;

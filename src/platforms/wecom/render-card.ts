@@ -23,6 +23,7 @@
  * them is fitted on the model (cards/fit.ts: long values clipped with "…", history trimmed), buttons kept.
  */
 
+import { askFirst } from '../../../cards/confirm.card';
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { CardBlock, CardButton, CardForm, CardModel, FormField, Rich } from '../../../cards/model';
 import { httpUrl, linksOf, plainRich } from '../../../cards/rich';
@@ -78,7 +79,8 @@ export function cardButtons(card: CardModel, keys: KeyStore | null): { buttons: 
   const planned: PlannedButton[] = [];
   const hints: string[] = [];
   for (const b of card.actions) {
-    if (!b.disabled) planned.push({ label: b.label, style: b.style, payload: { value: b.value } });
+    // WeCom buttons cannot ask first: a button with `confirm` becomes a second step (cards/confirm.card.ts).
+    if (!b.disabled) planned.push({ label: b.label, style: b.style, payload: { value: askFirst(b).value } });
   }
   for (const form of card.forms) {
     const { buttons, hint } = planForm(form);
