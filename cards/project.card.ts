@@ -69,7 +69,8 @@ export function projectCard(input: ProjectCardInput): CardModel {
   return {
     header: {
       title: `${p.facts.name}`,
-      subtitle: `${p.regNo} · ${step ? stepLabel(p, def, org) : STATE_LABELS[p.state]}`,
+      // During approval the route goes with the step (特批流程 · 商务审核): one line less on a phone.
+      subtitle: `${p.regNo} · ${step ? `${routeFor(p.facts, def).name} · ${stepLabel(p, def, org)}` : STATE_LABELS[p.state]}`,
       color: COLORS[p.state],
     },
     blocks,
@@ -107,7 +108,7 @@ function facts({ project: p, def, org, timeZone, full }: ProjectCardInput): { la
       });
     if (docs.length) out.push({ label: '资料', value: joinRich(docs, ' · ') });
   }
-  if (full || approving) out.push({ label: '审批流程', value: routeFor(p.facts, def).name });
+  if (full) out.push({ label: '审批流程', value: routeFor(p.facts, def).name });
   out.push({ label: '责任销售', value: displayName(org, p.submitter) });
   if (rejection?.reason) out.push({ label: '驳回原因', value: rejection.reason });
   if (changes) out.push({ label: '本轮修改', value: changes });

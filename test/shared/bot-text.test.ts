@@ -34,7 +34,7 @@ function files(dir: string): string[] {
 const REGEX_BEFORE = new Set(['(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '']);
 
 /** The string literals of a TypeScript file (templates: their static parts joined by "…"), comments skipped. */
-export function literals(src: string): string[] {
+function literals(src: string): string[] {
   const out: string[] = [];
   const templates: { text: string; depth: number }[] = [];
   let depth = 0;
@@ -108,7 +108,7 @@ export function literals(src: string): string[] {
 }
 
 /** ASCII-letter words that are not command syntax (/cmd, key=…), URLs or allowed names. */
-export function englishIn(text: string): string[] {
+function englishIn(text: string): string[] {
   const cleaned = text
     .replace(/https?:\/\/\S*/g, ' ')
     .replace(/\/[a-z][\w-]*/gi, ' ')
@@ -118,7 +118,7 @@ export function englishIn(text: string): string[] {
 }
 
 /** Nested full-width brackets: （…（…）…） or 「…「…」…」, and a bracket right after a bracket: ）（. */
-export function nestedBrackets(text: string): boolean {
+function nestedBrackets(text: string): boolean {
   for (const [open, close] of [
     ['（', '）'],
     ['「', '」'],
