@@ -61,6 +61,10 @@ export function projectCard(input: ProjectCardInput): CardModel {
   const { actions, forms } = controls(p, def, org, viewer);
   const blocks: CardBlock[] = [askLine(p, def, org, viewer, input.banner ?? null)];
   blocks.push({ type: 'fields', fields: facts(input) });
+  if (p.state === 'rejected' && viewer === p.submitter) {
+    // The button resubmits as is; amendments are typed.
+    blocks.push({ type: 'note', text: `需要修改时发送 /resubmit ${p.regNo} 字段=新值，如 customer=某集团。` });
+  }
   const spec = step ? stepSpec(p, p.stepIndex, def) : undefined;
   if (input.full && spec?.kind === 'approval' && spec.step.checklist?.length)
     blocks.push(checklistBlock(p, spec.step.checklist));
