@@ -1,12 +1,24 @@
+import { SYSTEM_ACTOR } from '../src/domain/around/timeouts';
 import { displayName, type OrgView, regionName, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
+import { openTasks } from '../src/domain/process/state';
 import { currentStep, type Decision, type Project } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
 import { askLine, lastRejection } from './ask';
 import { deliveryBlocks, taskControls } from './delivery';
-import { formatTime, formInputs, kindLabel, roleName, STATE_LABELS, stepLabel, taskDefOf, yesNo } from './labels';
+import {
+  formatTime,
+  formInputs,
+  kindLabel,
+  roleName,
+  STATE_LABELS,
+  stepLabel,
+  taskDefOf,
+  taskName,
+  yesNo,
+} from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel, HistoryNote, Rich } from './model';
 import { joinRich, linkify, link as richLink } from './rich';
 
@@ -22,6 +34,10 @@ export interface ProjectCardInput {
   banner?: string | null;
   /** `/status`: every fact and the history open. Otherwise the facts this step needs and the history folded. */
   full?: boolean;
+  /** Comments, CC, urges and escalations (audit lines), shown in the history by time. */
+  activity?: Decision[];
+  /** The operations around a step this viewer may use (comment, CC, urge). */
+  around?: { comment: boolean; cc: boolean; urge: boolean };
 }
 
 const COLORS: Record<Project['state'], CardColor> = {
@@ -44,6 +60,10 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   due: '调整资料截止日期',
   handover: '申请移交',
   raise: '发起',
+  comment: '评论',
+  cc: '抄送',
+  urge: '催办',
+  escalate: '超时升级',
 };
 
 function link(label: string, url: string | null): Rich | null {
@@ -59,7 +79,13 @@ export function projectCard(input: ProjectCardInput): CardModel {
   const { project: p, def, org, viewer } = input;
   const step = currentStep(p);
   const { actions, forms } = controls(p, def, org, viewer);
+  // Around the viewer's own step: copy a colleague, comment (the step's holders); the submitter urges an approval.
+  const hasWork = forms.length > 0 || actions.some((a) => a.style !== 'default');
+  if (viewer !== null && input.around)
+    aroundControls(p.regNo, { ...input.around, urge: input.around.urge && !!step }, hasWork, actions, forms);
   const blocks: CardBlock[] = [askLine(p, def, org, viewer, input.banner ?? null)];
+  const info = infoBanner(p, def, org, input.banner ?? null);
+  if (info) blocks.push({ type: 'note', text: info });
   blocks.push({ type: 'fields', fields: facts(input) });
   if (p.state === 'rejected' && viewer === p.submitter) {
     // The button resubmits as is; amendments are typed.
@@ -69,7 +95,7 @@ export function projectCard(input: ProjectCardInput): CardModel {
   if (input.full && spec?.kind === 'approval' && spec.step.checklist?.length)
     blocks.push(checklistBlock(p, spec.step.checklist));
   blocks.push(...deliveryBlocks(p, def, org, input.full === true));
-  blocks.push(historyBlock(p, def, org, input.full === true));
+  blocks.push(historyBlock(p, def, org, input.full === true, input.activity ?? []));
   return {
     header: {
       title: `${p.facts.name}`,
@@ -122,14 +148,43 @@ function facts({ project: p, def, org, timeZone, full }: ProjectCardInput): { la
   return out;
 }
 
+/**
+ * A banner that tells this copy's story (抄送给你, 超时升级 …), kept under the ask line while it is true: one that
+ * names a step or task in 「」 only while that is still open. Banners the ask line derives (请处理, 催办, a rejection,
+ * 已提交登记) are never shown: they would go stale.
+ */
+function infoBanner(p: Project, def: ProcessDefinition, org: OrgView, banner: string | null): string | null {
+  if (!banner || /^(请处理：|催办|已提交登记)/.test(banner) || banner.includes('驳回，原因：')) return null;
+  const named = /「([^」]+)」/.exec(banner)?.[1];
+  if (!named) return banner;
+  const step = currentStep(p);
+  const open = [...(step ? [stepLabel(p, def, org)] : []), ...openTasks(p.delivery).map((t) => taskName(p, def, t))];
+  return open.includes(named) ? banner : null;
+}
+
 /** What the resubmission of this round changed ("客户：A → B；…"), as recorded; null when nothing was amended. */
 function lastChanges(p: Project): string | null {
   const d = [...p.history].reverse().find((h) => h.action === 'resubmit' && h.round === p.round);
   return d?.reason ?? null;
 }
 
-function historyBlock(p: Project, def: ProcessDefinition, org: OrgView, full: boolean): CardBlock {
-  return {
+function historyBlock(
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  full: boolean,
+  activity: Decision[],
+): CardBlock {
+  const around = activity.map((d) => {
+    const note = d.reason ? noteOf(d, undefined) : undefined;
+    return {
+      at: d.at,
+      who: d.by === SYSTEM_ACTOR ? '系统' : displayName(org, d.by),
+      what: ACTION_LABELS[d.action],
+      ...(note ? { note } : {}),
+    };
+  });
+  const block: Extract<CardBlock, { type: 'history' }> = {
     type: 'history',
     title: `流程记录（${p.history.length} 条）`,
     entries: p.history.map((d, i) => {
@@ -155,6 +210,9 @@ function historyBlock(p: Project, def: ProcessDefinition, org: OrgView, full: bo
     }),
     ...(full ? {} : { folded: true, hint: `发送 /status ${p.regNo} 查看全部记录` }),
   };
+  if (around.length) block.entries = [...block.entries, ...around].sort((a, b) => a.at.getTime() - b.at.getTime());
+  block.title = `流程记录（${block.entries.length} 条）`;
+  return block;
 }
 
 /** A history note labelled by what it is. */
@@ -179,6 +237,12 @@ function noteOf(d: Decision, task: { form?: { fields: unknown[] } } | undefined)
       return { label: '修改', text };
     case 'raise':
       return { label: '内容', text: linkify(text) };
+    case 'comment':
+      return { label: '内容', text: linkify(text) };
+    case 'cc':
+    case 'urge':
+    case 'escalate':
+      return { label: '说明', text };
     default:
       return { label: '填写', text: linkify(text) };
   }
@@ -243,6 +307,43 @@ function controls(
     }
   }
   return { actions, forms };
+}
+
+/**
+ * Urge (催办, the submitter, during approval); copy a colleague (抄送) and comment (评论) beside the holder's own
+ * controls only, so a card with nothing left to do stays read-only (others comment with /comment).
+ */
+function aroundControls(
+  regNo: string,
+  around: NonNullable<ProjectCardInput['around']>,
+  hasWork: boolean,
+  actions: CardButton[],
+  forms: CardForm[],
+): void {
+  if (around.urge) actions.push({ label: '催办', style: 'default', value: { v: 1, type: 'urge', regNo } });
+  if (!hasWork) return;
+  if (around.cc) {
+    forms.push({
+      name: 'cc_form',
+      fields: [{ name: 'cc_person', label: '抄送给', kind: 'text', required: true, placeholder: '同事的姓名或账号' }],
+      submit: { label: '抄送', style: 'default', value: { v: 1, type: 'cc', regNo } },
+    });
+  }
+  if (around.comment) {
+    forms.push({
+      name: 'comment_form',
+      fields: [
+        {
+          name: 'comment_text',
+          label: '评论',
+          kind: 'text',
+          required: true,
+          placeholder: '写下评论，当前处理人会收到通知',
+        },
+      ],
+      submit: { label: '评论', style: 'default', value: { v: 1, type: 'comment', regNo } },
+    });
+  }
 }
 
 /** PROCESS.md §2: the commercial review's checks; the reviewer ticks each on the form below. */

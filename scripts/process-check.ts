@@ -17,7 +17,8 @@ import { checkOrgAgainstProcess, isWarning, orgView } from '../src/config/org-pr
 import { DEFAULT_PROCESS_FILE, loadProcessFile, ProcessFileError } from '../src/config/process-file';
 import { processHash } from '../src/config/process-hash';
 import { regionName } from '../src/domain/org';
-import { answerField, answerValue, type PlannedStep, planProject } from '../src/domain/process/plan';
+import { answerField, answerValue, planProject } from '../src/domain/process/plan';
+import { planLines } from '../src/domain/process/plan-text';
 import type { FieldValue } from '../src/domain/process/state';
 import { directoryStatus } from './directory-status';
 
@@ -112,33 +113,7 @@ out.push(
 );
 for (const [ref, v] of Object.entries(answers)) out.push(`  answer ${ref}=${Array.isArray(v) ? v.join(',') : yn(v)}`);
 
-const mark = (s: PlannedStep) =>
-  s.condition === null
-    ? ''
-    : s.status === 'runs'
-      ? `  〔条件成立：${s.condition}〕`
-      : s.status === 'skipped'
-        ? `  〔跳过：需 ${s.condition}〕`
-        : `  〔视情况：需 ${s.condition}〕`;
-const taskName = (steps: PlannedStep[], id: string) =>
-  id === 'submitter' ? '登记人重新提交' : `「${steps.find((x) => x.id === id)?.name ?? id}」`;
-const step = (s: PlannedStep, i: number, steps: PlannedStep[], indent = '  ') =>
-  `${indent}${i + 1}. ${s.name} — ${s.holder.text}${s.rejectTo ? `（驳回 → ${taskName(steps, s.rejectTo)}）` : ''}${mark(s)}`;
-
 out.push('');
-out.push(`审批链：${plan.route.name}${plan.route.certain ? '' : '（取决于未知的 signed / paid）'}`);
-out.push(...plan.approval.map((s, i) => step(s, i, plan.tasks)));
-out.push('');
-out.push(`流程任务（${kind}，按先后）：`);
-out.push(...plan.tasks.map((s, i) => step(s, i, plan.tasks)));
-out.push('');
-out.push('子流程：');
-for (const s of plan.subflows) {
-  const aliases = s.aliases.length ? `（/${s.aliases.join('、/')}）` : '';
-  out.push(
-    `  /${s.command}${aliases} ${s.name} — 可发起：${s.raise.map((h) => h.text).join('；')}；项目状态：${s.when.join('、')}`,
-  );
-  out.push(...s.steps.map((x, i) => step(x, i, s.steps, '    ')));
-}
+out.push(...planLines(plan, kind));
 process.stdout.write(`${out.join('\n')}\n`);
 if (errors.length) process.exit(1);

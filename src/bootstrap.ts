@@ -31,6 +31,7 @@ import type { InboundHandler, Platform, PlatformAdapter } from './platforms/type
 import { WecomAdapter } from './platforms/wecom/adapter';
 import { createLogger, type Logger } from './shared/logger';
 import { createMetrics, type Metrics } from './shared/metrics';
+import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
@@ -199,6 +200,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     tx: (fn) => db.transaction(() => fn()),
     projects: new SqliteProjectRepo(db),
     audit: new SqliteAuditRepo(db),
+    activity: new SqliteActivityRepo(db),
     org: orgRepo,
     inbound: new SqliteInboundLog(db),
     outbox: new SqliteOutboxRepo(db),

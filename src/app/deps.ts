@@ -1,6 +1,7 @@
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
 import type {
+  ActivityRepo,
   AuditRepo,
   CardMessageRepo,
   Clock,
@@ -20,6 +21,8 @@ export interface AppDeps {
   tx: Transactor;
   projects: ProjectRepo;
   audit: AuditRepo;
+  /** CC added by holders; comments, urges and escalations as audit lines. */
+  activity: ActivityRepo;
   org: OrgRepo;
   inbound: InboundLog;
   outbox: OutboxRepo;

@@ -1,4 +1,5 @@
 import { holdersOf, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { ccOfStep, ccOfTask } from '../domain/around/cc';
 import type { Effect } from '../domain/effects';
 import { adminsOf, displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -29,6 +30,20 @@ export function tellAdmins(deps: AppDeps, text: string, at: Date): boolean {
   for (const admin of admins) sendToUser(deps, admin, { type: 'text', text: `【管理员通知】${text}` }, at);
   if (admins.length === 0) deps.logger.warn('nobody holds the admin role to be told', { text });
   return admins.length > 0;
+}
+
+/** The current step of `p` has nobody who may decide it (an emptied role, or one left to the submitter alone). */
+export function tellAdminsNobodyDecides(
+  deps: AppDeps,
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  at: Date,
+): void {
+  const step = currentStep(p);
+  if (!step) return;
+  const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
+  tellAdmins(deps, `${what}${noHolderText(p, step, org, def)}。`, at);
 }
 
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
@@ -81,10 +96,9 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const approvers = approversOf(p, step, org, def);
         for (const user of approvers) sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         // The org changed since registration (checked then): nobody may decide this step now.
-        if (approvers.length === 0) {
-          const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
-          tellAdmins(deps, `${what}${noHolderText(p, step, org, def)}。`, at);
-        }
+        if (approvers.length === 0) tellAdminsNobodyDecides(deps, p, def, org, at);
+        const cc = ccOfStep(p, def, org, p.stepIndex, approvers);
+        for (const user of cc) sendToUser(deps, user, ccView(p, stepLabel(p, def, org), approvers, org), at);
         break;
       }
       case 'notify.submitter':
@@ -93,9 +107,12 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.task': {
         const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
         if (task?.state !== 'open') break;
-        for (const user of holdersOfTask(task, org)) {
+        const holders = holdersOfTask(task, org);
+        for (const user of holders) {
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
+        const cc = ccOfTask(p, def, org, task, holders);
+        for (const user of cc) sendToUser(deps, user, ccView(p, taskName(p, def, task), holders, org), at);
         break;
       }
       case 'notify.users':
@@ -116,6 +133,16 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         assertNever(effect);
     }
   }
+}
+
+/** The card a person copied by the process definition receives when the step opens (read-only, updated in place). */
+function ccView(p: Project, label: string, holders: UserId[], org: OrgView): View {
+  const who = holders.map((u) => displayName(org, u)).join('、');
+  return {
+    type: 'project',
+    regNo: p.regNo,
+    banner: `抄送：「${label}」已开始，由 ${who} 处理（只读：进展会在这张卡片上更新）`,
+  };
 }
 
 function submitterNotice(

@@ -8,6 +8,7 @@ import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
 import { mayRegister, register } from '../domain/transition';
+import { handleAroundIntent } from './around/intents';
 import { type Actor, applyEvent, commit, fieldOf, notFound, type Outcome } from './commit';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
@@ -92,6 +93,12 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'handover':
     case 'remind':
       return handleDeliveryIntent(deps, intent, actor, at);
+    case 'comment':
+    case 'cc':
+    case 'urge':
+    case 'approveAll':
+    case 'who':
+      return handleAroundIntent(deps, intent, actor, at);
     default:
       return assertNever(intent);
   }

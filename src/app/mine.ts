@@ -2,6 +2,9 @@ import { taskNameById } from '../../cards/labels';
 import type { MineItem } from '../../cards/mine.card';
 import { type OrgView, regionName, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
+import { taskDef } from '../domain/process/tasks';
+import { startTask } from '../domain/routing';
+import { stepForm } from '../domain/transition';
 import type { AppDeps } from './deps';
 import type { Membership, WorkRow } from './ports';
 
@@ -44,6 +47,12 @@ export function taskNameOf(
   return taskNameById(def, row.kind, row.what, sub);
 }
 
+/** Whether the approval step held by `role` asks for no form (so /approve-all may approve it). */
+function stepAsksNoForm(def: ProcessDefinition, kind: 'project' | 'saas', role: string): boolean {
+  const step = def.approval.routes.flatMap((r) => r.steps).find((s) => s.role === role);
+  return !stepForm(step ? { kind: 'approval', step } : { kind: 'start', task: startTask(kind, def) });
+}
+
 /**
  * Everything waiting on a user: steps and tasks they hold, documents they owe, rejected projects to resubmit. Small
  * indexed queries (never whole projects or audit logs), so it stays fast for a busy person at 100k projects.
@@ -58,14 +67,18 @@ export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
   for (const r of deps.work.heldSteps(memberships)) {
     const def = defOf(r.processVersion);
     if (def.noSelfApproval && r.submitter === user) continue;
-    items.push({ regNo: r.regNo, name: r.name, what: stepName(def, r.kind, r.what, r.region, org) });
+    const quick = stepAsksNoForm(def, r.kind, r.what);
+    items.push({ regNo: r.regNo, name: r.name, what: stepName(def, r.kind, r.what, r.region, org), quick });
   }
   const seen = new Set<string>();
   for (const r of deps.work.heldTasks(user, memberships)) {
     const key = `${r.regNo}#${r.no}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push({ regNo: r.regNo, name: r.name, what: taskNameOf(defOf(r.processVersion), r) });
+    const def = defOf(r.processVersion);
+    const spec = taskDef(def, { defId: r.what, subflow: r.subflowNo }, r.kind, r.subflowKind ?? undefined);
+    const quick = spec?.decide === 'review' && !spec.form;
+    items.push({ regNo: r.regNo, name: r.name, what: taskNameOf(def, r), quick });
   }
   const owed = new Map<string, WorkRow[]>();
   for (const r of deps.work.owedDocuments(user)) owed.set(r.regNo, [...(owed.get(r.regNo) ?? []), r]);

@@ -4,7 +4,7 @@ import { holdersOfTask } from '../domain/process/holders';
 import { currentStep } from '../domain/project';
 import { approversOf } from '../domain/routing';
 import type { AppDeps } from './deps';
-import { sendToUser } from './effects';
+import { sendToUser, tellAdminsNobodyDecides } from './effects';
 import type { WaitingCursor } from './ports';
 
 const PAGE = 200;
@@ -13,7 +13,8 @@ const FAR_FUTURE = new Date(8.64e15);
 /**
  * After the organisation changed (live reload), everyone who now holds a waiting approval step or open task and did
  * not hold it before gets its card — the same card a newly opened step sends. People who left simply stop seeing
- * their steps act (holders are resolved from the current org when they act). Reads the waiting work in pages and
+ * their steps act (holders are resolved from the current org when they act); a step the new file leaves to nobody is
+ * reported to the admins. Reads the waiting work in pages and
  * writes each project's cards in its own short transaction; returns how many cards were queued.
  */
 export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
@@ -50,10 +51,11 @@ function notifyProject(deps: AppDeps, regNo: string, before: OrgView, after: Org
   const added = (old: UserId[], now: UserId[]) => now.filter((u) => !old.includes(u));
   const step = currentStep(p);
   if (step) {
-    send(
-      added(approversOf(p, step, before, def), approversOf(p, step, after, def)),
-      `请处理：${stepLabel(p, def, after)}`,
-    );
+    const was = approversOf(p, step, before, def);
+    const now = approversOf(p, step, after, def);
+    send(added(was, now), `请处理：${stepLabel(p, def, after)}`);
+    // The new file leaves this step to nobody (e.g. only the registrant holds the role): only the admins can fix it.
+    if (now.length === 0 && was.length > 0) tellAdminsNobodyDecides(deps, p, def, after, at);
   }
   for (const task of p.delivery.tasks) {
     if (task.state !== 'open') continue;

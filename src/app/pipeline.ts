@@ -208,7 +208,7 @@ function formAgain(
   ev: Extract<InboundEvent, { kind: 'cardAction' }>,
   user: string,
   outcome: Outcome,
-  intent: { type: string; regNo?: string; kind?: string } | null,
+  intent: { type: string; regNo?: string | undefined; kind?: string | undefined } | null,
 ): { card: CardModel; clicked: { view: View; viewer: string | null } } | null {
   const action = ev.value as Record<string, unknown>;
   const draft: FormDraft = {

@@ -38,6 +38,16 @@ export interface AuditRepo {
   append(entry: AuditEntry): void;
 }
 
+/** What happens around a project's steps: CC added by holders, and comments, urges, escalations (audit lines). */
+export interface ActivityRepo {
+  /** The people holders copied on the project, oldest first. */
+  copied(regNo: string): UserId[];
+  /** false when the person was already copied. */
+  addCopy(regNo: string, userId: UserId, addedBy: UserId, at: Date): boolean;
+  /** The audit lines of ACTIVITY_ACTIONS, oldest first (a comment's text in `reason`). */
+  activity(regNo: string): Decision[];
+}
+
 export interface OrgRepo {
   view(): OrgView;
   userByIdentity(platform: Platform, platformUserId: string): UserId | null;

@@ -7,7 +7,11 @@ import { projectCard } from '../../cards/project.card';
 import { raiseFormCard } from '../../cards/raise-form.card';
 import { registerFormCard } from '../../cards/register-form.card';
 import { supersededCard } from '../../cards/superseded.card';
+import { isInvolved } from '../domain/around/involvement';
+import { mayUrge } from '../domain/around/urge';
+import { waitingItems } from '../domain/around/waiting';
 import type { UserId } from '../domain/org';
+import type { Project } from '../domain/project';
 import type { OutboundContent } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { mineItems } from './mine';
@@ -84,6 +88,8 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
               viewer,
               banner,
               full: view.full === true,
+              activity: deps.activity.activity(p.regNo),
+              ...(viewer ? { around: aroundFor(deps, p, viewer) } : {}),
             }),
             view.draft,
           ),
@@ -92,4 +98,16 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       };
     }
   }
+}
+
+/** Which operations around a step the viewer may use on the project card. */
+function aroundFor(deps: AppDeps, p: Project, viewer: UserId) {
+  const org = deps.org.view();
+  const def = deps.processes.get(p.delivery.processVersion);
+  const waiting = waitingItems(p, def, org);
+  return {
+    comment: isInvolved(p, viewer, def, org, deps.activity.copied(p.regNo)),
+    cc: waiting.some((w) => w.holders.includes(viewer)),
+    urge: mayUrge(p, viewer) && waiting.some((w) => w.holders.length > 0),
+  };
 }

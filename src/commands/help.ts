@@ -16,6 +16,12 @@ export const USAGE = {
   handover: '/handover <登记号> [operated=yes]（别名 /移交）— 资料齐全后申请移交售后；运营项目先交接客户成功部',
   remind: '/remind <登记号>（别名 /催办）— 立即催办该项目的逾期资料和待处理事项',
   submit: '/submit <登记号> [任务编号] 字段=值 …（别名 /提交）— 提交由你处理的任务表单（卡片表单的文字版）',
+  comment:
+    '/comment <登记号> <内容>（别名 /评论）— 评论项目：写入流程记录并通知当前处理人（登记人、处理过或正在处理的人、抄送人可评论）',
+  cc: '/cc <登记号> <姓名或账号>（别名 /抄送）— 当前处理人把项目抄送给同事：对方收到只读卡片，进展会在卡片上更新',
+  urge: '/urge <登记号>（别名 /催促；登记人发 /催办 也可）— 登记人催促当前处理人，每个步骤每天一次',
+  approveAll: '/approve-all（别名 /批量同意）— 逐项同意我待办中无需填写表单的审批，并逐项报告结果',
+  who: '/who <登记号> 或 /who kind=project region=north signed=no paid=no …（别名 /谁审批）— 下一步由谁处理、之后的流程由谁审批',
   help: '/help（别名 /帮助）— 显示本帮助',
 } as const;
 export type CommandName = keyof typeof USAGE;

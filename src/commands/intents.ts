@@ -143,6 +143,16 @@ export const IntentSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('handover'), regNo: RegNoSchema, operated: YesNo.optional() }),
   z.object({ type: z.literal('remind'), regNo: RegNoSchema }),
+  /** Operations around a step: comment, copy someone (抄送), the submitter's urge, batch approve, who decides. */
+  z.object({
+    type: z.literal('comment'),
+    regNo: RegNoSchema,
+    text: z.string().trim().min(1, '评论内容不能为空').max(1000, '评论最多 1000 个字符'),
+  }),
+  z.object({ type: z.literal('cc'), regNo: RegNoSchema, person: z.string().trim().min(1, '请写明抄送给谁').max(64) }),
+  z.object({ type: z.literal('urge'), regNo: RegNoSchema }),
+  z.object({ type: z.literal('approveAll') }),
+  z.object({ type: z.literal('who'), regNo: RegNoSchema.optional(), sample: Fields.optional() }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 export type IntentType = Intent['type'];
@@ -167,6 +177,8 @@ export const FIELD_LABELS: Record<string, string> = {
   date: '截止日期',
   task: '任务',
   comment: '意见',
+  text: '评论内容',
+  person: '抄送人',
 };
 
 /** Turns zod issues into one Chinese line per field, naming the field. */

@@ -74,6 +74,8 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
     const { reason, ...others } = fields;
     candidate = { ...rest, ...(rest.action === 'reject' ? { reason: one(reason) ?? '' } : {}), fields: others };
   } else if (rest.type === 'raise') candidate = { ...rest, fields };
+  else if (rest.type === 'comment') candidate = { ...rest, text: one(fields.comment_text) ?? '' };
+  else if (rest.type === 'cc') candidate = { ...rest, person: one(fields.cc_person) ?? '' };
   else if (rest.type === 'doc' || rest.type === 'due' || rest.type === 'handover') {
     candidate = { ...rest, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, one(v)])) };
   }

@@ -37,6 +37,19 @@ const ALIASES: Record<string, CommandName> = {
   催办: 'remind',
   submit: 'submit',
   提交: 'submit',
+  comment: 'comment',
+  评论: 'comment',
+  cc: 'cc',
+  抄送: 'cc',
+  urge: 'urge',
+  催促: 'urge',
+  'approve-all': 'approveAll',
+  approveall: 'approveAll',
+  批量同意: 'approveAll',
+  全部同意: 'approveAll',
+  who: 'who',
+  谁审批: 'who',
+  谁处理: 'who',
 };
 
 /** A subflow command of the process definition (e.g. /defect, alias /缺陷). */
@@ -129,8 +142,35 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
   switch (cmd) {
     case 'help':
     case 'mine':
+    case 'approveAll':
+      if (cmd === 'approveAll' && args.length)
+        return fail(cmd, '无需参数：/approve-all 处理我待办中所有无需表单的审批');
       candidate = { type: cmd };
       break;
+    case 'urge':
+      if (args.length !== 1) return fail(cmd, args.length === 0 ? '缺少登记号' : '参数过多：只需要一个登记号');
+      candidate = { type: cmd, regNo: args[0] };
+      break;
+    case 'comment':
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      if (args.length === 1) return fail(cmd, '缺少评论内容');
+      candidate = { type: 'comment', regNo: args[0], text: args.slice(1).join(' ') };
+      break;
+    case 'cc':
+      if (args.length !== 2) return fail(cmd, args.length < 2 ? '需要登记号和抄送人（姓名或账号）' : '一次抄送一人');
+      candidate = { type: 'cc', regNo: args[0], person: args[1] };
+      break;
+    case 'who': {
+      if (args.length === 0) return fail(cmd, '缺少登记号或项目条件');
+      if (args.length === 1 && !/[=＝]/.test(args[0] ?? '')) {
+        candidate = { type: 'who', regNo: args[0] };
+        break;
+      }
+      const sample = keyValues(args);
+      if ('error' in sample) return fail(cmd, sample.error as string);
+      candidate = { type: 'who', sample };
+      break;
+    }
     case 'register': {
       if (args.length === 0) {
         candidate = { type: 'registerForm' };

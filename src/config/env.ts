@@ -298,6 +298,12 @@ function dingtalkBlock(e: Env): DingtalkConfig | null {
       'DINGTALK_CARD_CALLBACK_ROUTE_KEY needs DINGTALK_CARD_CALLBACK_SECRET (16+ characters): the apiSecret the route key is registered with, which signs every card callback.',
     );
   }
+  // Without Stream, card clicks can only arrive by HTTP, which needs a registered route key.
+  if (e.DINGTALK_MODE === 'http' && !key) {
+    throw new ConfigError(
+      'DINGTALK_MODE=http needs DINGTALK_CARD_CALLBACK_ROUTE_KEY and DINGTALK_CARD_CALLBACK_SECRET (card clicks then come to /dingtalk/cards); with Stream mode they come over the Stream connection.',
+    );
+  }
   if (!key && (e.DINGTALK_CARD_CALLBACK_SECRET || e.DINGTALK_CARD_CALLBACK_URL)) {
     throw new ConfigError(
       'DINGTALK_CARD_CALLBACK_SECRET / DINGTALK_CARD_CALLBACK_URL need DINGTALK_CARD_CALLBACK_ROUTE_KEY (or unset them: card clicks then come over Stream).',

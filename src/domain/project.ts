@@ -36,6 +36,14 @@ export interface Step {
   region: string | null;
 }
 
+/**
+ * Audit lines around a step that decide nothing: a comment (its text in `reason`), a CC added by a holder, an urge
+ * by the submitter, a timeout's escalation. They are shown in the history but are not part of `Project.history`,
+ * so they never move what the workflow reads from it (when a step opened, who approved).
+ */
+export const ACTIVITY_ACTIONS = ['comment', 'cc', 'urge', 'escalate'] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
 export const DECISION_ACTIONS = [
   'register',
   'approve',
@@ -48,6 +56,7 @@ export const DECISION_ACTIONS = [
   'due',
   'handover',
   'raise',
+  ...ACTIVITY_ACTIONS,
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 

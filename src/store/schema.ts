@@ -330,3 +330,15 @@ export const directoryCache = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.kind, t.value] })],
 );
+
+/** People a holder copied (抄送) on a project: they get its card (read-only, updated in place) and may comment. */
+export const projectCc = sqliteTable(
+  'project_cc',
+  {
+    regNo: text('reg_no').notNull(),
+    userId: text('user_id').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: ts('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.userId] }), index('project_cc_user').on(t.userId)],
+);

@@ -55,7 +55,7 @@ describe('ack deadline', () => {
     const { url } = await h.listen();
     const chat = new FeishuChat(fake, url, h.clock, () => h.flush());
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
     const clicked = chat.cards('li.lead').at(-1)?.messageId;
 
     slow = true;

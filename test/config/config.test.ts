@@ -60,6 +60,10 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...ding, DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'rk', DINGTALK_CARD_CALLBACK_SECRET: 'short' }),
     ).toThrow(/DINGTALK_CARD_CALLBACK_SECRET: must be at least 16 characters/);
+    // HTTP mode has no Stream connection: card clicks would go nowhere without the HTTP card route.
+    expect(() => loadConfig({ ...ding, DINGTALK_MODE: 'http' })).toThrow(
+      /DINGTALK_MODE=http needs DINGTALK_CARD_CALLBACK_ROUTE_KEY/,
+    );
     expect(() => loadConfig({ ...ding, DINGTALK_CARD_CALLBACK_SECRET: 'a-long-card-secret-123' })).toThrow(
       /need DINGTALK_CARD_CALLBACK_ROUTE_KEY/,
     );

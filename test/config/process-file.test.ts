@@ -279,6 +279,31 @@ const cases: [string, (d: Doc) => void, string][] = [
     (d) => (d.approval.routes[1].when = { fact: 'signed', is: false }),
     'approval.routes.1.when: the last route is the fallback',
   ],
+  [
+    'a CC of an unknown role',
+    (d) => (task(d, 'project', 'setup').cc = [{ role: 'warehouse' }]),
+    `flows.project.tasks.${index(standard(), 'project', 'setup')}.cc.0.role: unknown role "warehouse"`,
+  ],
+  [
+    'an approval step copying the PM (not chosen yet)',
+    (d) => (d.approval.routes[0].steps[0].cc = [{ team: 'pm' }]),
+    'approval.routes.0.steps.0.cc.0: an approval step copies roles or the submitter',
+  ],
+  [
+    'a timeout escalating to an unknown role',
+    (d) => (d.approval.routes[1].steps[1].timeout = { hours: 8, escalate: 'boss' }),
+    'approval.routes.1.steps.1.timeout.escalate: unknown role "boss"',
+  ],
+  [
+    'a timeout with both escalate and transfer',
+    (d) => (task(d, 'project', 'setup').timeout = { hours: 8, escalate: 'sales_lead', transfer: 'sales_lead' }),
+    'timeout: a timeout names exactly one of escalate: <role> or transfer: <role>',
+  ],
+  [
+    'a timeout of zero hours',
+    (d) => (task(d, 'project', 'setup').timeout = { hours: 0, escalate: 'sales_lead' }),
+    'timeout.hours',
+  ],
 ];
 
 describe('a broken process file names the key path and what is wrong', () => {

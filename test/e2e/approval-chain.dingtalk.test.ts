@@ -16,7 +16,7 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     const ack = await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     expect(ack.code).toBe(200);
     expect(chat.texts('wang.sales').join()).toContain('HO-2026-0001');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
     await chat.click('li.lead', '同意');
     expect(chat.buttons('li.lead')).toEqual([]);
     await chat.click('yang.huiyu', '同意');
@@ -35,10 +35,10 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     await chat.click('li.lead', '驳回', { reason: '缺少报价单' });
     expect(chat.body('wang.sales')).toContain('缺少报价单');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
     await chat.click('wang.sales', '重新提交');
     expect(chat.cards('li.lead')).toHaveLength(2);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
   });
 
   it('a click by someone who does not hold the step is refused and audited', async () => {

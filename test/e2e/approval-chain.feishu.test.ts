@@ -33,7 +33,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     const leadCard = chat.lastCard('li.lead') as Record<string, unknown>;
     expect(leadCard.schema).toBe('2.0');
     expect(feishuCardText(leadCard)).toContain('HO-2026-0001');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
 
     const ack = await chat.click('li.lead', '同意');
     expect(ack.toast).toMatchObject({ type: 'success' });
@@ -68,7 +68,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     const { chat } = env;
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=south'));
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '驳回', '抄送', '评论']);
     expect(chat.cards('yang.huiyu')).toHaveLength(0);
 
     await chat.say('wang.sales', SIGNED_PAID.replace('kind=project', 'kind=saas'));
@@ -86,9 +86,9 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(empty.toast).toMatchObject({ type: 'error', content: expect.stringContaining('驳回必须填写原因') });
     await chat.click('zhao.biz', '驳回', { reason: '产品清单与合同不一致' });
     expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('产品清单与合同不一致');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
     await chat.click('wang.sales', '重新提交');
-    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回', '抄送', '评论']);
     expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('产品清单与合同不一致');
   });
 

@@ -22,7 +22,7 @@ describe('approval chain through the local platform', () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     expect(chat.lastText('wang.sales')).toContain('HO-2026-0001');
     expect(cardText(chat.lastCard('wang.sales'))).toContain('销售主管审批');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
 
     await chat.click('li.lead', '同意');
     expect(chat.buttons('li.lead')).toEqual([]);
@@ -57,7 +57,7 @@ describe('approval chain through the local platform', () => {
       expect(chat.buttons(u), u).toEqual([]);
     }
     // 外采 opened the commercial reviewer's purchasing task; sales may start a cloud order.
-    expect(chat.buttons('zhao.biz')).toEqual(['外采已完成']);
+    expect(chat.buttons('zhao.biz')).toEqual(['外采已完成', '抄送', '评论']);
     expect(chat.buttons('wang.sales')).toEqual(['发起云产品下单申请']);
   });
 });

@@ -77,7 +77,7 @@ describe('DingTalk HTTP card callbacks (route key + apiSecret, real HTTP both wa
     expect(h.db.select().from(projects).get()?.version).toBe(versionBefore);
     expect(audit()).toEqual(['register']);
     expect(chat.texts('li.lead')).toHaveLength(textsBefore);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
 
     // The genuine click still works afterwards, and a replay of the very same request is a duplicate.
     const first = await fetch(url, { method: 'POST', headers: genuine.headers, body });

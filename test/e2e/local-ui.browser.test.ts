@@ -199,7 +199,7 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
     await step('commercial-review-rejects', async () => {
       await sim.actAs('zhao.biz');
       const card = sim.cardWithButton('审核通过（电子签名）');
-      expect(await card.locator('[data-testid="card-form"]').count()).toBe(2);
+      expect(await card.locator('[data-testid="card-form"]').count()).toBe(4); // approve, reject, 抄送, 评论
       await fits(card);
       // What is typed into a card's form stays with that card when someone else is acted as meanwhile.
       const id = (await card.getAttribute('data-message-id')) ?? '';

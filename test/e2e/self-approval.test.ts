@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { bootstrap } from '../../src/bootstrap';
 import type { OrgFile } from '../../src/config/org-file';
 import { mountLocalUi } from '../../src/http/routes/local';
+import { silentLogger } from '../../src/shared/logger';
 import { auditLog, projects } from '../../src/store/schema';
 import { FakeClock } from '../helpers/fake-clock';
 import {
@@ -15,7 +18,15 @@ import {
   startFeishuHandoff,
 } from '../helpers/feishu-chat';
 import { cardActionEvent } from '../helpers/feishu-deliveries';
-import { cardText, createTestHandoff, demoOrg, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
+import {
+  cardText,
+  createTestHandoff,
+  demoOrg,
+  LocalChat,
+  REGISTER_NORTH_UNSIGNED,
+  testConfig,
+  virtualDelivery,
+} from '../helpers/handoff';
 
 /**
  * Issue 10, finding 4: li.lead is both sales and sales lead. They register a project that needs special approval and
@@ -72,7 +83,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
     expect(chat.lastText('li.lead')).toContain('徐主管');
     // The approval card goes to the other lead only; li.lead's own card has no decision buttons.
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
     expect(chat.buttons('li.lead')).not.toContain('同意');
     const before = stateOf(h.db);
 
@@ -120,7 +131,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(actions(h.db)).toEqual([]);
     // A registration by someone else (wang.sales) is not affected: li.lead decides it.
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
   });
 
   it('Feishu (real SDK): no approve buttons for the registrant, a forged click is refused, the other lead decides', async () => {
@@ -131,7 +142,7 @@ describe('no self-approval (real HTTP)', () => {
     const { chat, h } = env;
     await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
     expect(chat.buttons('li.lead')).not.toContain('同意');
     expect(feishuCardText(chat.lastCard('li.lead'))).toContain('目前由 徐主管 处理「销售主管审批」');
     const before = stateOf(h.db);
@@ -153,7 +164,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(JSON.stringify(await res.json())).toContain('不能审批自己的项目');
     await h.flush();
     expect(stateOf(h.db)).toEqual(before);
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
 
     await chat.click('xu.lead', '同意');
     expect(stateOf(h.db)).toMatchObject({ stepIndex: 1 });
@@ -193,5 +204,35 @@ describe('no self-approval (real HTTP)', () => {
     expect(cardText(chat.lastCard('li.lead'))).toContain(`「商务审核」${why}`);
     expect(chat.buttons('li.lead')).not.toContain('同意');
     expect(chat.lastText('it.admin')).toBe(`【管理员通知】项目「北方智慧园区」（${REG}）的「商务审核」${why}。`);
+  });
+
+  it('live reload that leaves the waiting step to the registrant alone: the admin is told, the card says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handoff-self-reload-'));
+    const orgFile = join(dir, 'org.yaml');
+    writeFileSync(orgFile, stringify(selfOrg(demoOrg())));
+    const h = bootstrap(testConfig({ orgFile, localUi: true }), {
+      clock: new FakeClock(),
+      logger: silentLogger,
+      scheduler: false,
+      delivery: virtualDelivery(),
+      watch: false,
+    });
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
+    // xu.lead leaves: li.lead, who registered the project, is the only sales lead of the new file.
+    writeFileSync(orgFile, stringify(selfOrg(demoOrg(), true)));
+    expect(h.reload('test')).toMatchObject({ org: 'reloaded' });
+    await h.flush();
+    expect(chat.lastText('it.admin')).toBe(
+      `【管理员通知】项目「北方智慧园区」（${REG}）的「销售主管审批」无人可审批：「销售主管」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员。`,
+    );
+    await chat.say('li.lead', `/status ${REG}`);
+    expect(cardText(chat.lastCard('li.lead'))).toContain('「销售主管审批」无人可审批');
+    // Reloading the same file again tells nobody twice.
+    const told = chat.texts('it.admin').length;
+    h.reload('again');
+    await h.flush();
+    expect(chat.texts('it.admin')).toHaveLength(told);
   });
 });

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { OrgFile } from '../../src/config/org-file';
 import { buttonAction, cardCallback, decodeAction, robotMessage, TOPIC_CARD, TOPIC_ROBOT } from './dingtalk-deliveries';
 import { type FakeDingtalk, startFakeDingtalk } from './fake-dingtalk';
+import { freePort } from './free-port';
 import { createTestHandoff, demoOrg } from './handoff';
 
 export const dingIdOf = (user: string) => `ding_${user.replace('.', '_')}`;
@@ -140,16 +139,4 @@ export async function startDingtalkHandoff(opts: { org?: OrgFile; cardCallbacks?
       await fake.close();
     },
   };
-}
-
-/** A port nobody listens on right now (the callback URL must be known before the bot binds it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

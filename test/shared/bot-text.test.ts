@@ -112,7 +112,8 @@ function englishIn(text: string): string[] {
   const cleaned = text
     .replace(/https?:\/\/\S*/g, ' ')
     .replace(/\/[a-z][\w-]*/gi, ' ')
-    .replace(/\b[a-z][\w]*=("[^"]*"|[\w|.,-]*)/gi, ' ')
+    .replace(/\b[a-z][\w.]*=("[^"]*"|[\w|.,-]*)/gi, ' ')
+    .replace(/=[\w|.,-]+/g, ' ')
     .replace(/\b[a-z]+(?:\|[a-z]+)+\b/gi, ' ');
   return (cleaned.match(/[A-Za-z][A-Za-z_]*/g) ?? []).filter((w) => !ALLOWED.has(w));
 }

@@ -141,6 +141,22 @@ describe('POST /dingtalk/cards (HTTP card callbacks, x-ddpaas-signature)', () =>
     expect(seen).toHaveLength(1);
   });
 
+  it('answers 400 to a signed click whose content is 50,000 levels deep or whose input is not text (finding 6)', async () => {
+    const deep = { ...click(), content: `{"cardPrivateData":{"params":${'['.repeat(50_000)}${']'.repeat(50_000)}}}` };
+    const objectInput = cardCallback({
+      userId: 'u-h',
+      outTrackId: 'ot-h',
+      action: buttonAction({ v: 1, type: 'reject', regNo: 'R-1' }, { in1: 'reason' }),
+      params: { in1: { toString: 1 } },
+    });
+    for (const body of [deep, objectInput]) {
+      const res = await postCard(signedCardCallback(body, { secret: CARD_SECRET, timestamp: now() }));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'malformed payload' });
+    }
+    expect(seen).toEqual([]);
+  });
+
   it.each([
     [
       'no signature headers (a route key registered without apiSecret)',
