@@ -75,6 +75,5 @@ describe.runIf(existsSync(CHROMIUM_PATH))('cards on a phone, 390×844', () => {
     await card.locator('[data-testid="form-error"]', { hasText: '过长' }).waitFor({ timeout: 5000 });
     expect(await card.locator('[data-testid="form-field-feasibility"]').inputValue()).toBe('方案可行');
     expect(await card.locator('[data-testid="form-field-risk"]').inputValue()).toHaveLength(2001);
-
   });
 });
