@@ -131,7 +131,14 @@ function handleOnce(
     // A form refused before it reached the workflow (a required field left empty): the typed values stay.
     const again =
       ev.kind === 'cardAction' && ev.form
-        ? formAgain(deps, platform, ev, user, { ok: false, text: parsed.error }, null)
+        ? formAgain(
+            deps,
+            platform,
+            ev,
+            user,
+            { ok: false, text: parsed.error, ...(parsed.field ? { field: parsed.field } : {}) },
+            null,
+          )
         : null;
     if (again) {
       reply.card = again.card;

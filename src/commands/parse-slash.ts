@@ -1,7 +1,8 @@
 import { type CommandName, HELP_TEXT, USAGE } from './help';
 import { describeIssues, type Intent, IntentSchema } from './intents';
 
-export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
+/** `field`: a card form's field the refusal is about (the form is re-rendered with the error next to it). */
+export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string; field?: string };
 
 const ALIASES: Record<string, CommandName> = {
   register: 'register',

@@ -64,15 +64,14 @@ describe.runIf(existsSync(CHROMIUM_PATH))('cards on a phone, 390×844', () => {
     expect(px).toBeLessThanOrEqual(max);
   });
 
-  it('a form refused by the bot comes back in place with the typed values and the error on the form', async () => {
+  it('a form refused by the bot comes back in place with the typed values and the error under its field', async () => {
     await sim.actAs('sun.director');
     const id = (await sim.cardWithButton('立项并指派').getAttribute('data-message-id')) ?? '';
     const card = sim.cardById(id);
     await card.locator('[data-testid="form-field-feasibility"]').fill('方案可行');
     await card.locator('[data-testid="form-field-risk"]').fill('长'.repeat(2001));
     await sim.button(card, '立项并指派').click();
-    // Refused by the intent schema before the workflow: the error is the form's (above its submit button).
-    await card.locator('[data-testid="form-error"]', { hasText: '过长' }).waitFor({ timeout: 5000 });
+    await card.locator('[data-testid="field-error"]', { hasText: '过长' }).waitFor({ timeout: 5000 });
     expect(await card.locator('[data-testid="form-field-feasibility"]').inputValue()).toBe('方案可行');
     expect(await card.locator('[data-testid="form-field-risk"]').inputValue()).toHaveLength(2001);
   });
