@@ -3,7 +3,7 @@ import { displayName, type OrgView, regionName, type UserId } from '../src/domai
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
 import { openTasks } from '../src/domain/process/state';
-import { currentStep, type Decision, type Project } from '../src/domain/project';
+import { currentStep, type Decision, type Project, STEP_ACTIONS } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
 import { askLine, lastRejection } from './ask';
@@ -20,6 +20,7 @@ import {
   yesNo,
 } from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel, HistoryNote, Rich } from './model';
+import { operationControls, signsStep } from './operations';
 import { joinRich, linkify, link as richLink } from './rich';
 
 export interface ProjectCardInput {
@@ -60,6 +61,14 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   due: '调整资料截止日期',
   handover: '申请移交',
   raise: '发起',
+  transfer: '转交',
+  reassign: '改派',
+  addsign: '加签',
+  unsign: '撤销加签',
+  sign: '会签同意',
+  sendback: '退回',
+  revoke: '撤销同意',
+  reresolve: '离职改派',
   comment: '评论',
   cc: '抄送',
   urge: '催办',
@@ -191,7 +200,7 @@ function historyBlock(
       const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
       const where = task
         ? (taskDefOf(p, def, task)?.name ?? task.defId)
-        : d.action === 'approve' || d.action === 'reject'
+        : STEP_ACTIONS.has(d.action)
           ? stepLabel(p, def, org, d.stepIndex)
           : '';
       const prev = p.history[i - 1];
@@ -203,7 +212,7 @@ function historyBlock(
       const note = d.reason ? noteOf(d, task ? taskDefOf(p, def, task) : undefined) : undefined;
       return {
         at: d.at,
-        who: displayName(org, d.by),
+        who: d.onBehalfOf ? `${displayName(org, d.by)} 代 ${displayName(org, d.onBehalfOf)}` : displayName(org, d.by),
         what: `${what}${round}${waited ? ` · 等待${waited}` : ''}`,
         ...(note ? { note } : {}),
       };
@@ -239,9 +248,19 @@ function noteOf(d: Decision, task: { form?: { fields: unknown[] } } | undefined)
       return { label: '内容', text: linkify(text) };
     case 'comment':
       return { label: '内容', text: linkify(text) };
+    case 'sendback':
+      return { label: '原因', text, rejection: true };
+    case 'sign':
+      return { label: '意见', text: linkify(text) };
     case 'cc':
     case 'urge':
     case 'escalate':
+    case 'transfer':
+    case 'reassign':
+    case 'addsign':
+    case 'unsign':
+    case 'revoke':
+    case 'reresolve':
       return { label: '说明', text };
     default:
       return { label: '填写', text: linkify(text) };
@@ -263,7 +282,8 @@ function controls(
   if (step && spec && isCurrentApprover(p, viewer, org, def)) {
     const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
     const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
-    const fields = formInputs(stepForm(spec), org, p);
+    // An added signer (加签) approves or rejects; the step's form is the holder's.
+    const fields = signsStep(p, def, org, viewer) ? [] : formInputs(stepForm(spec), org, p);
     const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
     if (fields.length) forms.push({ name: 'approve_form', fields, submit });
     else actions.push(submit);
@@ -283,6 +303,10 @@ function controls(
   const lc = taskControls(p, def, org, viewer);
   actions.push(...lc.actions);
   forms.push(...lc.forms);
+  const ops = operationControls(p, def, org, viewer);
+  if (ops.actions.length || ops.forms.length) {
+    actions.push({ label: '更多操作', style: 'default', value: { v: 1, type: 'opsForm', regNo: p.regNo } });
+  }
   for (const sd of def.subflows) {
     if (p.state !== 'accepted' && p.state !== 'closed') break;
     if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;

@@ -6,7 +6,8 @@ import { withAckDeadline } from './app/ack-deadline';
 import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
 import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
-import { Directory, describeUnresolved, type ResolveReport, type Unresolved } from './app/directory';
+import { Directory, type ResolveReport, type Unresolved } from './app/directory';
+import { reresolveLeavers } from './app/org-changes';
 import { OrgHolder } from './app/org-holder';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
@@ -35,6 +36,7 @@ import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
+import { SqliteDelegationRepo } from './store/delegations.repo';
 import { SqliteDirectoryCache } from './store/directory-cache.repo';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteMessageLog } from './store/local-messages.repo';
@@ -46,6 +48,7 @@ import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
 import { SqliteWorkQueries } from './store/work-queries.repo';
+import { createDirectoryRunner } from './wire-directory';
 import { countedAdapters, observedHandler, timedHandler } from './wire-metrics';
 import { createReloader, type ReloadResult } from './wire-reload';
 
@@ -122,7 +125,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const db = openDb(config.databasePath);
-  const orgRepo = new SqliteOrgRepo(db);
+  const delegations = new SqliteDelegationRepo(db);
+  const orgRepo = new SqliteOrgRepo(db, delegations, () => clock.now());
   const orgFile = opts.org ?? loadOrg(config).org;
   const processes = new StoredProcessRegistry(
     new SqliteProcessVersions(db, () => clock.now()),
@@ -213,7 +217,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
+    delegations,
   };
+  // Work bound to people who left the org file goes to the role's current members (issue 10, finding 7).
+  const reresolved = reresolveLeavers(deps);
+  if (reresolved) logger.info('open work of people who left the organisation re-resolved', { projects: reresolved });
 
   const outboxRepo = deps.outbox as SqliteOutboxRepo;
   const metrics = createMetrics(sqliteMetricsSources(db, () => clock.now()));
@@ -266,22 +274,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const sources: { stop(): Promise<void> }[] = [];
   let watcher: { stop(): void } | null = null;
 
-  /** One directory pass at a time: a caller during a pass shares it (and its single log line). */
-  let directoryPass: Promise<ResolveReport> | null = null;
-  const resolveDirectory = (o: { refresh?: boolean } = {}): Promise<ResolveReport> => {
-    directoryPass ??= (async () => {
-      const report = await directory.resolve(org.current(), o);
-      org.apply();
-      const lines = describeUnresolved(report.unresolved, { maskMobiles: true });
-      const fields = { asked: report.asked, found: report.found, notFound: report.notFound, failed: report.failed };
-      if (lines.length) logger.warn(`directory: ${lines.length} not reachable\n  ${lines.join('\n  ')}`, fields);
-      else if (report.asked) logger.info('directory: everyone resolved', fields);
-      return report;
-    })().finally(() => {
-      directoryPass = null;
-    });
-    return directoryPass;
-  };
+  const directoryRunner = createDirectoryRunner({ directory, org, deps, logger, kick });
   /** The files a reload re-reads (none where a test passed the org or process in directly). */
   const reloadable = {
     org: opts.org ? undefined : config.orgFile,
@@ -296,9 +289,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     logger,
     afterOrgChange: () => {
       kick();
-      if (directory.platforms().length) {
-        void resolveDirectory().catch((e) => logger.error('directory pass failed', { error: String(e) }));
-      }
+      directoryRunner.resolveSoon();
     },
   });
 
@@ -315,7 +306,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     delivery: runner,
     metrics,
     org,
-    resolveDirectory,
+    resolveDirectory: directoryRunner.resolve,
     unresolved: () => directory.unresolved(org.current()),
     reload,
     async remind() {
@@ -379,12 +370,12 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
             { name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() },
             { name: 'reminders', schedule: config.reminders.cron, tick: () => handoff.remind() },
             { name: 'housekeeping', schedule: '17 3 * * *', tick: async () => housekeepingTick(deps, clock.now()) },
-            ...(directory.platforms().length
+            ...(directoryRunner.active
               ? [
                   {
                     name: 'directory',
                     schedule: config.directoryCron ?? '30 6 * * *',
-                    tick: () => resolveDirectory({ refresh: true }),
+                    tick: () => directoryRunner.resolve({ refresh: true }),
                   },
                 ]
               : []),
@@ -396,9 +387,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       // Drain what a previous run committed but did not deliver (a crash between commit and send).
       void runner.kick();
       // People new to the directory are looked up in the background: until then they are not reachable there.
-      if (directory.platforms().length) {
-        void resolveDirectory().catch((e) => logger.error('directory pass failed', { error: String(e) }));
-      }
+      directoryRunner.resolveSoon();
       // Live reload: SIGHUP always (so it never kills the server), file changes unless CONFIG_WATCH=off.
       if (opts.watch !== false) {
         const files = config.watchConfig === false ? [] : [reloadable.org, reloadable.process];

@@ -1,3 +1,4 @@
+import { reresolveLeavers } from './app/org-changes';
 /**
  * Live reload of the org and process files (issue 12): both files are re-read together; a file that does not parse,
  * or an org that leaves a role of the process without members, is refused with its key paths in the log and the
@@ -92,6 +93,9 @@ export function createReloader(r: ReloaderDeps): (why?: string) => ReloadResult 
       const old = r.deps.org.view();
       r.holder.replace(org);
       cards = notifyNewHolders(r.deps, old);
+      // Work bound to people no longer in the file goes to the role's current members (issue 10, finding 7).
+      const reresolved = reresolveLeavers(r.deps);
+      if (reresolved) r.logger.info('open work of people who left re-resolved', { projects: reresolved });
       orgOutcome = 'reloaded';
       r.logger.info('org file reloaded', { why, file: r.orgFile, users: org.users.length, cards });
       r.afterOrgChange();

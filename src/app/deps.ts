@@ -5,6 +5,7 @@ import type {
   AuditRepo,
   CardMessageRepo,
   Clock,
+  DelegationRepo,
   InboundLog,
   OrgRepo,
   OutboxRepo,
@@ -38,4 +39,5 @@ export interface AppDeps {
   /** The light lists of /mine and the reminder sweeps. */
   work: WorkQueries;
   reminderConfig: ReminderConfig;
+  delegations: DelegationRepo;
 }

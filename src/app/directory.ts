@@ -68,6 +68,8 @@ export interface DirectoryOptions {
 const PLATFORM_ID_KEYS = ['feishu', 'dingtalk', 'wecom'] as const;
 type IdPlatform = (typeof PLATFORM_ID_KEYS)[number];
 const isIdPlatform = (p: Platform): p is IdPlatform => (PLATFORM_ID_KEYS as readonly string[]).includes(p);
+/** Failed lookups in a row after which a platform's pass stops asking. */
+export const GIVE_UP_AFTER = 3;
 const cacheKey = (p: Platform, kind: ContactKind, value: string) => `${p}\u0000${kind}\u0000${value}`;
 
 export class Directory {
@@ -100,6 +102,7 @@ export class Directory {
       this.platforms().map(async (p) => {
         const lookup = this.opts.lookups.get(p);
         if (!lookup) return;
+        const streak = { failures: 0 };
         for (const kind of ['email', 'mobile'] as const) {
           if (!lookup.kinds.includes(kind)) continue;
           const answers = this.answers();
@@ -113,7 +116,7 @@ export class Directory {
             const known = answers.get(cacheKey(p, kind, value));
             if (refresh || !known || known.status === 'failed') values.add(value);
           }
-          await this.ask(p, lookup, kind, [...values], answers, tally);
+          await this.ask(p, lookup, kind, [...values], answers, tally, streak);
         }
       }),
     );
@@ -128,6 +131,7 @@ export class Directory {
     values: string[],
     known: Map<string, ContactAnswer>,
     tally: { asked: number; calls: number; found: number; notFound: number; failed: number },
+    streak: { failures: number; error?: string },
   ): Promise<void> {
     const pace = Math.ceil(1000 / Math.max(1, lookup.perSecond));
     const maxAttempts = this.opts.maxAttempts ?? 3;
@@ -136,7 +140,11 @@ export class Directory {
       tally.asked += chunk.length;
       let result: Map<string, string> | null = null;
       let error = '';
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      // Lookups failing one after another (no permission, bad credentials) stop the platform's pass: the rest is
+      // recorded as failed unasked — WeCom blocks the lookups for a day when too many of them fail.
+      const giveUp = streak.failures >= GIVE_UP_AFTER;
+      if (giveUp) error = `not asked after ${GIVE_UP_AFTER} failed lookups in a row (${streak.error ?? ''})`;
+      for (let attempt = 1; attempt <= maxAttempts && !giveUp; attempt++) {
         if (tally.calls > 0) await this.sleep(pace);
         tally.calls++;
         try {
@@ -163,8 +171,13 @@ export class Directory {
       });
       if (!result) {
         tally.failed += chunk.length;
-        this.opts.logger.warn('directory lookup failed', { platform: p, kind, values: chunk.length, error });
+        if (!giveUp) {
+          streak.failures++;
+          streak.error = error;
+          this.opts.logger.warn('directory lookup failed', { platform: p, kind, values: chunk.length, error });
+        }
       } else {
+        streak.failures = 0;
         tally.found += saved.filter((a) => a.status === 'found').length;
         tally.notFound += saved.filter((a) => a.status === 'not_found').length;
       }

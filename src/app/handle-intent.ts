@@ -10,10 +10,12 @@ import { assertNever } from '../domain/result';
 import { mayRegister, register } from '../domain/transition';
 import { handleAroundIntent } from './around/intents';
 import { type Actor, applyEvent, commit, fieldOf, notFound, type Outcome } from './commit';
+import { handleDelegate } from './delegation';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
 import { tellAdmins } from './effects';
 import { orgGapText, refusalText, waitingText } from './messages';
+import { handleOperation } from './operation-intents';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -93,6 +95,12 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'handover':
     case 'remind':
       return handleDeliveryIntent(deps, intent, actor, at);
+    case 'op':
+      return handleOperation(deps, intent, actor, at);
+    case 'opsForm':
+      return { ok: true, text: '', view: { type: 'ops', regNo: intent.regNo }, regNo: intent.regNo };
+    case 'delegate':
+      return handleDelegate(deps, intent.args, actor, at);
     case 'comment':
     case 'cc':
     case 'urge':

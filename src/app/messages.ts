@@ -80,6 +80,26 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
       return `项目${state(m.state)}，现在不能发起${m.kind}。`;
     case 'NOT_ALLOWED_TO_RAISE':
       return `你不能为这个项目发起${m.kind}。`;
+    case 'UNKNOWN_PERSON':
+      return `组织名单中没有「${m.person}」，请写对方的 id 或姓名（如 zhao.biz 或 赵商务）。`;
+    case 'ALREADY_HOLDER':
+      return `${m.person} 已经是这一步的处理人，无需再转交或加签。`;
+    case 'NOT_MANAGER':
+      return '只有该项目的区域项目经理或项目总监可以改派任务。';
+    case 'NO_SUCH_SIGNER':
+      return `${m.user} 不是这一步待处理的加签人（已处理的加签不能撤销）。`;
+    case 'NOT_YOUR_SIGNER':
+      return `这位加签人由 ${m.user} 添加，只有添加的人可以撤销。`;
+    case 'ALREADY_SIGNED':
+      return '只有当前处理人在自己处理之前可以加签。';
+    case 'BAD_SEND_BACK':
+      return `不能退回到「${m.to}」。可退回的更早步骤：${m.known}。`;
+    case 'NOTHING_TO_REVOKE':
+      return '没有可以撤销的同意：只能撤销你自己刚刚做出的同意。';
+    case 'ALREADY_ACTED':
+      return '下一位处理人已经处理，不能再撤销同意。如需变更，请联系当前处理人退回。';
+    case 'TASK_REQUIRED':
+      return `请写明任务编号（发送 /status ${p?.regNo ?? '<登记号>'} 查看）。`;
     default:
       return '操作未能完成。';
   }

@@ -19,14 +19,18 @@ export class OrgHolder {
     return this.file;
   }
 
-  /** Puts a validated org file in force at once. */
+  /** Puts a validated org file in force at once (if loading it fails, the previous one stays). */
   replace(next: OrgFile): void {
+    this.load(this.filled(next));
     this.file = next;
-    this.apply();
   }
 
   /** Loads the current file (plus the resolved ids) into the store. */
   apply(): void {
-    this.load(this.directory ? this.directory.fill(this.file) : this.file);
+    this.load(this.filled(this.file));
+  }
+
+  private filled(org: OrgFile): OrgFile {
+    return this.directory ? this.directory.fill(org) : org;
   }
 }

@@ -154,7 +154,10 @@ export interface OverdueDocument {
 }
 export type OverdueCursor = { dueAt: number; regNo: string; docNo: number };
 
-/** An approval step or open task waiting since before the SLA; `holders` are the named holders of a task. */
+/**
+ * An approval step or open task waiting since before the SLA; `holders` are the named holders of a task, or who holds
+ * a held step or task now (empty = the role's members).
+ */
 export interface WaitingRow {
   kind: 'step' | 'task';
   regNo: string;
@@ -174,10 +177,32 @@ export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number }
 
 /** The light lists of /mine and the sweeps (indexed queries, small rows; the sweeps in keyset-paginated chunks). */
 export interface WorkQueries {
-  heldSteps(memberships: Membership[]): WorkRow[];
+  /** With `user`, also the steps held by them through a hold (transferred to them, signers). */
+  heldSteps(memberships: Membership[], user?: UserId): WorkRow[];
   heldTasks(user: UserId, memberships: Membership[]): WorkRow[];
+  /** Projects with open work bound to people no longer in the organisation (named holders, holds, team, owners). */
+  orphaned(): string[];
   owedDocuments(user: UserId): WorkRow[];
   rejectedBy(submitter: UserId): WorkRow[];
   overdueDocuments(now: Date, after: OverdueCursor | null, limit: number): OverdueDocument[];
   waitingSince(before: Date, after: WaitingCursor | null, limit: number): (WaitingRow & { cursor: WaitingCursor })[];
+}
+
+/** A delegation (代理): from `from` until `until`, `delegate` receives and decides `user`'s steps. */
+export interface Delegation {
+  id: number;
+  user: UserId;
+  delegate: UserId;
+  from: Date;
+  until: Date;
+  setBy: UserId;
+}
+
+export interface DelegationRepo {
+  /** Stores a delegation, ending the person's running or planned one. */
+  set(d: Omit<Delegation, 'id'>, at: Date): Delegation;
+  end(user: UserId, by: UserId, at: Date): boolean;
+  of(user: UserId, now: Date): Delegation | null;
+  /** Delegations running at `now`: person → delegate (what OrgView.delegates holds). */
+  active(now: Date): Record<UserId, UserId>;
 }

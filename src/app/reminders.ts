@@ -1,5 +1,5 @@
 import { waitingItems } from '../domain/around/waiting';
-import { displayName, holdsRole, membersOf, type OrgView, type UserId } from '../domain/org';
+import { displayName, holdsRole, membersOf, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import type { Project } from '../domain/project';
 import { localDay } from '../shared/time';
@@ -146,7 +146,8 @@ export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nu
 /** One waiting step or task: each holder is nudged once a day; from the second day on the nudge is urgent. */
 function nudge(deps: AppDeps, org: OrgView, w: WaitingRow, now: Date, day: string): number {
   const def = deps.processes.get(w.processVersion);
-  const holders = w.kind === 'task' && w.holders.length ? w.holders : w.role ? membersOf(org, w.role, w.region) : [];
+  // Held steps and tasks name their holders; a delegation running now sends the nudge to the delegate.
+  const holders = withDelegates(org, w.holders.length ? w.holders : w.role ? membersOf(org, w.role, w.region) : []);
   const label =
     w.kind === 'step'
       ? stepName(def, w.projectKind, w.what, w.region, org)

@@ -3,6 +3,7 @@ import { docsCard } from '../../cards/docs.card';
 import { withDraft } from '../../cards/draft';
 import { mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
+import { operationsCard } from '../../cards/operations';
 import { projectCard } from '../../cards/project.card';
 import { raiseFormCard } from '../../cards/raise-form.card';
 import { registerFormCard } from '../../cards/register-form.card';
@@ -57,6 +58,12 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       const sd = def.subflows.find((s) => s.id === view.kind);
       if (!sd) return text(`当前流程没有「${view.kind}」。`);
       return { content: { kind: 'card', card: withDraft(raiseFormCard(p, sd, org), view.draft) } };
+    }
+    case 'ops': {
+      const p = deps.projects.get(view.regNo);
+      if (!p) return text(`项目 ${view.regNo} 不存在。`);
+      const def = deps.processes.get(p.delivery.processVersion);
+      return { content: { kind: 'card', card: operationsCard(p, def, org, viewer ?? '') } };
     }
     case 'docs': {
       const p = deps.projects.get(view.regNo);

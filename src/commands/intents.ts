@@ -75,6 +75,11 @@ const DocNo = z.coerce
   .min(1, '资料编号应为数字（如 1–7）')
   .max(99, '资料编号应为数字（如 1–7）');
 
+/** The approval operations (issue 13). */
+export const OPS = ['transfer', 'reassign', 'addsign', 'unsign', 'sendback', 'revoke'] as const;
+export type Op = (typeof OPS)[number];
+const Words = z.array(z.string().trim().min(1).max(500, '内容过长（最多 500 字符）')).max(40);
+
 const StepRef = {
   round: z.number().int().positive().optional(),
   step: z.number().int().nonnegative().optional(),
@@ -143,6 +148,21 @@ export const IntentSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('handover'), regNo: RegNoSchema, operated: YesNo.optional() }),
   z.object({ type: z.literal('remind'), regNo: RegNoSchema }),
+  /**
+   * An approval operation on the current step or a task (see app/operation-intents.ts for how the words are read):
+   * transfer 转交, reassign 改派, addsign 加签, unsign 撤销加签, sendback 退回, revoke 撤销同意.
+   */
+  z.object({
+    type: z.literal('op'),
+    op: z.enum(OPS),
+    regNo: RegNoSchema,
+    task: z.number().int().positive().optional(),
+    args: Words,
+  }),
+  /** The 更多操作 card: the viewer's transfer, add-signer, send-back and revoke forms. */
+  z.object({ type: z.literal('opsForm'), regNo: RegNoSchema }),
+  /** /delegate: show, set (for oneself, or by an admin for someone) or end a delegation (代理). */
+  z.object({ type: z.literal('delegate'), args: Words }),
   /** Operations around a step: comment, copy someone (抄送), the submitter's urge, batch approve, who decides. */
   z.object({
     type: z.literal('comment'),

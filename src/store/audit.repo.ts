@@ -20,6 +20,7 @@ export class SqliteAuditRepo implements AuditRepo {
         reason: e.reason,
         platform: e.platform,
         at: e.at,
+        onBehalfOf: e.onBehalfOf ?? null,
       })
       .run();
   }

@@ -129,6 +129,7 @@ export function toDecision(e: typeof auditLog.$inferSelect): Decision {
     by: e.actorId,
     at: e.at,
     reason: e.reason,
+    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
   };
 }
 

@@ -243,6 +243,26 @@ describe('directory on DingTalk (topapi/v2/user/getbymobile)', () => {
     expect(directory.fill(o).users.map((u) => u.dingtalk)).toEqual(['s1', 's2']);
   });
 
+  it('after three lookups failing in a row (no permission) the pass stops asking and records the rest as failed', async () => {
+    const { fake, directory } = await setup(1);
+    const o = org(...Array.from({ length: 6 }, (_, i) => `{ id: u${i}, name: 人${i}, mobile: "1380000000${i}" }`));
+    fake.failNext(3, { status: 200, errcode: 88, message: '没有调用该接口的权限' });
+
+    const report = await directory.resolve(o);
+
+    expect(report).toMatchObject({ calls: 3, failed: 6 });
+    expect(fake.requests.filter((r) => r.path === '/topapi/v2/user/getbymobile')).toHaveLength(3);
+    expect(report.unresolved.at(-1)).toMatchObject({
+      reason: 'failed',
+      error: expect.stringContaining(
+        'not asked after 3 failed lookups in a row (dingtalk contact.getbymobile failed: errcode 88',
+      ),
+    });
+    // The next pass asks again.
+    const again = await directory.resolve(o);
+    expect(again).toMatchObject({ calls: 6, notFound: 6 });
+  });
+
   it('an expired token (40014) is renewed once', async () => {
     const { fake, directory } = await setup();
     fake.addContacts({ userid: 's1', mobile: '13800000001' });

@@ -62,6 +62,7 @@ describe('operations around a step through the local platform (issue 13)', () =>
     expect(copies).toHaveLength(1);
     expect(cardText(chat.lastCard('feng.prod'))).toContain('李主管 把此项目抄送给你');
     expect(chat.buttons('feng.prod')).toEqual([]);
+    expect(cardText(chat.lastCard('feng.prod'))).toContain('李主管 抄送 说明：冯产品');
     await chat.click('li.lead', '同意');
     expect(chat.cards('feng.prod')).toHaveLength(1);
     expect(cardText(chat.lastCard('feng.prod'))).toContain('目前由 杨辉玉（杨总） 处理「特批领导审批（北方）」');
@@ -116,6 +117,7 @@ describe('operations around a step through the local platform (issue 13)', () =>
       todo: true,
       text: '催办：登记人 王销售 催促你尽快处理「销售主管审批」。',
     });
+    expect(cardText(chat.lastCard('li.lead'))).toContain('王销售 催办 说明：「销售主管审批」（李主管）');
     const leadCards = chat.cards('li.lead').length;
     await chat.say('wang.sales', `/urge ${REG}`);
     expect(chat.lastText('wang.sales')).toBe('今天已经催办过「销售主管审批」，每个步骤每天只能催办一次，请明天再试。');
@@ -228,6 +230,9 @@ describe('operations around a step through the local platform (issue 13)', () =>
     expect(sample).not.toContain('特批领导');
     await chat.say('he.cs', '/who kind=project region=west');
     expect(chat.lastText('he.cs')).toContain('未知区域「west」');
+    await chat.click('li.lead', '驳回', { reason: '资料不全' });
+    await chat.say('he.cs', `/who ${REG}`);
+    expect(chat.lastText('he.cs')).toContain('现在：已驳回，等待登记人 王销售 修改后重新提交。');
     await chat.say('he.cs', '/who colour=red');
     expect(chat.lastText('he.cs')).toContain('无法识别「colour」');
   });

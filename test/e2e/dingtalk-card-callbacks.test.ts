@@ -37,7 +37,8 @@ describe('DingTalk HTTP card callbacks (route key + apiSecret, real HTTP both wa
     expect(ack.code).toBe(200);
     // The clicked card is updated inline in the HTTP answer, every copy by the update API, and the clicker is told.
     expect(ack.data).toMatchObject({ response: { cardData: { cardParamMap: expect.any(Object) } } });
-    expect(chat.buttons('li.lead')).toEqual([]);
+    // Only 更多操作 is left: 撤销同意 until the next holder acts.
+    expect(chat.buttons('li.lead')).toEqual(['更多操作']);
     expect(await chat.waitForText('li.lead', '已同意')).toContain('销售主管审批');
     expect(h.db.select().from(projects).get()?.stepIndex).toBe(1);
     expect(audit()).toEqual(['register', 'approve']);
@@ -77,7 +78,7 @@ describe('DingTalk HTTP card callbacks (route key + apiSecret, real HTTP both wa
     expect(h.db.select().from(projects).get()?.version).toBe(versionBefore);
     expect(audit()).toEqual(['register']);
     expect(chat.texts('li.lead')).toHaveLength(textsBefore);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
     // The genuine click still works afterwards, and a replay of the very same request is a duplicate.
     const first = await fetch(url, { method: 'POST', headers: genuine.headers, body });

@@ -83,7 +83,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
     expect(chat.lastText('li.lead')).toContain('徐主管');
     // The approval card goes to the other lead only; li.lead's own card has no decision buttons.
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     expect(chat.buttons('li.lead')).not.toContain('同意');
     const before = stateOf(h.db);
 
@@ -131,7 +131,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(actions(h.db)).toEqual([]);
     // A registration by someone else (wang.sales) is not affected: li.lead decides it.
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 
   it('Feishu (real SDK): no approve buttons for the registrant, a forged click is refused, the other lead decides', async () => {
@@ -142,7 +142,7 @@ describe('no self-approval (real HTTP)', () => {
     const { chat, h } = env;
     await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     expect(chat.buttons('li.lead')).not.toContain('同意');
     expect(feishuCardText(chat.lastCard('li.lead'))).toContain('目前由 徐主管 处理「销售主管审批」');
     const before = stateOf(h.db);
@@ -164,7 +164,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(JSON.stringify(await res.json())).toContain('不能审批自己的项目');
     await h.flush();
     expect(stateOf(h.db)).toEqual(before);
-    expect(chat.buttons('xu.lead')).toEqual(['同意', '驳回', '抄送', '评论']);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
     await chat.click('xu.lead', '同意');
     expect(stateOf(h.db)).toMatchObject({ stepIndex: 1 });

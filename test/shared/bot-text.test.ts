@@ -20,7 +20,11 @@ const ROOT = join(__dirname, '..', '..');
 const CJK = /[\u4e00-\u9fff]/;
 
 /** ASCII words allowed in bot text: names of things people type or see as such. */
-const ALLOWED = new Set(['SaaS', 'HO', 'YYYY', 'MM', 'DD', 'http', 'https', 'id', 'SVN', 'Handoff', 'ORG_FILE']);
+const ALLOWED = new Set([
+  ...['SaaS', 'HO', 'YYYY', 'MM', 'DD', 'http', 'https', 'id', 'SVN', 'Handoff', 'ORG_FILE'],
+  // Arguments of typed commands (/delegate off, /addsign … before|after|with).
+  ...['off', 'before', 'after', 'with'],
+]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -114,6 +118,7 @@ function englishIn(text: string): string[] {
     .replace(/\/[a-z][\w-]*/gi, ' ')
     .replace(/\b[a-z][\w.]*=("[^"]*"|[\w|.,-]*)/gi, ' ')
     .replace(/=[\w|.,-]+/g, ' ')
+    .replace(/\b[a-z]+\.[a-z]+\b/g, ' ')
     .replace(/\b[a-z]+(?:\|[a-z]+)+\b/gi, ' ');
   return (cleaned.match(/[A-Za-z][A-Za-z_]*/g) ?? []).filter((w) => !ALLOWED.has(w));
 }

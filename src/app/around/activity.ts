@@ -7,11 +7,14 @@ import type { Actor } from '../commit';
 import type { AppDeps } from '../deps';
 import { enqueueEffects } from '../effects';
 
-/** Appends one activity line (comment, cc, urge, escalate) to the project's audit log, in the caller's transaction. */
+/**
+ * Appends one activity line (comment, cc, urge, escalate — or a refused attempt, `denied`) to the project's audit
+ * log, in the caller's transaction.
+ */
 export function appendActivity(
   deps: AppDeps,
   p: Project,
-  action: ActivityAction,
+  action: ActivityAction | 'denied',
   actor: Actor & { name?: string },
   at: Date,
   reason: string | null,

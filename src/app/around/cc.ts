@@ -37,7 +37,7 @@ export function ccByHolder(deps: AppDeps, p: Project, person: string, actor: Act
     return { ok: false, text: `${name} 正在处理此项目，已经有项目卡片，无需抄送。`, regNo: p.regNo };
   if (!deps.activity.addCopy(p.regNo, target, actor.user, at))
     return { ok: false, text: `${name} 已在 ${p.regNo} 的抄送名单中。`, regNo: p.regNo };
-  appendActivity(deps, p, 'cc', actor, at, `抄送给 ${name}`);
+  appendActivity(deps, p, 'cc', actor, at, name);
   const by = displayName(org, actor.user);
   sendToUser(deps, target, { type: 'project', regNo: p.regNo, banner: `抄送：${by} 把此项目抄送给你${CC_NOTE}` }, at);
   refreshCards(deps, p, at);

@@ -15,19 +15,7 @@ export function comment(deps: AppDeps, p: Project, text: string, actor: Actor, a
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
   if (!isInvolved(p, actor.user, def, org, deps.activity.copied(p.regNo))) {
-    deps.audit.append({
-      regNo: p.regNo,
-      round: p.round,
-      stepIndex: p.stepIndex,
-      role: p.chain[p.stepIndex]?.role ?? '',
-      action: 'denied',
-      task: null,
-      by: actor.user,
-      at,
-      reason: 'attempted comment',
-      actorName: displayName(org, actor.user),
-      platform: actor.platform,
-    });
+    appendActivity(deps, p, 'denied', actor, at, 'attempted comment');
     return {
       ok: false,
       text: `只有参与 ${p.regNo} 的人（登记人、处理过或正在处理的人、抄送人）可以评论。如需参与，请让当前处理人用 /cc 抄送给你。`,

@@ -46,7 +46,7 @@ export function urge(deps: AppDeps, p: Project, actor: Actor, at: Date): Outcome
       regNo: p.regNo,
     };
   }
-  appendActivity(deps, p, 'urge', actor, at, `催办${sent.join('、')}`);
+  appendActivity(deps, p, 'urge', actor, at, sent.join('、'));
   refreshCards(deps, p, at);
   const rest = already.length ? `${already.join('')}今天已催办过，未重复发送。` : '';
   return { ok: true, text: `已催办${sent.join('、')}。${rest}`, regNo: p.regNo };

@@ -25,7 +25,11 @@ export function whoForProject(deps: AppDeps, p: Project): Outcome {
   const now = deps.clock.now().getTime();
   const out = [`【${p.regNo} ${p.facts.name}】谁审批（${STATE_LABELS[p.state]}）`];
   const items = waitingItems(p, def, org);
-  out.push(items.length ? '现在：' : '现在：没有等待处理的步骤。');
+  const idle =
+    p.state === 'rejected'
+      ? `现在：已驳回，等待登记人 ${namesOf(org, [p.submitter])} 修改后重新提交。`
+      : '现在：没有等待处理的步骤。';
+  out.push(items.length ? '现在：' : idle);
   for (const w of items) {
     const hours = Math.floor((now - w.since.getTime()) / HOUR_MS);
     const who = w.holders.length ? namesOf(org, w.holders) : '（无人可处理，请联系管理员）';

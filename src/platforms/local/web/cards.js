@@ -212,6 +212,7 @@ function button(b, type = 'button') {
       'data-testid': 'card-button',
       'data-label': b.label,
       'data-confirm': b.confirm ? 'true' : null,
+      title: b.label,
       disabled: b.disabled === true,
     },
     b.label,
