@@ -16,6 +16,7 @@ import type { AppDeps } from './deps';
 import { tellAdmins } from './effects';
 import { orgGapText, refusalText, waitingText } from './messages';
 import { handleOperation } from './operation-intents';
+import { statsOutcome } from './stats';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -41,6 +42,8 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
       const { title, text, label } = intent;
       return { ok: true, text: '', view: { type: 'confirm', title, text, label, action } };
     }
+    case 'stats':
+      return statsOutcome(deps, actor);
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);

@@ -42,6 +42,8 @@ export interface TestHandoffOptions {
   /** LOCAL_UI_TOKEN for the simulator API. */
   localUiToken?: string;
   databasePath?: string;
+  /** PROCESS_FILE (default: the standard process). */
+  processFile?: string;
   /** The port listen() binds (default 0: any free port). */
   port?: number;
   clock?: FakeClock;
@@ -49,6 +51,8 @@ export interface TestHandoffOptions {
   mounts?: BootstrapOptions['mounts'];
   /** Delivery engine overrides (default: rate windows on a virtual clock that sleeping advances, no timers). */
   delivery?: BootstrapOptions['delivery'];
+  /** The process definition (default: processes/standard.yaml). */
+  process?: BootstrapOptions['process'];
   /** Ack deadline options passed to bootstrap (a slow handler, the margin). */
   ack?: Pick<BootstrapOptions, 'ackMarginMs' | 'wrapInbound'>;
 }
@@ -78,6 +82,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       localUiToken: opts.localUiToken ?? null,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
       ...(opts.port ? { port: opts.port } : {}),
+      ...(opts.processFile ? { processFile: opts.processFile } : {}),
     }),
     {
       clock,
@@ -86,6 +91,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       scheduler: false,
       watch: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
+      ...(opts.process ? { process: opts.process } : {}),
       delivery: opts.delivery ?? virtualDelivery(),
       ...opts.ack,
     },
