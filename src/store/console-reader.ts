@@ -22,29 +22,32 @@ function workerFile(): { file: URL; ts: boolean } {
  * in short statements already.
  */
 export class WorkerConsoleReader implements ConsoleReader {
-  private readonly worker: Worker;
+  /** Started at the first query: a bot whose console is never opened never pays for it. */
+  private worker: Worker | null = null;
   private next = 1;
   private readonly waiting = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
   /** Set once the worker has failed or stopped: later calls fail at once instead of waiting forever. */
   private dead: Error | null = null;
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly local: ConsoleQueries,
     /** Tests: a SharedArrayBuffer whose first Int32 holds every query in the worker while it is 0. */
-    gate?: SharedArrayBuffer,
-  ) {
+    private readonly gate?: SharedArrayBuffer,
+  ) {}
+
+  private start(): Worker {
     const { file, ts } = workerFile();
-    const workerData = { path, ...(gate ? { gate } : {}) };
+    const workerData = { path: this.path, ...(this.gate ? { gate: this.gate } : {}) };
     // From the sources (tsx, vitest) the worker registers tsx's loader itself, then imports the TypeScript file.
-    this.worker = ts
+    const worker = ts
       ? new Worker(
           `import(${JSON.stringify(tsxApi())}).then((t) => { t.register(); return import(${JSON.stringify(file.href)}); });`,
           { eval: true, workerData },
         )
       : new Worker(file, { workerData });
-    this.worker.unref();
-    this.worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+    worker.unref();
+    worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if (m.ok) w?.ok(m.value);
@@ -55,8 +58,9 @@ export class WorkerConsoleReader implements ConsoleReader {
       for (const w of this.waiting.values()) w.fail(e);
       this.waiting.clear();
     };
-    this.worker.on('error', failAll);
-    this.worker.on('exit', () => failAll(new Error('console worker stopped')));
+    worker.on('error', failAll);
+    worker.on('exit', () => failAll(new Error('console worker stopped')));
+    return worker;
   }
 
   private call<T>(name: string, args: unknown[]): Promise<T> {
@@ -64,6 +68,7 @@ export class WorkerConsoleReader implements ConsoleReader {
     const id = this.next++;
     return new Promise<T>((ok, fail) => {
       this.waiting.set(id, { ok: ok as (v: unknown) => void, fail });
+      this.worker ??= this.start();
       this.worker.postMessage({ id, name, args } satisfies Call & { id: number });
     });
   }
@@ -83,7 +88,8 @@ export class WorkerConsoleReader implements ConsoleReader {
   rows = (table: Parameters<ConsoleQueries['rows']>[0]) => this.local.rows(table);
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.dead ??= new Error('console worker stopped');
+    await this.worker?.terminate();
   }
 }
 
