@@ -5,7 +5,7 @@
  * - the chunked overdue sweep through SqliteWorkQueries (one transaction per chunk) vs one bare query;
  * - the longest single chunk transaction (vs the bare query holding the whole sweep in one statement);
  * - /mine for a busy PM (heldSteps + heldTasks + owedDocuments) vs the same SQL bare.
- * Runnable alone: `tsx scripts/bench/sweep.ts`.
+ * In the suite as `sweep` (`--projects`, `--chunk`); runnable alone: `tsx scripts/bench/sweep.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import type { Membership, OverdueCursor } from '../../src/app/ports';
 import { openDb } from '../../src/store/db';
 import { SqliteWorkQueries } from '../../src/store/work-queries.repo';
 import { seedDatabase } from '../seed/fill';
+import type { BenchContext, BenchRow, Scenario } from './runner';
 
 export interface Result {
   name: string;
@@ -25,8 +26,6 @@ export interface Result {
   unit: string;
 }
 
-const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);
-const CHUNK = Number(process.env.BENCH_SWEEP_CHUNK ?? 200);
 const NOW = new Date('2026-12-01T00:00:00Z');
 
 /** Best of `runs` (the machine is shared and noisy; the minimum is the least disturbed run). */
@@ -48,7 +47,7 @@ const result = (name: string, value: number, baseline: number, unit: string): Re
   unit,
 });
 
-export async function benchSweep(): Promise<Result[]> {
+export async function benchSweep(N = 100_000, CHUNK = 200): Promise<Result[]> {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-bench-sweep-'));
   const db = openDb(join(dir, 'bench.db'));
   try {
@@ -165,6 +164,36 @@ export function printTable(results: Result[]): void {
   }
 }
 
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const targets = ['<= 3×', '<= 5 ms', undefined, undefined];
+  return (await benchSweep(ctx.size('projects'), ctx.size('chunk'))).map((r, i) => {
+    const target = targets[i];
+    const ok = target === undefined ? undefined : i === 0 ? r.ratio <= 3 : r.value <= 5;
+    return {
+      scenario: 'sweep and /mine at scale',
+      metric: r.name,
+      unit: r.unit,
+      value: r.value,
+      baseline: r.baseline,
+      ratio: r.ratio,
+      ...(target ? { target, ok } : {}),
+    } as BenchRow;
+  });
+}
+
+export const sweepScenarios: Scenario[] = [
+  {
+    name: 'sweep',
+    sizes: {
+      projects: { full: 100_000, quick: 20_000, help: 'projects seeded (30 % in delivery)' },
+      chunk: { full: 200, quick: 200, help: 'overdue rows per sweep transaction' },
+    },
+    run,
+  },
+];
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  printTable(await benchSweep());
+  printTable(
+    await benchSweep(Number(process.env.BENCH_SWEEP_N ?? 100_000), Number(process.env.BENCH_SWEEP_CHUNK ?? 200)),
+  );
 }

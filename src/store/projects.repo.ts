@@ -14,17 +14,42 @@ type Row = typeof projects.$inferSelect;
  */
 export class SqliteProjectRepo implements ProjectRepo {
   private readonly delivery: SqliteDeliveryRepo;
+  private readonly s: ReturnType<typeof prepare>;
+  /**
+   * The last projects read outside a transaction (so only committed states), by registration number. A read
+   * checks the stored version first (one indexed lookup) and reuses the entry while it matches: rendering every
+   * outbox row and every card click then costs no history reload. Entries are frozen, as the domain never
+   * mutates a project.
+   */
+  private readonly recent = new Map<string, Project>();
 
   constructor(
     private readonly db: DB,
     private readonly prefix = 'HO',
   ) {
     this.delivery = new SqliteDeliveryRepo(db);
+    this.s = prepare(db);
   }
 
   get(regNo: string): Project | null {
-    const row = this.db.select().from(projects).where(eq(projects.regNo, regNo)).get();
-    return row ? this.toDomain(row) : null;
+    const cached = this.recent.get(regNo);
+    if (cached) {
+      const v = this.s.version.get(regNo) as { version: number } | undefined;
+      if (v?.version === cached.version) {
+        this.recent.delete(regNo);
+        this.recent.set(regNo, cached);
+        return cached;
+      }
+      this.recent.delete(regNo);
+    }
+    const row = this.s.get.get({ regNo });
+    if (!row) return null;
+    const p = this.toDomain(row);
+    if (!this.db.$client.inTransaction) {
+      this.recent.set(regNo, deepFreeze(p));
+      if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
+    }
+    return p;
   }
 
   insert(p: Project): void {
@@ -57,13 +82,7 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
 
   private toDomain(row: Row): Project {
-    const history = this.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.regNo, row.regNo), ne(auditLog.action, 'denied')))
-      .orderBy(asc(auditLog.id))
-      .all()
-      .map(toDecision);
+    const history = this.s.history.all({ regNo: row.regNo }).map(toDecision);
     return this.fromRow(row, history);
   }
 
@@ -115,6 +134,28 @@ export class SqliteProjectRepo implements ProjectRepo {
 }
 
 const sqlIncrement = sql`${regCounters.last} + 1`;
+const RECENT = 512;
+
+function prepare(db: DB) {
+  const regNo = sql.placeholder('regNo');
+  return {
+    get: db.select().from(projects).where(eq(projects.regNo, regNo)).prepare(),
+    version: db.$client.prepare('select version from projects where reg_no = ?'),
+    history: db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.regNo, regNo), ne(auditLog.action, 'denied')))
+      .orderBy(asc(auditLog.id))
+      .prepare(),
+  };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v) || v instanceof Date) return v;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+  return v;
+}
 
 function toDecision(e: typeof auditLog.$inferSelect): Decision {
   return {
