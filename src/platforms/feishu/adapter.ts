@@ -73,6 +73,10 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
     this.client = createLarkClient(opts, this.cache);
   }
 
+  warm(): boolean {
+    return this.cache.hasLive();
+  }
+
   async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
     const res = await this.call('send', () =>
       this.client.im.v1.message.create({
