@@ -28,7 +28,8 @@ export class SqliteOutboxRepo implements OutboxRepo {
     // Hot path of the delivery engine: plain prepared statements, built once.
     // One scan per lane in id order on outbox_lane, so it stops after `limit` heads however long the backlog.
     this.headsStmt = db.$client.prepare(
-      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane from outbox o
+      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane
+       from outbox o indexed by outbox_lane
        where o.platform = ? and o.status = 'pending' and o.lane = ? and o.next_attempt_at <= ?
          and (o.locked_until is null or o.locked_until <= ?)
          and not exists (select 1 from outbox p where p.platform = o.platform and p.status = 'pending'

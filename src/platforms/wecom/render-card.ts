@@ -133,7 +133,7 @@ const KEY_VALUE_COMMANDS: ReadonlySet<string> = new Set(['register', 'approve', 
  */
 export function formHint(form: CardForm, requiredText: FormField[]): string {
   const v = form.submit.value;
-  const regNo = typeof v.regNo === 'string' ? ` ${v.regNo}` : '';
+  const regNo = 'regNo' in v && typeof v.regNo === 'string' ? ` ${v.regNo}` : '';
   const head = `${form.submit.label}请发送：/${v.type}${regNo}`;
   const single = requiredText[0];
   if (v.type === 'reject' && regNo && single && form.fields.every((f) => f === single || !f.required)) {

@@ -115,10 +115,19 @@ describe('renderTemplateCard', () => {
       {
         label: '重新提交',
         style: 'primary' as const,
-        value: { v: 1 as const, type: 'resubmit', regNo: 'HO-2026-0001' },
+        value: { v: 1 as const, type: 'resubmit' as const, regNo: 'HO-2026-0001' },
       },
-      { label: '撤回', style: 'default' as const, value: { v: 1 as const, type: 'withdraw', regNo: 'HO-2026-0001' } },
-      { label: '停用', style: 'danger' as const, value: { v: 1 as const, type: 'x' }, disabled: true },
+      {
+        label: '撤回',
+        style: 'default' as const,
+        value: { v: 1 as const, type: 'withdraw' as const, regNo: 'HO-2026-0001' },
+      },
+      {
+        label: '停用',
+        style: 'danger' as const,
+        value: { v: 1 as const, type: 'remind' as const, regNo: 'HO-2026-0001' },
+        disabled: true,
+      },
     ];
     const { buttons, hints } = cardButtons(card({ actions, forms: [] }), null);
     expect(buttons.map((b) => b.text)).toEqual(['重新提交', '撤回']);
@@ -136,7 +145,7 @@ describe('renderTemplateCard', () => {
     const actions = Array.from({ length: 8 }, (_, i) => ({
       label: `查看 ${i}`,
       style: 'default' as const,
-      value: { v: 1 as const, type: 'status', regNo: `HO-2026-000${i}` },
+      value: { v: 1 as const, type: 'status' as const, regNo: `HO-2026-000${i}` },
     }));
     const { buttons, hints } = cardButtons(card({ actions, forms: [] }), null);
     expect(buttons).toHaveLength(6);
@@ -168,7 +177,7 @@ describe('renderTemplateCard', () => {
       submit: {
         label: '驳回',
         style: 'danger',
-        value: { v: 1, type: 'task', regNo: 'HO-2026-0001', action: 'reject' },
+        value: { v: 1, type: 'task', regNo: 'HO-2026-0001', task: 1, action: 'reject' },
       },
     };
     const { buttons, hints } = cardButtons(card({ forms: [register, task] }), null);
