@@ -13,13 +13,10 @@ import { join } from 'node:path';
 import Router from '@koa/router';
 import Database from 'better-sqlite3';
 import Koa from 'koa';
-import { bootstrap } from '../../src/bootstrap';
 import { readRawBody } from '../../src/http/middleware/raw-body';
 import { checkToken, decrypt, SIGNATURE_HEADERS, verifySignature } from '../../src/platforms/feishu/verify';
-import { silentLogger } from '../../src/shared/logger';
 import { checkFreshness } from '../../src/shared/verify';
-import { seedAwaitingReview } from './decision-seed';
-import { APP, BENCH_ENCRYPT_KEY, BENCH_VERIFICATION_TOKEN, benchFeishuOrg, regNoOf } from './decision-shared';
+import { BENCH_ENCRYPT_KEY, BENCH_VERIFICATION_TOKEN, regNoOf } from './decision-shared';
 
 const [mode, fakeUrl, projectsArg] = process.argv.slice(2);
 const projects = Number(projectsArg);
@@ -27,7 +24,12 @@ const dir = mkdtempSync(join(tmpdir(), 'handoff-bench-decisions-'));
 const send = (m: unknown) => process.send?.(m);
 
 async function product(): Promise<{ port: number; idle: () => Promise<void>; stop: () => Promise<void> }> {
+  // Imported here, so the bare server's RSS carries none of the app.
+  const { bootstrap } = await import('../../src/bootstrap');
+  const { silentLogger } = await import('../../src/shared/logger');
   const { testConfig } = await import('../../test/helpers/handoff');
+  const { seedAwaitingReview } = await import('./decision-seed');
+  const { APP, benchFeishuOrg } = await import('./decision-shared');
   const h = bootstrap(
     testConfig({
       databasePath: join(dir, 'handoff.db'),
@@ -40,7 +42,7 @@ async function product(): Promise<{ port: number; idle: () => Promise<void>; sto
         mode: 'webhook',
       },
     }),
-    { logger: silentLogger, scheduler: false, org: benchFeishuOrg() },
+    { logger: silentLogger, scheduler: false, org: await benchFeishuOrg() },
   );
   seedAwaitingReview(h.deps, projects);
   const { server } = await h.listen();
