@@ -5,7 +5,7 @@
  *   commercial review, each with the reviewer's card recorded (so a click re-renders it inline, as in real use).
  * - bare: a Koa route doing the same verify + decrypt + token check and one SQLite transaction of the same shape
  *   (claim the event, compare-and-set the project, one audit row, two outbox rows) on prepared statements.
- * Tells the parent `{ port }` when listening; answers `rss` (after the outbox is idle) and `stop` messages.
+ * Tells the parent `{ port }` when listening; answers `rss` and `stop` messages.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ const projects = Number(projectsArg);
 const dir = mkdtempSync(join(tmpdir(), 'handoff-bench-decisions-'));
 const send = (m: unknown) => process.send?.(m);
 
-async function product(): Promise<{ port: number; idle: () => Promise<void>; stop: () => Promise<void> }> {
+async function product(): Promise<{ port: number; stop: () => Promise<void> }> {
   // Imported here, so the bare server's RSS carries none of the app.
   const { bootstrap } = await import('../../src/bootstrap');
   const { silentLogger } = await import('../../src/shared/logger');
@@ -49,12 +49,11 @@ async function product(): Promise<{ port: number; idle: () => Promise<void>; sto
   const addr = server.address();
   return {
     port: typeof addr === 'object' && addr ? addr.port : 0,
-    idle: () => h.flush(),
     stop: () => h.stop(),
   };
 }
 
-async function bare(): Promise<{ port: number; idle: () => Promise<void>; stop: () => Promise<void> }> {
+async function bare(): Promise<{ port: number; stop: () => Promise<void> }> {
   const db = new Database(join(dir, 'bare.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -116,7 +115,6 @@ async function bare(): Promise<{ port: number; idle: () => Promise<void>; stop: 
   const addr = server.address();
   return {
     port: typeof addr === 'object' && addr ? addr.port : 0,
-    idle: async () => {},
     stop: async () => {
       await new Promise((r) => server.close(r));
       db.close();
@@ -128,7 +126,7 @@ if (mode === 'product' || mode === 'bare') {
   const s = mode === 'product' ? await product() : await bare();
   process.on('message', async (m: unknown) => {
     if (m === 'rss') {
-      await s.idle();
+      // Read as it stands (the outbox backlog is in SQLite; draining it at the platform's 50/s takes minutes).
       globalThis.gc?.();
       send({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
     } else if (m === 'stop') {

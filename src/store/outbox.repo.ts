@@ -95,15 +95,22 @@ export class SqliteOutboxRepo implements OutboxRepo {
     const rows = this.headsStmt.all(platform, 'interactive', t, t, limit) as RawRow[];
     if (rows.length < limit)
       rows.push(...(this.headsStmt.all(platform, 'bulk', t, t, limit - rows.length) as RawRow[]));
-    return rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      platform: r.platform as Platform,
-      payload: JSON.parse(r.payload_json) as OutboxPayload,
-      attempts: r.attempts,
-      conversation: r.conversation,
-      lane: r.lane as Lane,
-    }));
+    // The payload is parsed when first read: the engine looks at many heads and launches few of them.
+    return rows.map((r) => {
+      let payload: OutboxPayload | undefined;
+      return {
+        id: r.id,
+        key: r.key,
+        platform: r.platform as Platform,
+        get payload(): OutboxPayload {
+          payload ??= JSON.parse(r.payload_json) as OutboxPayload;
+          return payload;
+        },
+        attempts: r.attempts,
+        conversation: r.conversation,
+        lane: r.lane as Lane,
+      };
+    });
   }
 
   /** Compare-and-set lease: false when another dispatcher took the row (or it is no longer pending). */

@@ -60,16 +60,29 @@ export class SqliteProjectRepo implements ProjectRepo {
 
   update(p: Project, before: Project): boolean {
     const { regNo, createdAt: _c, ...rest } = this.toRow(p);
-    const res = this.db
-      .update(projects)
-      .set(rest)
-      .where(and(eq(projects.regNo, regNo), eq(projects.version, before.version)))
-      .run();
+    const res = this.updateStatement(Object.keys(rest)).run({ ...rest, regNo, before: before.version });
     if (res.changes !== 1) return false;
     this.delivery.save(regNo, before.delivery, p.delivery);
     this.delivery.setStep(regNo, currentStep(p) ?? null);
     return true;
   }
+
+  /** The compare-and-set update of these columns, prepared once per column set (in practice one). */
+  private updateStatement(keys: string[]) {
+    const sig = keys.join(',');
+    let stmt = this.updates.get(sig);
+    if (!stmt) {
+      const set = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
+      stmt = this.db
+        .update(projects)
+        .set(set)
+        .where(and(eq(projects.regNo, sql.placeholder('regNo')), eq(projects.version, sql.placeholder('before'))))
+        .prepare();
+      this.updates.set(sig, stmt);
+    }
+    return stmt;
+  }
+  private readonly updates = new Map<string, { run(values: Record<string, unknown>): { changes: number } }>();
 
   nextRegNo(year: number): string {
     const row = this.db
