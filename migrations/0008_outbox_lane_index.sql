@@ -1,1 +1,0 @@
-CREATE INDEX `outbox_lane` ON `outbox` (`platform`,`status`,`lane`,`id`);
