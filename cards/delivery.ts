@@ -6,6 +6,7 @@ import { valueText } from '../src/domain/process/summary';
 import type { Project } from '../src/domain/project';
 import { formInputs, names, subflowTitle, taskDefOf, taskHolders, taskName } from './labels';
 import type { CardBlock, CardButton, CardForm, Rich } from './model';
+import { signsTask } from './operations';
 import { joinRich, link } from './rich';
 
 const SUBFLOW_STATE = { open: '处理中', done: '已完成', rejected: '已驳回' } as const;
@@ -72,8 +73,10 @@ export function taskControls(
       action,
     });
     const name = taskName(p, def, t);
-    if (td.decide === 'review') {
-      const fields = formInputs(td.form, org, p);
+    // An added signer (加签) approves or rejects whatever the task asks of its holder.
+    const signer = signsTask(t, org, viewer);
+    if (td.decide === 'review' || signer) {
+      const fields = signer ? [] : formInputs(td.form, org, p);
       if (fields.length) {
         forms.push({
           name: `task_${t.no}_approve`,

@@ -1,4 +1,4 @@
-import { displayName, type OrgView, regionName, type UserId } from '../src/domain/org';
+import { displayName, membersOf, type OrgView, regionName, type UserId } from '../src/domain/org';
 import type { FieldDef, FormDef, ProcessDefinition } from '../src/domain/process/definition';
 import { defaultPerson } from '../src/domain/process/forms';
 import { holdersOfTask } from '../src/domain/process/holders';
@@ -31,6 +31,14 @@ export const names = (org: OrgView, users: UserId[]): string => users.map((u) =>
 
 export function holdersOf(p: Project, step: Step, org: OrgView, def: ProcessDefinition): string {
   return names(org, approversOf(p, step, org, def));
+}
+
+/** Why a step has nobody to decide it (holdersOf is empty): an empty role, or a role held only by the submitter. */
+export function noHolderText(p: Project, step: Step, org: OrgView, def: ProcessDefinition): string {
+  const role = `「${roleName(def, step.role)}」${step.region !== null ? `（${regionName(org, step.region)}）` : ''}`;
+  return membersOf(org, step.role, step.region).includes(p.submitter)
+    ? `（无人可审批：${role}只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）`
+    : `（无人可处理：${role}没有成员；需管理员在组织文件中补充）`;
 }
 
 /** The definition of a task instance (main flow or subflow step). */

@@ -14,6 +14,11 @@ export interface CardButton {
   style: 'primary' | 'danger' | 'default';
   value: ActionValue;
   disabled?: boolean;
+  /**
+   * Final or dangerous actions (withdraw, reject) ask before they are sent: Feishu shows its native `confirm`
+   * dialog, the simulator a second click; DingTalk and WeCom have no confirmation on a button (see README, Cards).
+   */
+  confirm?: { title: string; text: string };
 }
 
 export interface FormField {

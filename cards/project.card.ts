@@ -1,7 +1,8 @@
+import { SYSTEM_ACTOR } from '../src/domain/around/timeouts';
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
-import { currentStep, type Decision, type Project } from '../src/domain/project';
+import { currentStep, type Decision, type Project, STEP_ACTIONS } from '../src/domain/project';
 import { routeFor, stepSpec } from '../src/domain/routing';
 import { canWithdraw, isCurrentApprover, stepForm } from '../src/domain/transition';
 import { deliveryBlocks, taskControls } from './delivery';
@@ -10,6 +11,7 @@ import {
   formInputs,
   holdersOf,
   kindLabel,
+  noHolderText,
   roleName,
   STATE_LABELS,
   stepLabel,
@@ -17,6 +19,7 @@ import {
   yesNo,
 } from './labels';
 import type { CardBlock, CardButton, CardColor, CardForm, CardModel, Rich } from './model';
+import { operationControls, signsStep } from './operations';
 import { joinRich, link as richLink } from './rich';
 
 export interface ProjectCardInput {
@@ -29,6 +32,10 @@ export interface ProjectCardInput {
   viewer: UserId | null;
   /** A line on top, e.g. the reason of a rejection notice. */
   banner?: string | null;
+  /** Comments, CC, urges and escalations (audit lines), shown in the history by time. */
+  activity?: Decision[];
+  /** The operations around a step this viewer may use (comment, CC, urge). */
+  around?: { comment: boolean; cc: boolean; urge: boolean };
 }
 
 const COLORS: Record<Project['state'], CardColor> = {
@@ -51,6 +58,18 @@ const ACTION_LABELS: Record<Decision['action'], string> = {
   due: '调整资料截止日期',
   handover: '申请移交',
   raise: '发起',
+  transfer: '转交',
+  reassign: '改派',
+  addsign: '加签',
+  unsign: '撤销加签',
+  sign: '会签同意',
+  sendback: '退回',
+  revoke: '撤销同意',
+  reresolve: '离职改派',
+  comment: '评论',
+  cc: '抄送',
+  urge: '催办',
+  escalate: '超时升级',
 };
 
 function link(label: string, url: string | null): Rich | null {
@@ -58,7 +77,16 @@ function link(label: string, url: string | null): Rich | null {
 }
 
 /** The one card of a project: facts, step and holder, history, and the viewer's buttons. Pure. */
-export function projectCard({ project: p, def, org, timeZone, viewer, banner }: ProjectCardInput): CardModel {
+export function projectCard({
+  project: p,
+  def,
+  org,
+  timeZone,
+  viewer,
+  banner,
+  activity = [],
+  around,
+}: ProjectCardInput): CardModel {
   const step = currentStep(p);
   const blocks: CardBlock[] = [];
   if (banner) blocks.push({ type: 'note', text: banner });
@@ -101,7 +129,7 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
       {
         label: '当前状态',
         value: step
-          ? `${stepLabel(p, def, org)} — 待 ${holdersOf(p, step, org, def) || '（无可处理的人，请联系管理员）'} 处理`
+          ? `${stepLabel(p, def, org)} — ${holdersOf(p, step, org, def) ? `待 ${holdersOf(p, step, org, def)} 处理` : noHolderText(p, step, org, def)}`
           : STATE_LABELS[p.state],
       },
     ],
@@ -116,19 +144,29 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
       const task = d.task !== null ? p.delivery.tasks.find((t) => t.no === d.task) : undefined;
       const where = task
         ? (taskDefOf(p, def, task)?.name ?? task.defId)
-        : d.action === 'approve' || d.action === 'reject'
+        : STEP_ACTIONS.has(d.action)
           ? stepLabel(p, def, org, d.stepIndex)
           : '';
       const prev = p.history[i - 1];
       const waited = prev ? waitedText(d.at.getTime() - prev.at.getTime()) : '';
       return {
         at: d.at,
-        who: displayName(org, d.by),
+        who: d.onBehalfOf ? `${displayName(org, d.by)} 代 ${displayName(org, d.onBehalfOf)}` : displayName(org, d.by),
         what: `${ACTION_LABELS[d.action]}${where ? `（${where}）` : ''}${d.round > 1 && d.action !== 'resubmit' && !task ? ` · 第${d.round}轮` : ''}${waited ? ` · 等待${waited}` : ''}`,
         ...(d.reason ? { reason: d.reason } : {}),
       };
     }),
   });
+  const history = blocks.at(-1);
+  if (history?.type === 'history' && activity.length) {
+    const lines = activity.map((d) => ({
+      at: d.at,
+      who: d.by === SYSTEM_ACTOR ? '系统' : displayName(org, d.by),
+      what: ACTION_LABELS[d.action],
+      ...(d.reason ? { reason: d.reason } : {}),
+    }));
+    history.entries = [...history.entries, ...lines].sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
 
   const actions: CardButton[] = [];
   const forms: CardForm[] = [];
@@ -136,7 +174,8 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     if (step && spec && isCurrentApprover(p, viewer, org, def)) {
       const ref = { regNo: p.regNo, round: p.round, step: p.stepIndex };
       const label = spec.kind === 'approval' ? (spec.step.action ?? '同意') : (spec.task.action ?? '受理');
-      const fields = formInputs(stepForm(spec), org, p);
+      // An added signer (加签) approves or rejects; the step's form is the holder's.
+      const fields = signsStep(p, def, org, viewer) ? [] : formInputs(stepForm(spec), org, p);
       const submit: CardButton = { label, style: 'primary', value: { v: 1, type: 'approve', ...ref } };
       if (fields.length) forms.push({ name: 'approve_form', fields, submit });
       else actions.push(submit);
@@ -151,6 +190,10 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     const lc = taskControls(p, def, org, viewer);
     actions.push(...lc.actions);
     forms.push(...lc.forms);
+    const ops = operationControls(p, def, org, viewer);
+    if (ops.actions.length || ops.forms.length) {
+      actions.push({ label: '更多操作', style: 'default', value: { v: 1, type: 'opsForm', regNo: p.regNo } });
+    }
     for (const sd of def.subflows) {
       if (p.state !== 'accepted' && p.state !== 'closed') break;
       if (!sd.when.includes(p.state) || !sd.raise.some((h) => matchesHolder(h, viewer, p, def, org))) continue;
@@ -178,6 +221,10 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     blocks[0] = { type: 'note', text: `这一步已处理，目前无需你操作。当前：${now}` };
   }
 
+  // Around the viewer's own step: copy a colleague, comment (the step's holders); the submitter urges an approval.
+  if (viewer !== null && around)
+    aroundControls(p.regNo, { ...around, urge: around.urge && !!step }, hasWork, actions, forms);
+
   return {
     header: {
       title: `${p.facts.name}`,
@@ -188,6 +235,43 @@ export function projectCard({ project: p, def, org, timeZone, viewer, banner }: 
     actions,
     forms,
   };
+}
+
+/**
+ * Urge (催办, the submitter, during approval); copy a colleague (抄送) and comment (评论) beside the holder's own
+ * controls only, so a card with nothing left to do stays read-only (others comment with /comment).
+ */
+function aroundControls(
+  regNo: string,
+  around: NonNullable<ProjectCardInput['around']>,
+  hasWork: boolean,
+  actions: CardButton[],
+  forms: CardForm[],
+): void {
+  if (around.urge) actions.push({ label: '催办', style: 'default', value: { v: 1, type: 'urge', regNo } });
+  if (!hasWork) return;
+  if (around.cc) {
+    forms.push({
+      name: 'cc_form',
+      fields: [{ name: 'cc_person', label: '抄送给', kind: 'text', required: true, placeholder: '同事的姓名或账号' }],
+      submit: { label: '抄送', style: 'default', value: { v: 1, type: 'cc', regNo } },
+    });
+  }
+  if (around.comment) {
+    forms.push({
+      name: 'comment_form',
+      fields: [
+        {
+          name: 'comment_text',
+          label: '评论',
+          kind: 'text',
+          required: true,
+          placeholder: '写下评论，当前处理人会收到通知',
+        },
+      ],
+      submit: { label: '评论', style: 'default', value: { v: 1, type: 'comment', regNo } },
+    });
+  }
 }
 
 /** PROCESS.md §2: the commercial review's checks; the reviewer ticks each on the form below. */

@@ -6,7 +6,8 @@
  *     --answer requirements.customization=in_contract,out_of_contract --answer requirements.integration=yes
  *
  * Files: `--process PATH` (or PROCESS_FILE; default processes/standard.yaml), `--org PATH` (or ORG_FILE; default
- * org.example.yaml). Exit 1 on any error in either file or in the arguments.
+ * org.example.yaml). Exit 1 on any error in either file or in the arguments. People given by e-mail/mobile are listed
+ * with what the platforms answered so far (`--db PATH`, else DATABASE_PATH, else ./data/handoff.db; read-only).
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -16,8 +17,10 @@ import { checkOrgAgainstProcess, isWarning, orgView } from '../src/config/org-pr
 import { DEFAULT_PROCESS_FILE, loadProcessFile, ProcessFileError } from '../src/config/process-file';
 import { processHash } from '../src/config/process-hash';
 import { regionName } from '../src/domain/org';
-import { answerField, answerValue, type PlannedStep, planProject } from '../src/domain/process/plan';
+import { answerField, answerValue, planProject } from '../src/domain/process/plan';
+import { planLines } from '../src/domain/process/plan-text';
 import type { FieldValue } from '../src/domain/process/state';
+import { directoryStatus } from './directory-status';
 
 const DEMO_ORG = new URL('../org.example.yaml', import.meta.url).pathname;
 const BOOLEAN_FACTS = ['signed', 'paid', 'operated', 'cloud'] as const;
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     operated: { type: 'string' },
     cloud: { type: 'string' },
     answer: { type: 'string', multiple: true, default: [] },
+    db: { type: 'string' },
   },
   strict: true,
 });
@@ -99,6 +103,7 @@ out.push(
 );
 out.push(problems.length ? `problems (${errors.length} errors):` : 'problems: none');
 for (const p of problems) out.push(`  - ${isWarning(p) ? p : `error: ${p}`}`);
+out.push(...directoryStatus(orgFile, values.db ?? (process.env.DATABASE_PATH || './data/handoff.db'), process.env));
 
 const plan = planProject(def, org, { kind, region, facts, answers });
 const yn = (v: string | boolean | undefined) => (v === undefined ? '?' : v === true ? 'yes' : v === false ? 'no' : v);
@@ -108,33 +113,7 @@ out.push(
 );
 for (const [ref, v] of Object.entries(answers)) out.push(`  answer ${ref}=${Array.isArray(v) ? v.join(',') : yn(v)}`);
 
-const mark = (s: PlannedStep) =>
-  s.condition === null
-    ? ''
-    : s.status === 'runs'
-      ? `  〔条件成立：${s.condition}〕`
-      : s.status === 'skipped'
-        ? `  〔跳过：需 ${s.condition}〕`
-        : `  〔视情况：需 ${s.condition}〕`;
-const taskName = (steps: PlannedStep[], id: string) =>
-  id === 'submitter' ? '登记人重新提交' : `「${steps.find((x) => x.id === id)?.name ?? id}」`;
-const step = (s: PlannedStep, i: number, steps: PlannedStep[], indent = '  ') =>
-  `${indent}${i + 1}. ${s.name} — ${s.holder.text}${s.rejectTo ? `（驳回 → ${taskName(steps, s.rejectTo)}）` : ''}${mark(s)}`;
-
 out.push('');
-out.push(`审批链：${plan.route.name}${plan.route.certain ? '' : '（取决于未知的 signed / paid）'}`);
-out.push(...plan.approval.map((s, i) => step(s, i, plan.tasks)));
-out.push('');
-out.push(`流程任务（${kind}，按先后）：`);
-out.push(...plan.tasks.map((s, i) => step(s, i, plan.tasks)));
-out.push('');
-out.push('子流程：');
-for (const s of plan.subflows) {
-  const aliases = s.aliases.length ? `（/${s.aliases.join('、/')}）` : '';
-  out.push(
-    `  /${s.command}${aliases} ${s.name} — 可发起：${s.raise.map((h) => h.text).join('；')}；项目状态：${s.when.join('、')}`,
-  );
-  out.push(...s.steps.map((x, i) => step(x, i, s.steps, '    ')));
-}
+out.push(...planLines(plan, kind));
 process.stdout.write(`${out.join('\n')}\n`);
 if (errors.length) process.exit(1);

@@ -1,8 +1,9 @@
 /**
  * Takes the README's screenshots of the local simulator: `npx tsx scripts/screenshot.ts` → docs/simulator.png (desktop)
  * and docs/simulator-phone.png (390×844). Boots the bot on a temporary database with the demo organisation and a fixed
- * clock, drives a few steps through the page in headless Chromium (wang.sales registers, two approvers agree) and
- * captures the commercial reviewer's view on each screen.
+ * clock, drives a few steps through the page in headless Chromium (wang.sales registers a northern and a southern
+ * project, the sales lead approves the northern one) and captures the special approver 杨总's view on each screen:
+ * their approval card with its buttons, and the badges of who else has work waiting.
  * Needs /usr/bin/chromium (or CHROMIUM_PATH) and, for Chinese text, a CJK font such as Debian's fonts-noto-cjk.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,11 +16,14 @@ import { launchChromium, SimulatorPage } from '../test/helpers/browser';
 
 const DOCS = resolve(import.meta.dirname, '../docs');
 const SHOTS = [
-  { file: 'simulator.png', viewport: { width: 1360, height: 1100 } },
+  { file: 'simulator.png', viewport: { width: 1366, height: 900 } },
   { file: 'simulator-phone.png', viewport: { width: 390, height: 844 } },
 ];
-const REGISTER =
-  '/register name="北方智慧园区" customer=北方客户 kind=project region=north contract=HT-2026-001 signed=no paid=no req=https://docs.example.com/req form=https://docs.example.com/form';
+const REGISTER = [
+  '/register name="北方智慧园区" customer=北方客户 kind=project region=north contract=HT-2026-001 signed=no paid=no req=https://docs.example.com/req form=https://docs.example.com/form',
+  '/register name="南方数据中台" customer=南方客户 kind=project region=south contract=HT-2026-002 signed=yes paid=no req=https://docs.example.com/req2 form=https://docs.example.com/form2',
+];
+const APPROVER = 'yang.huiyu';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-screenshot-'));
@@ -40,23 +44,22 @@ async function main(): Promise<void> {
   try {
     const browser = await launchChromium({
       origin: url,
-      viewport: SHOTS[0]?.viewport ?? { width: 1360, height: 1100 },
+      viewport: SHOTS[0]?.viewport ?? { width: 1366, height: 900 },
     });
     try {
       const sim = new SimulatorPage(browser.page);
       await sim.open(`${url}/`);
       await sim.actAs('wang.sales');
-      await sim.say(REGISTER);
-      await sim.botText('已登记');
-      tick();
-      for (const approver of ['li.lead', 'yang.huiyu']) {
-        await sim.actAs(approver);
-        const card = sim.cardWithButton('同意');
-        await sim.button(card, '同意').click();
-        await sim.page.locator('[data-testid="card"][data-closed]').last().waitFor();
+      for (const line of REGISTER) {
+        await sim.say(line);
         tick();
       }
-      await sim.pendingBadge('zhao.biz').waitFor();
+      await sim.actAs('li.lead');
+      const card = sim.cardWithButton('同意', '北方智慧园区');
+      await sim.button(card, '同意').click();
+      await sim.page.locator('[data-testid="card"][data-closed]').last().waitFor();
+      tick();
+      await sim.pendingBadge(APPROVER).waitFor();
     } finally {
       await browser.close();
     }
@@ -69,17 +72,32 @@ async function main(): Promise<void> {
   }
 }
 
-/** The commercial reviewer's view, form half filled, the card's coloured header at the top of the chat pane. */
+/**
+ * The special approver's view: their approval card with the reason half typed, placed so its buttons are on screen
+ * (and its coloured header too, as far as the chat pane's height allows).
+ */
 async function capture(url: string, viewport: { width: number; height: number }, out: string): Promise<void> {
   const browser = await launchChromium({ origin: url, viewport });
   try {
     const sim = new SimulatorPage(browser.page);
     await sim.open(`${url}/`);
-    await sim.actAs('zhao.biz');
-    const review = sim.cardWithButton('审核通过');
-    await review.locator('[data-testid="form-field-outsourcing"]').selectOption('yes');
-    await review.locator('[data-testid="form-field-comment"]').fill('需外采 OCR 模块');
-    await review.evaluate((card) => card.scrollIntoView({ block: 'start' }));
+    await sim.actAs(APPROVER);
+    const card = sim.cardWithButton('同意');
+    const reason = card.locator('[data-testid="form-field-reason"]');
+    if (await reason.count()) await reason.fill('请补充合同签署计划');
+    await browser.page.locator('[data-testid="composer-input"]').blur();
+    // The card's top at the top of the chat pane, or, where the card is taller than the pane, scrolled just far
+    // enough that the decision (同意 and the reject form) ends at the pane's bottom.
+    const rejectForm = card.locator('[data-testid="card-form"]:has([data-testid="form-field-reason"])');
+    const decision = (await rejectForm.count()) ? rejectForm : card;
+    const [cardBox, endBox, paneBox] = await Promise.all([
+      card.boundingBox(),
+      decision.boundingBox(),
+      browser.page.locator('[data-testid="messages"]').boundingBox(),
+    ]);
+    if (!cardBox || !endBox || !paneBox) throw new Error('the approval card is not on screen');
+    const down = Math.max(cardBox.y - paneBox.y - 8, endBox.y + endBox.height + 12 - (paneBox.y + paneBox.height));
+    await browser.page.locator('[data-testid="messages"]').evaluate((pane, by) => pane.scrollBy(0, by), down);
     // No toasts over the chat title.
     while ((await sim.toasts().count()) > 0) {
       await sim

@@ -6,9 +6,13 @@ import { withAckDeadline } from './app/ack-deadline';
 import { DeliveryEngine, type EngineOptions } from './app/delivery/engine';
 import type { PlatformLimits } from './app/delivery/limiter';
 import type { AppDeps } from './app/deps';
+import { Directory, type ResolveReport, type Unresolved } from './app/directory';
+import { reresolveLeavers } from './app/org-changes';
+import { OrgHolder } from './app/org-holder';
 import { createPipeline } from './app/pipeline';
 import type { Clock } from './app/ports';
 import { type Config, DEFAULT_RATE_LIMITS } from './config/env';
+import { watchConfigFiles } from './config/live-reload';
 import { type OrgFile, OrgFileError, parseOrgFile } from './config/org-file';
 import { checkOrgAgainstProcess, WARNING } from './config/org-process';
 import { loadCurrentProcess, StoredProcessRegistry } from './config/processes';
@@ -28,9 +32,12 @@ import type { InboundHandler, Platform, PlatformAdapter } from './platforms/type
 import { WecomAdapter } from './platforms/wecom/adapter';
 import { createLogger, type Logger } from './shared/logger';
 import { createMetrics, type Metrics } from './shared/metrics';
+import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
 import { type DB, openDb } from './store/db';
+import { SqliteDelegationRepo } from './store/delegations.repo';
+import { SqliteDirectoryCache } from './store/directory-cache.repo';
 import { SqliteInboundLog } from './store/inbound-events.repo';
 import { SqliteMessageLog } from './store/local-messages.repo';
 import { sqliteMetricsSources } from './store/metrics.queries';
@@ -41,7 +48,9 @@ import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
 import { SqliteWorkQueries } from './store/work-queries.repo';
+import { createDirectoryRunner } from './wire-directory';
 import { countedAdapters, observedHandler, timedHandler } from './wire-metrics';
+import { createReloader, type ReloadResult } from './wire-reload';
 
 export const DEMO_ORG_FILE = new URL('../org.example.yaml', import.meta.url);
 
@@ -62,6 +71,11 @@ export interface BootstrapOptions {
   /** Wraps each platform's pipeline before the ack deadline (tests inject a slow handler). */
   wrapInbound?: (platform: Platform, handler: InboundHandler) => InboundHandler;
   delivery?: Pick<EngineOptions, 'now' | 'sleep' | 'wakeTimers' | 'marginMs' | 'maxAttempts'>;
+  /** Directory pacing and retries (tests: a sleep that records instead of waiting). */
+  directory?: { sleep?: (ms: number) => Promise<void>; maxAttempts?: number };
+  /** Reload on SIGHUP and (unless config.watchConfig is false) on changes of ORG_FILE / PROCESS_FILE, from `listen()`
+   * on (default true; tests that call `listen()` in-process turn it off). */
+  watch?: boolean;
 }
 
 export interface Handoff {
@@ -85,6 +99,14 @@ export interface Handoff {
   delivery: DeliveryEngine;
   listen(): Promise<{ url: string; server: Server }>;
   stop(): Promise<void>;
+  /** The organisation in force (swapped by a reload). */
+  org: OrgHolder;
+  /** Resolves org users given by e-mail/mobile through the platforms' contact APIs (only new ones unless `refresh`). */
+  resolveDirectory(opts?: { refresh?: boolean }): Promise<ResolveReport>;
+  /** Who has an e-mail/mobile but no id on a running platform, and why (for the admin console). */
+  unresolved(): Unresolved[];
+  /** Re-reads ORG_FILE and PROCESS_FILE now (what a change or SIGHUP triggers). */
+  reload(why?: string): ReloadResult;
 }
 
 export function loadOrg(config: Config): { org: OrgFile; source: string } {
@@ -103,7 +125,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock: Clock = opts.clock ?? { now: () => new Date() };
   const db = openDb(config.databasePath);
-  const orgRepo = new SqliteOrgRepo(db);
+  const delegations = new SqliteDelegationRepo(db);
+  const orgRepo = new SqliteOrgRepo(db, delegations, () => clock.now());
   const orgFile = opts.org ?? loadOrg(config).org;
   const processes = new StoredProcessRegistry(
     new SqliteProcessVersions(db, () => clock.now()),
@@ -116,7 +139,6 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   if (errors.length)
     throw new OrgFileError(`the organisation does not fit the process:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
   for (const w of problems.filter((p) => p.startsWith(WARNING))) logger.warn(w.slice(WARNING.length));
-  orgRepo.load(orgFile);
 
   const adapters = new Map<Platform, PlatformAdapter>();
   const feishu = config.feishu
@@ -139,7 +161,9 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         robotCode: config.dingtalk.robotCode,
         cardTemplateId: config.dingtalk.cardTemplateId,
         baseUrl: config.dingtalk.baseUrl,
+        ...(config.dingtalk.oapiBaseUrl ? { oapiBaseUrl: config.dingtalk.oapiBaseUrl } : {}),
         ...(config.dingtalk.cardCallbackRouteKey ? { cardCallbackRouteKey: config.dingtalk.cardCallbackRouteKey } : {}),
+        ...(config.dingtalk.cardCallbackSecret ? { cardCallbackSecret: config.dingtalk.cardCallbackSecret } : {}),
         clock: () => clock.now(),
         logger,
         timeZone: config.timeZone,
@@ -165,10 +189,22 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const local = config.localUi ? new LocalAdapter(() => clock.now(), 5000, new SqliteMessageLog(db)) : null;
   if (local) adapters.set('local', local);
 
+  // The directory: people given by e-mail/mobile get their ids from each running platform's contact API.
+  const lookups = new Map([...adapters].flatMap(([p, a]) => (a.contacts ? [[p, a.contacts] as const] : [])));
+  const directory = new Directory({
+    cache: new SqliteDirectoryCache(db),
+    lookups,
+    clock,
+    logger: logger.child({ component: 'directory' }),
+    ...opts.directory,
+  });
+  const org = new OrgHolder(orgFile, (o) => orgRepo.load(o), directory);
+
   const deps: AppDeps = {
     tx: (fn) => db.transaction(() => fn()),
     projects: new SqliteProjectRepo(db),
     audit: new SqliteAuditRepo(db),
+    activity: new SqliteActivityRepo(db),
     org: orgRepo,
     inbound: new SqliteInboundLog(db),
     outbox: new SqliteOutboxRepo(db),
@@ -181,7 +217,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
+    delegations,
   };
+  // Work bound to people who left the org file goes to the role's current members (issue 10, finding 7).
+  const reresolved = reresolveLeavers(deps);
+  if (reresolved) logger.info('open work of people who left the organisation re-resolved', { projects: reresolved });
 
   const outboxRepo = deps.outbox as SqliteOutboxRepo;
   const metrics = createMetrics(sqliteMetricsSources(db, () => clock.now()));
@@ -232,6 +272,26 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   let scheduler: { stop(): Promise<void> } | null = null;
   /** Long-lived inbound connections (Feishu WSClient, DingTalk Stream), stopped on shutdown. */
   const sources: { stop(): Promise<void> }[] = [];
+  let watcher: { stop(): void } | null = null;
+
+  const directoryRunner = createDirectoryRunner({ directory, org, deps, logger, kick });
+  /** The files a reload re-reads (none where a test passed the org or process in directly). */
+  const reloadable = {
+    org: opts.org ? undefined : config.orgFile,
+    process: opts.process ? undefined : config.processFile,
+  };
+  const reload = createReloader({
+    orgFile: reloadable.org,
+    processFile: reloadable.process,
+    holder: org,
+    processes,
+    deps,
+    logger,
+    afterOrgChange: () => {
+      kick();
+      directoryRunner.resolveSoon();
+    },
+  });
 
   const handoff: Handoff = {
     config,
@@ -245,6 +305,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     pipelines,
     delivery: runner,
     metrics,
+    org,
+    resolveDirectory: directoryRunner.resolve,
+    unresolved: () => directory.unresolved(org.current()),
+    reload,
     async remind() {
       let result: { reminders: number; nudges: number };
       try {
@@ -276,6 +340,12 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
         const observe = observedHandler(metrics, 'dingtalk', 'webhook');
         mounts.push((r) => mountWebhook(r, ['/dingtalk/callback'], dingtalk, dingtalkHandle, ['POST'], observe));
       }
+      // HTTP card callbacks are independent of the robot's mode: they go to the URL registered for the route key.
+      if (dingtalk && dingtalkHandle && config.dingtalk?.cardCallbackRouteKey) {
+        const observe = observedHandler(metrics, 'dingtalk', 'webhook');
+        const cards = dingtalk.cardCallbacks;
+        mounts.push((r) => mountWebhook(r, ['/dingtalk/cards'], cards, dingtalkHandle, ['POST'], observe));
+      }
       const wecomHandle = pipelines.get('wecom');
       if (wecom && wecomHandle) {
         mounts.push((r) => mountWecom(r, wecom, wecomHandle, observedHandler(metrics, 'wecom', 'webhook')));
@@ -300,6 +370,15 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
             { name: 'outbox', schedule: '*/10 * * * * *', tick: () => runner.kick() },
             { name: 'reminders', schedule: config.reminders.cron, tick: () => handoff.remind() },
             { name: 'housekeeping', schedule: '17 3 * * *', tick: async () => housekeepingTick(deps, clock.now()) },
+            ...(directoryRunner.active
+              ? [
+                  {
+                    name: 'directory',
+                    schedule: config.directoryCron ?? '30 6 * * *',
+                    tick: () => directoryRunner.resolve({ refresh: true }),
+                  },
+                ]
+              : []),
           ],
           config.timeZone,
           logger,
@@ -307,12 +386,32 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       }
       // Drain what a previous run committed but did not deliver (a crash between commit and send).
       void runner.kick();
+      // People new to the directory are looked up in the background: until then they are not reachable there.
+      directoryRunner.resolveSoon();
+      // Live reload: SIGHUP always (so it never kills the server), file changes unless CONFIG_WATCH=off.
+      if (opts.watch !== false) {
+        const files = config.watchConfig === false ? [] : [reloadable.org, reloadable.process];
+        watcher = watchConfigFiles({ files: files.filter((f): f is string => !!f), reload, logger });
+      }
       const srv = app.listen(config.port, config.host);
       http = trackRequests(srv);
       await new Promise<void>((resolve, reject) => {
         srv.once('listening', resolve);
         srv.once('error', reject);
       });
+      const cardUrl = config.dingtalk?.cardCallbackUrl;
+      if (dingtalk && cardUrl) {
+        // Registered once listening (DingTalk may call it at once). A failure is logged, not fatal: robot messages
+        // still work, and the route key keeps whatever was registered before.
+        await dingtalk.registerCardCallback(cardUrl).then(
+          () => logger.info('dingtalk card callback registered', { url: cardUrl }),
+          (e: unknown) =>
+            logger.error('dingtalk card callback registration failed: card clicks may not arrive', {
+              url: cardUrl,
+              error: e instanceof Error ? e.message : String(e),
+            }),
+        );
+      }
       const addr = srv.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       return { url: `http://${host}:${addr.port}`, server: srv };
@@ -329,6 +428,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
    */
   async function shutdown(): Promise<void> {
     const deadline = Date.now() + config.shutdownGraceMs;
+    watcher?.stop();
     await scheduler?.stop();
     for (const s of sources.splice(0)) await s.stop();
     if (http && !(await http.close(config.shutdownGraceMs))) {

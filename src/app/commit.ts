@@ -133,6 +133,19 @@ export function doneText(ev: WorkflowEvent, p: Project, def: ProcessDefinition, 
       return `已提交 ${p.regNo} 的验收资料 ${ev.doc}。`;
     case 'due':
       return `已更新 ${p.regNo} 验收资料 ${ev.doc} 的截止日期和负责人。`;
+    case 'transfer':
+      return `已${ev.authority === 'manager' ? '改派' : '转交'}给 ${[ev.to]
+        .flat()
+        .map((u) => displayName(org, u))
+        .join('、')}，${waitingText(p, def, org)}。`;
+    case 'addSigner':
+      return `已加签 ${displayName(org, ev.signer)}，${waitingText(p, def, org)}。`;
+    case 'removeSigner':
+      return `已撤销对 ${displayName(org, ev.signer)} 的加签，${waitingText(p, def, org)}。`;
+    case 'sendBack':
+      return `已${last?.reason?.split('：')[0] ?? '退回'}，${waitingText(p, def, org)}。`;
+    case 'revoke':
+      return `已撤销你的同意，${waitingText(p, def, org)}。`;
     case 'raise': {
       const s = p.delivery.subflows.at(-1);
       const name = def.subflows.find((x) => x.id === ev.kind)?.name ?? ev.kind;

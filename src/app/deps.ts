@@ -1,9 +1,11 @@
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
 import type {
+  ActivityRepo,
   AuditRepo,
   CardMessageRepo,
   Clock,
+  DelegationRepo,
   InboundLog,
   OrgRepo,
   OutboxRepo,
@@ -20,6 +22,8 @@ export interface AppDeps {
   tx: Transactor;
   projects: ProjectRepo;
   audit: AuditRepo;
+  /** CC added by holders; comments, urges and escalations as audit lines. */
+  activity: ActivityRepo;
   org: OrgRepo;
   inbound: InboundLog;
   outbox: OutboxRepo;
@@ -35,4 +39,5 @@ export interface AppDeps {
   /** The light lists of /mine and the reminder sweeps. */
   work: WorkQueries;
   reminderConfig: ReminderConfig;
+  delegations: DelegationRepo;
 }

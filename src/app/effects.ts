@@ -1,23 +1,57 @@
-import { holdersOf, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { holdersOf, names, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import { ccOfStep, ccOfTask } from '../domain/around/cc';
 import type { Effect } from '../domain/effects';
-import { displayName, type OrgView, type UserId } from '../domain/org';
+import { adminsOf, displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
-import { holdersOfTask } from '../domain/process/holders';
+import { holdersOfTask, taskHoldersNow } from '../domain/process/holders';
 import { currentStep, type Project } from '../domain/project';
 import { assertNever } from '../domain/result';
-import { approversOf } from '../domain/routing';
+import { approversOf, stepHoldersNow } from '../domain/routing';
+import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
 import type { CardMessage } from './ports';
 import type { View } from './views';
 
-/** Queues a message to every enabled platform where the user has an identity. */
-export function sendToUser(deps: AppDeps, user: UserId, view: View, at: Date, opts: { urgent?: boolean } = {}): void {
+/** Queues a message to every enabled platform where the user has an identity (`platforms`: only those). */
+export function sendToUser(
+  deps: AppDeps,
+  user: UserId,
+  view: View,
+  at: Date,
+  opts: { urgent?: boolean; platforms?: readonly Platform[] } = {},
+): void {
   for (const id of deps.org.identitiesOf(user)) {
     if (!deps.platforms.includes(id.platform)) continue;
+    if (opts.platforms && !opts.platforms.includes(id.platform)) continue;
     const target = { kind: 'user' as const, id: id.platformUserId };
     const urgent = opts.urgent ? { urgent: true } : {};
     deps.outbox.enqueue(id.platform, { op: 'send', target, view, viewer: user, ...urgent }, at);
   }
+}
+
+/**
+ * Tells the admins (the org file's `admin` role) something only they can fix, as a one-to-one text, inside the
+ * caller's transaction. Returns whether anyone was told; with no admin in the org file it is logged instead.
+ */
+export function tellAdmins(deps: AppDeps, text: string, at: Date): boolean {
+  const admins = adminsOf(deps.org.view());
+  for (const admin of admins) sendToUser(deps, admin, { type: 'text', text: `【管理员通知】${text}` }, at);
+  if (admins.length === 0) deps.logger.warn('nobody holds the admin role to be told', { text });
+  return admins.length > 0;
+}
+
+/** The current step of `p` has nobody who may decide it (an emptied role, or one left to the submitter alone). */
+export function tellAdminsNobodyDecides(
+  deps: AppDeps,
+  p: Project,
+  def: ProcessDefinition,
+  org: OrgView,
+  at: Date,
+): void {
+  const step = currentStep(p);
+  if (!step) return;
+  const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
+  tellAdmins(deps, `${what}无人可处理${noHolderText(p, step, org, def)}。`, at);
 }
 
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
@@ -51,11 +85,14 @@ export function supersedeOlderCopies(deps: AppDeps, latest: CardMessage, at: Dat
 export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at: Date): void {
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
+  // Copies updated by a card.moved effect get that one update only (WeCom update codes are single-use).
+  const moved = new Set(effects.flatMap((e) => (e.type === 'card.moved' ? e.users : [])));
   for (const effect of effects) {
     switch (effect.type) {
       case 'card.refresh':
         for (const m of liveCopies(deps, p.regNo)) {
           if (!deps.platforms.includes(m.platform)) continue;
+          if (m.kind === 'project' && m.viewerId && moved.has(m.viewerId)) continue;
           const view: View =
             m.kind === 'docs'
               ? { type: 'docs', regNo: p.regNo }
@@ -67,9 +104,17 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         const step = currentStep(p);
         if (!step) break;
         const banner = `请处理：${stepLabel(p, def, org)}`;
-        for (const user of approversOf(p, step, org, def)) {
+        const approvers = approversOf(p, step, org, def);
+        const only = effect.only ? withDelegates(org, effect.only) : null;
+        for (const user of approvers) {
+          if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner }, at);
         }
+        copiesForAway(deps, org, stepHoldersNow(p, step, org, def), effect.only, p.regNo, stepLabel(p, def, org), at);
+        // The org changed since registration (checked then): nobody may decide this step now.
+        if (approvers.length === 0) tellAdminsNobodyDecides(deps, p, def, org, at);
+        const cc = only ? [] : ccOfStep(p, def, org, p.stepIndex, approvers);
+        for (const user of cc) sendToUser(deps, user, ccView(p, stepLabel(p, def, org), approvers, org), at);
         break;
       }
       case 'notify.submitter':
@@ -78,14 +123,34 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
       case 'notify.task': {
         const task = p.delivery.tasks.find((t) => t.no === effect.taskId);
         if (task?.state !== 'open') break;
-        for (const user of holdersOfTask(task, org)) {
+        const holders = holdersOfTask(task, org);
+        const only = effect.only ? withDelegates(org, effect.only) : null;
+        for (const user of holders) {
+          if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);
         }
+        copiesForAway(deps, org, taskHoldersNow(task, org), effect.only, p.regNo, taskName(p, def, task), at);
+        const cc = only ? [] : ccOfTask(p, def, org, task, holders);
+        for (const user of cc) sendToUser(deps, user, ccView(p, taskName(p, def, task), holders, org), at);
         break;
       }
       case 'notify.users':
         for (const user of new Set(effect.users)) sendToUser(deps, user, deliveryNotice(p, def, org, effect), at);
         break;
+      case 'card.moved': {
+        // The people it moved away from: their live copies say where it went (the buttons are gone).
+        const where = effect.task === null ? stepLabel(p, def, org) : taskLabel(p, def, effect.task);
+        const last = p.history.at(-1);
+        const by = last ? displayName(org, last.by) : '';
+        const banner = `「${where}」已由 ${by} 转交给 ${names(org, effect.to)}${effect.note ? `（${effect.note}）` : ''}，此卡片仅供查看。`;
+        for (const m of liveCopies(deps, p.regNo)) {
+          if (m.kind !== 'project' || !m.viewerId || !effect.users.includes(m.viewerId)) continue;
+          if (!deps.platforms.includes(m.platform)) continue;
+          const view: View = { type: 'project', regNo: p.regNo, banner };
+          deps.outbox.enqueue(m.platform, { op: 'update', messageId: m.messageId, view, viewer: m.viewerId }, at);
+        }
+        break;
+      }
       case 'news.handover':
         for (const chat of deps.org.chats(def.newsChat)) {
           if (!deps.platforms.includes(chat.platform)) continue;
@@ -103,6 +168,16 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
   }
 }
 
+/** The card a person copied by the process definition receives when the step opens (read-only, updated in place). */
+function ccView(p: Project, label: string, holders: UserId[], org: OrgView): View {
+  const who = holders.map((u) => displayName(org, u)).join('、');
+  return {
+    type: 'project',
+    regNo: p.regNo,
+    banner: `抄送：「${label}」已开始，由 ${who} 处理（只读：进展会在这张卡片上更新）`,
+  };
+}
+
 function submitterNotice(
   p: Project,
   def: ProcessDefinition,
@@ -113,7 +188,8 @@ function submitterNotice(
   const last = p.history.at(-1);
   const by = last ? displayName(org, last.by) : '';
   const step = currentStep(p);
-  const next = step ? `${stepLabel(p, def, org)}（${holdersOf(p, step, org, def)}）` : '';
+  const holders = step ? holdersOf(p, step, org, def) : '';
+  const next = step ? `${stepLabel(p, def, org)}${holders ? `（${holders}）` : noHolderText(p, step, org, def)}` : '';
   const prev = last ? stepLabel(p, def, org, last.stepIndex) : '';
   switch (e.event) {
     case 'registered':
@@ -166,5 +242,28 @@ function deliveryNotice(
       return { type: 'text', text: `${title}${e.subflow ? subflowTitle(p, def, e.subflow) : ''} 已处理完成。` };
     default:
       return assertNever(e.notice);
+  }
+}
+
+function taskLabel(p: Project, def: ProcessDefinition, no: number): string {
+  const t = p.delivery.tasks.find((x) => x.no === no);
+  return t ? taskName(p, def, t) : String(no);
+}
+
+/** Holders away on a delegation keep a read-only copy of the card: it says who decides for them meanwhile. */
+function copiesForAway(
+  deps: AppDeps,
+  org: OrgView,
+  holders: UserId[],
+  only: string[] | undefined,
+  regNo: string,
+  what: string,
+  at: Date,
+): void {
+  for (const user of holders) {
+    const delegate = org.delegates?.[user];
+    if (!delegate || (only && !only.includes(user))) continue;
+    const banner = `「${what}」在你代理期间由 ${displayName(org, delegate)} 代为处理，此卡片仅供查看。`;
+    sendToUser(deps, user, { type: 'project', regNo, banner }, at);
   }
 }

@@ -7,10 +7,14 @@ import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
 import { register } from '../domain/transition';
+import { handleAroundIntent } from './around/intents';
 import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { handleDelegate } from './delegation';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
-import { refusalText, waitingText } from './messages';
+import { tellAdmins } from './effects';
+import { orgGapText, refusalText, waitingText } from './messages';
+import { handleOperation } from './operation-intents';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -36,7 +40,15 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
       const { version, def } = deps.processes.current();
       const ev = { type: 'register' as const, by: actor.user, at, regNo: '', facts, processVersion: version };
       const res = register(ev, def, org);
-      if (!res.ok) return { ok: false, text: refusalText(res.error, org, null, def) };
+      if (!res.ok) {
+        // A step nobody may decide (an empty role, or only the registrant holds it): only the admins can fix that.
+        const gap = res.error.code === 'SELF_APPROVAL' || res.error.code === 'NO_ASSIGNEE';
+        const who = displayName(org, actor.user);
+        const told =
+          gap && tellAdmins(deps, `${who} 登记项目「${facts.name}」未成功：${orgGapText(res.error, org, def)}`, at);
+        const error = told ? { ...res.error, meta: { ...res.error.meta, adminsTold: 1 } } : res.error;
+        return { ok: false, text: refusalText(error, org, null, def) };
+      }
       const regNo = deps.projects.nextRegNo(year);
       const next = { ...res.value.next, regNo };
       deps.projects.insert(next);
@@ -71,6 +83,18 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
     case 'handover':
     case 'remind':
       return handleDeliveryIntent(deps, intent, actor, at);
+    case 'op':
+      return handleOperation(deps, intent, actor, at);
+    case 'opsForm':
+      return { ok: true, text: '', view: { type: 'ops', regNo: intent.regNo }, regNo: intent.regNo };
+    case 'delegate':
+      return handleDelegate(deps, intent.args, actor, at);
+    case 'comment':
+    case 'cc':
+    case 'urge':
+    case 'approveAll':
+    case 'who':
+      return handleAroundIntent(deps, intent, actor, at);
     default:
       return assertNever(intent);
   }

@@ -1,4 +1,4 @@
-import { holdersOf, roleName, STATE_LABELS, stepLabel, taskHolders, taskName } from '../../cards/labels';
+import { holdersOf, noHolderText, roleName, STATE_LABELS, stepLabel, taskHolders, taskName } from '../../cards/labels';
 import type { DomainError } from '../domain/errors';
 import { type OrgView, regionName } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -12,6 +12,8 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
   switch (e.code) {
     case 'NOT_CURRENT_APPROVER': {
       const step = p ? currentStep(p) : undefined;
+      if (p && step && m.self)
+        return `你是该项目的提交人，不能审批自己的项目：「${stepLabel(p, def, org)}」由 ${holdersOf(p, step, org, def) || noHolderText(p, step, org, def)} 处理。`;
       return p && step
         ? `你不是当前步骤的处理人：「${stepLabel(p, def, org)}」由 ${holdersOf(p, step, org, def)} 处理。`
         : '你不是当前步骤的处理人。';
@@ -29,11 +31,13 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
     case 'NO_ASSIGNEE': {
       const region = m.region ? `（${regionName(org, String(m.region))}）` : '';
       const who = m.role ? `「${roleName(def, String(m.role))}」${region}` : '这一步';
-      return `组织配置中没有${who}的成员，无法继续。请联系管理员在组织文件中补充。`;
+      const told = m.adminsTold ? '已通知管理员在组织文件中补充。' : '请联系管理员在组织文件中补充。';
+      return `组织配置中没有${who}的成员，无法继续。${told}`;
     }
     case 'SELF_APPROVAL': {
       const region = m.region ? `（${regionName(org, String(m.region))}）` : '';
-      return `「${roleName(def, String(m.role))}」${region}只有你一人，而提交人不能审批自己的项目。请联系管理员为该角色增加成员。`;
+      const told = m.adminsTold ? '已通知管理员为该角色增加成员，补充后请重新登记。' : '请联系管理员为该角色增加成员。';
+      return `「${roleName(def, String(m.role))}」${region}只有你一人，而提交人不能审批自己的项目。${told}`;
     }
     case 'MISSING_DOCUMENT':
       return m.need === 'req'
@@ -76,14 +80,46 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
       return `项目${state(m.state)}，现在不能发起${m.kind}。`;
     case 'NOT_ALLOWED_TO_RAISE':
       return `你不能为这个项目发起${m.kind}。`;
+    case 'UNKNOWN_PERSON':
+      return `组织名单中没有「${m.person}」，请写对方的 id 或姓名（如 zhao.biz 或 赵商务）。`;
+    case 'ALREADY_HOLDER':
+      return `${m.person} 已经是这一步的处理人，无需再转交或加签。`;
+    case 'NOT_MANAGER':
+      return '只有该项目的区域项目经理或项目总监可以改派任务。';
+    case 'NO_SUCH_SIGNER':
+      return `${m.user} 不是这一步待处理的加签人（已处理的加签不能撤销）。`;
+    case 'NOT_YOUR_SIGNER':
+      return `这位加签人由 ${m.user} 添加，只有添加的人可以撤销。`;
+    case 'ALREADY_SIGNED':
+      return '只有当前处理人在自己处理之前可以加签。';
+    case 'BAD_SEND_BACK':
+      return `不能退回到「${m.to}」。可退回的更早步骤：${m.known}。`;
+    case 'NOTHING_TO_REVOKE':
+      return '没有可以撤销的同意：只能撤销你自己刚刚做出的同意。';
+    case 'ALREADY_ACTED':
+      return '下一位处理人已经处理，不能再撤销同意。如需变更，请联系当前处理人退回。';
+    case 'TASK_REQUIRED':
+      return `请写明任务编号（发送 /status ${p?.regNo ?? '<登记号>'} 查看）。`;
     default:
       return '操作未能完成。';
   }
 }
 
+/** For the admins: which role of the org file leaves a step without anyone to decide it, and the key to fix. */
+export function orgGapText(e: DomainError, org: OrgView, def: ProcessDefinition): string {
+  const m = e.meta ?? {};
+  const region = m.region ? String(m.region) : '';
+  const role = `「${roleName(def, String(m.role))}」${region ? `（${regionName(org, region)}）` : ''}`;
+  const key = `roles.${String(m.role)}${region ? `.${region}` : ''}`;
+  return e.code === 'SELF_APPROVAL'
+    ? `${role}只有登记人本人，而提交人不能审批自己的项目。请在组织文件中为该角色增加成员（${key}）。`
+    : `组织文件中${role}没有成员，请补充（${key}）。`;
+}
+
 export const waitingText = (p: Project, def: ProcessDefinition, org: OrgView): string => {
   const step = currentStep(p);
-  if (step) return `等待「${stepLabel(p, def, org)}」— ${holdersOf(p, step, org, def)}`;
+  if (step)
+    return `等待「${stepLabel(p, def, org)}」— ${holdersOf(p, step, org, def) || noHolderText(p, step, org, def)}`;
   const open = openTasks(p.delivery);
   if (open.length) return open.map((t) => `等待「${taskName(p, def, t)}」— ${taskHolders(t, org)}`).join('；');
   return STATE_LABELS[p.state];

@@ -1,7 +1,10 @@
 import { taskNameById } from '../../cards/labels';
 import type { MineItem } from '../../cards/mine.card';
-import { type OrgView, regionName, type UserId } from '../domain/org';
+import { delegateOf, displayName, type OrgView, regionName, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
+import { taskDef } from '../domain/process/tasks';
+import { startTask } from '../domain/routing';
+import { stepForm } from '../domain/transition';
 import type { AppDeps } from './deps';
 import type { Membership, WorkRow } from './ports';
 
@@ -44,28 +47,51 @@ export function taskNameOf(
   return taskNameById(def, row.kind, row.what, sub);
 }
 
+/** Whether the approval step held by `role` asks for no form (so /approve-all may approve it). */
+function stepAsksNoForm(def: ProcessDefinition, kind: 'project' | 'saas', role: string): boolean {
+  const step = def.approval.routes.flatMap((r) => r.steps).find((s) => s.role === role);
+  return !stepForm(step ? { kind: 'approval', step } : { kind: 'start', task: startTask(kind, def) });
+}
+
+/** Steps and tasks `holder` holds (through roles, names and holds), in words; `suffix` is added to each line. */
+function heldItems(deps: AppDeps, org: OrgView, holder: UserId, suffix: string): MineItem[] {
+  const current = deps.processes.current().def;
+  const defOf = (v: number) => deps.processes.get(v);
+  const memberships = membershipsOf(org, holder, current);
+  const items: MineItem[] = [];
+  for (const r of deps.work.heldSteps(memberships, holder)) {
+    const def = defOf(r.processVersion);
+    if (def.noSelfApproval && r.submitter === holder) continue;
+    const quick = stepAsksNoForm(def, r.kind, r.what);
+    const what = `${stepName(def, r.kind, r.what, r.region, org)}${suffix}`;
+    items.push({ regNo: r.regNo, name: r.name, what, quick });
+  }
+  const seen = new Set<string>();
+  for (const r of deps.work.heldTasks(holder, memberships)) {
+    const key = `${r.regNo}#${r.no}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const def = defOf(r.processVersion);
+    const spec = taskDef(def, { defId: r.what, subflow: r.subflowNo }, r.kind, r.subflowKind ?? undefined);
+    const quick = spec?.decide === 'review' && !spec.form;
+    items.push({ regNo: r.regNo, name: r.name, what: `${taskNameOf(def, r)}${suffix}`, quick });
+  }
+  return items;
+}
+
 /**
- * Everything waiting on a user: steps and tasks they hold, documents they owe, rejected projects to resubmit. Small
- * indexed queries (never whole projects or audit logs), so it stays fast for a busy person at 100k projects.
+ * Everything waiting on a user: steps and tasks they hold (and those of people whose delegate they are now), documents
+ * they owe, rejected projects to resubmit. Small indexed queries (never whole projects or audit logs), so it stays
+ * fast for a busy person at 100k projects.
  */
 export function mineItems(deps: AppDeps, user: UserId): MineItem[] {
   const org = deps.org.view();
   const now = deps.clock.now().getTime();
-  const current = deps.processes.current().def;
   const defOf = (v: number) => deps.processes.get(v);
-  const memberships = membershipsOf(org, user, current);
-  const items: MineItem[] = [];
-  for (const r of deps.work.heldSteps(memberships)) {
-    const def = defOf(r.processVersion);
-    if (def.noSelfApproval && r.submitter === user) continue;
-    items.push({ regNo: r.regNo, name: r.name, what: stepName(def, r.kind, r.what, r.region, org) });
-  }
-  const seen = new Set<string>();
-  for (const r of deps.work.heldTasks(user, memberships)) {
-    const key = `${r.regNo}#${r.no}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    items.push({ regNo: r.regNo, name: r.name, what: taskNameOf(defOf(r.processVersion), r) });
+  const items: MineItem[] = delegateOf(org, user) ? [] : heldItems(deps, org, user, '');
+  for (const [person, delegate] of Object.entries(org.delegates ?? {})) {
+    if (delegate === user && person !== user)
+      items.push(...heldItems(deps, org, person, `（代 ${displayName(org, person)}）`));
   }
   const owed = new Map<string, WorkRow[]>();
   for (const r of deps.work.owedDocuments(user)) owed.set(r.regNo, [...(owed.get(r.regNo) ?? []), r]);

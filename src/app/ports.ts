@@ -38,6 +38,16 @@ export interface AuditRepo {
   append(entry: AuditEntry): void;
 }
 
+/** What happens around a project's steps: CC added by holders, and comments, urges, escalations (audit lines). */
+export interface ActivityRepo {
+  /** The people holders copied on the project, oldest first. */
+  copied(regNo: string): UserId[];
+  /** false when the person was already copied. */
+  addCopy(regNo: string, userId: UserId, addedBy: UserId, at: Date): boolean;
+  /** The audit lines of ACTIVITY_ACTIONS, oldest first (a comment's text in `reason`). */
+  activity(regNo: string): Decision[];
+}
+
 export interface OrgRepo {
   view(): OrgView;
   userByIdentity(platform: Platform, platformUserId: string): UserId | null;
@@ -144,7 +154,10 @@ export interface OverdueDocument {
 }
 export type OverdueCursor = { dueAt: number; regNo: string; docNo: number };
 
-/** An approval step or open task waiting since before the SLA; `holders` are the named holders of a task. */
+/**
+ * An approval step or open task waiting since before the SLA; `holders` are the named holders of a task, or who holds
+ * a held step or task now (empty = the role's members).
+ */
 export interface WaitingRow {
   kind: 'step' | 'task';
   regNo: string;
@@ -164,10 +177,32 @@ export type WaitingCursor = { since: number; kind: 'step' | 'task'; id: number }
 
 /** The light lists of /mine and the sweeps (indexed queries, small rows; the sweeps in keyset-paginated chunks). */
 export interface WorkQueries {
-  heldSteps(memberships: Membership[]): WorkRow[];
+  /** With `user`, also the steps held by them through a hold (transferred to them, signers). */
+  heldSteps(memberships: Membership[], user?: UserId): WorkRow[];
   heldTasks(user: UserId, memberships: Membership[]): WorkRow[];
+  /** Projects with open work bound to people no longer in the organisation (named holders, holds, team, owners). */
+  orphaned(): string[];
   owedDocuments(user: UserId): WorkRow[];
   rejectedBy(submitter: UserId): WorkRow[];
   overdueDocuments(now: Date, after: OverdueCursor | null, limit: number): OverdueDocument[];
   waitingSince(before: Date, after: WaitingCursor | null, limit: number): (WaitingRow & { cursor: WaitingCursor })[];
+}
+
+/** A delegation (代理): from `from` until `until`, `delegate` receives and decides `user`'s steps. */
+export interface Delegation {
+  id: number;
+  user: UserId;
+  delegate: UserId;
+  from: Date;
+  until: Date;
+  setBy: UserId;
+}
+
+export interface DelegationRepo {
+  /** Stores a delegation, ending the person's running or planned one. */
+  set(d: Omit<Delegation, 'id'>, at: Date): Delegation;
+  end(user: UserId, by: UserId, at: Date): boolean;
+  of(user: UserId, now: Date): Delegation | null;
+  /** Delegations running at `now`: person → delegate (what OrgView.delegates holds). */
+  active(now: Date): Record<UserId, UserId>;
 }

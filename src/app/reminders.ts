@@ -1,11 +1,11 @@
-import { stepLabel, taskDefOf, taskName } from '../../cards/labels';
-import { displayName, holdsRole, membersOf, type OrgView, type UserId } from '../domain/org';
+import { waitingItems } from '../domain/around/waiting';
+import { displayName, holdsRole, membersOf, type OrgView, type UserId, withDelegates } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
-import { holdersOfTask } from '../domain/process/holders';
-import { openTasks } from '../domain/process/state';
-import { currentStep, type Project } from '../domain/project';
-import { approversOf } from '../domain/routing';
+import type { Project } from '../domain/project';
 import { localDay } from '../shared/time';
+import { itemLabel } from './around/activity';
+import { sweepTimeouts } from './around/timeouts';
+import { urge } from './around/urge';
 import type { AppDeps } from './deps';
 import { sendToUser } from './effects';
 import type { Actor, Outcome } from './handle-intent';
@@ -59,36 +59,6 @@ function overdueLines(
     for (const user of recipients) lines.push({ user, text });
   }
   return lines;
-}
-
-/** Who holds what is waiting on a project, and since when (and the SLA a task overrides). */
-function waiting(
-  p: Project,
-  def: ProcessDefinition,
-  org: OrgView,
-): { key: string; label: string; since: Date; holders: UserId[]; slaHours?: number }[] {
-  const out: { key: string; label: string; since: Date; holders: UserId[]; slaHours?: number }[] = [];
-  const step = currentStep(p);
-  const since = p.history.at(-1)?.at;
-  if (step && since) {
-    out.push({
-      key: `chain:${p.round}:${p.stepIndex}`,
-      label: stepLabel(p, def, org),
-      since,
-      holders: approversOf(p, step, org, def),
-    });
-  }
-  for (const t of openTasks(p.delivery)) {
-    const sla = taskDefOf(p, def, t)?.slaHours;
-    out.push({
-      key: `task:${t.no}`,
-      label: taskName(p, def, t),
-      since: t.openedAt,
-      holders: holdersOfTask(t, org),
-      ...(sla !== undefined ? { slaHours: sla } : {}),
-    });
-  }
-  return out;
 }
 
 function sendLines(deps: AppDeps, lines: Line[], keyOf: (user: UserId) => string, now: Date): number {
@@ -168,13 +138,16 @@ export function remindOverdue(deps: AppDeps, now: Date): { reminders: number; nu
     if (!last || rows.length < CHUNK) break;
     cursor = last.cursor;
   }
+  // Step timeouts of the process definition: an escalation is a nudge to the named role.
+  nudges += sweepTimeouts(deps, now);
   return { reminders, nudges };
 }
 
 /** One waiting step or task: each holder is nudged once a day; from the second day on the nudge is urgent. */
 function nudge(deps: AppDeps, org: OrgView, w: WaitingRow, now: Date, day: string): number {
   const def = deps.processes.get(w.processVersion);
-  const holders = w.kind === 'task' && w.holders.length ? w.holders : w.role ? membersOf(org, w.role, w.region) : [];
+  // Held steps and tasks name their holders; a delegation running now sends the nudge to the delegate.
+  const holders = withDelegates(org, w.holders.length ? w.holders : w.role ? membersOf(org, w.role, w.region) : []);
   const label =
     w.kind === 'step'
       ? stepName(def, w.projectKind, w.what, w.region, org)
@@ -204,7 +177,9 @@ export function remindNow(deps: AppDeps, p: Project, actor: Actor, now: Date): O
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
   const allowed = p.delivery.team.pm === actor.user || holdsRole(org, actor.user, 'project_director');
-  if (!allowed) return { ok: false, text: '只有该项目的区域项目经理或项目总监可以催办。', regNo: p.regNo };
+  // The submitter's 催办 is an urge of the current holders, once per step per day.
+  if (!allowed && p.submitter === actor.user) return urge(deps, p, actor, now);
+  if (!allowed) return { ok: false, text: '只有该项目的登记人、区域项目经理或项目总监可以催办。', regNo: p.regNo };
   const stamp = now.getTime();
   const docReminders = sendLines(
     deps,
@@ -213,8 +188,9 @@ export function remindNow(deps: AppDeps, p: Project, actor: Actor, now: Date): O
     now,
   );
   let nudges = 0;
-  for (const w of waiting(p, def, org)) {
-    for (const user of w.holders) {
+  for (const item of waitingItems(p, def, org)) {
+    const w = { key: item.key, label: itemLabel(p, def, org, item) };
+    for (const user of item.holders) {
       if (!deps.reminders.claim(`manual:${p.regNo}:${w.key}:${user}:${stamp}`, user, p.regNo, 'nudge', now)) continue;
       sendToUser(
         deps,

@@ -1,11 +1,16 @@
 import { docsCard } from '../../cards/docs.card';
 import { mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
+import { operationsCard } from '../../cards/operations';
 import { projectCard } from '../../cards/project.card';
 import { raiseFormCard } from '../../cards/raise-form.card';
 import { registerFormCard } from '../../cards/register-form.card';
 import { supersededCard } from '../../cards/superseded.card';
+import { isInvolved } from '../domain/around/involvement';
+import { mayUrge } from '../domain/around/urge';
+import { waitingItems } from '../domain/around/waiting';
 import type { UserId } from '../domain/org';
+import type { Project } from '../domain/project';
 import type { OutboundContent } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { mineItems } from './mine';
@@ -50,6 +55,12 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       if (!sd) return text(`当前流程没有「${view.kind}」。`);
       return { content: { kind: 'card', card: raiseFormCard(p, sd, org) } };
     }
+    case 'ops': {
+      const p = deps.projects.get(view.regNo);
+      if (!p) return text(`项目 ${view.regNo} 不存在。`);
+      const def = deps.processes.get(p.delivery.processVersion);
+      return { content: { kind: 'card', card: operationsCard(p, def, org, viewer ?? '') } };
+    }
     case 'docs': {
       const p = deps.projects.get(view.regNo);
       if (!p) return text(`项目 ${view.regNo} 不存在。`);
@@ -82,10 +93,24 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
             timeZone: deps.timeZone,
             viewer,
             banner,
+            activity: deps.activity.activity(p.regNo),
+            ...(viewer ? { around: aroundFor(deps, p, viewer) } : {}),
           }),
         },
         card: { regNo: p.regNo, kind: 'project', banner, version: p.version },
       };
     }
   }
+}
+
+/** Which operations around a step the viewer may use on the project card. */
+function aroundFor(deps: AppDeps, p: Project, viewer: UserId) {
+  const org = deps.org.view();
+  const def = deps.processes.get(p.delivery.processVersion);
+  const waiting = waitingItems(p, def, org);
+  return {
+    comment: isInvolved(p, viewer, def, org, deps.activity.copied(p.regNo)),
+    cc: waiting.some((w) => w.holders.includes(viewer)),
+    urge: mayUrge(p, viewer) && waiting.some((w) => w.holders.length > 0),
+  };
 }

@@ -16,6 +16,20 @@ export const USAGE = {
   handover: '/handover <登记号> [operated=yes]（别名 /移交）— 资料齐全后申请移交售后；运营项目先交接客户成功部',
   remind: '/remind <登记号>（别名 /催办）— 立即催办该项目的逾期资料和待处理事项',
   submit: '/submit <登记号> [任务编号] 字段=值 …（别名 /提交）— 提交由你处理的任务表单（卡片表单的文字版）',
+  transfer: '/transfer <登记号> [任务编号] <人员> [说明]（别名 /转交）— 把我处理的步骤转交给他人',
+  reassign: '/reassign <登记号> <任务编号> <人员>（别名 /改派）— 区域项目经理或项目总监改派任务',
+  addsign: '/addsign <登记号> [任务编号] <人员> before|after|with（别名 /加签）— 加签：前加签、后加签或会签',
+  unsign: '/unsign <登记号> [任务编号] <人员>（别名 /撤销加签）— 撤销我添加的、尚未处理的加签',
+  sendback: '/sendback <登记号> [任务编号] <退回到的步骤> <原因>（别名 /退回）— 退回到本轮更早的步骤，从那里继续',
+  revoke: '/revoke <登记号> [任务编号]（别名 /撤销）— 在下一位处理人处理前撤销我的同意',
+  delegate:
+    '/delegate <代理人> <开始日期> <结束日期>（别名 /代理）— 期间由代理人处理我的审批；/delegate off 结束；管理员：/delegate <人员> <代理人> <开始> <结束>',
+  comment:
+    '/comment <登记号> <内容>（别名 /评论）— 评论项目：写入流程记录并通知当前处理人（登记人、处理过或正在处理的人、抄送人可评论）',
+  cc: '/cc <登记号> <姓名或账号>（别名 /抄送）— 当前处理人把项目抄送给同事：对方收到只读卡片，进展会在卡片上更新',
+  urge: '/urge <登记号>（别名 /催促；登记人发 /催办 也可）— 登记人催促当前处理人，每个步骤每天一次',
+  approveAll: '/approve-all（别名 /批量同意）— 逐项同意我待办中无需填写表单的审批，并逐项报告结果',
+  who: '/who <登记号> 或 /who kind=project region=north signed=no paid=no …（别名 /谁审批）— 下一步由谁处理、之后的流程由谁审批',
   help: '/help（别名 /帮助）— 显示本帮助',
 } as const;
 export type CommandName = keyof typeof USAGE;

@@ -37,15 +37,17 @@ const Link = z
   .refine(isHttpLink, '应为以 http:// 或 https:// 开头的文档链接，如 https://docs.example.com/…');
 
 const Text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字符`);
+/** A one-line field (name, customer …): line breaks and runs of spaces become one space, so no text can add lines. */
+const Line = (max: number) => Text(max).transform((v) => v.replace(/\s+/g, ' '));
 
 /** The registration fields, shared by the typed command and the card form. Keys are the public command keys. */
 export const RegisterFieldsSchema = z
   .object({
-    name: Text(100),
-    customer: Text(100),
+    name: Line(100),
+    customer: Line(100),
     kind: z.enum(PROJECT_KINDS, { error: '应为 project（项目类）或 saas（SaaS 类）' }),
-    region: Text(32),
-    contract: Text(64),
+    region: Line(32),
+    contract: Line(64),
     signed: YesNo,
     paid: YesNo,
     req: Link.optional(),
@@ -72,6 +74,11 @@ const DocNo = z.coerce
   .int('资料编号应为数字（如 1–7）')
   .min(1, '资料编号应为数字（如 1–7）')
   .max(99, '资料编号应为数字（如 1–7）');
+
+/** The approval operations (issue 13). */
+export const OPS = ['transfer', 'reassign', 'addsign', 'unsign', 'sendback', 'revoke'] as const;
+export type Op = (typeof OPS)[number];
+const Words = z.array(z.string().trim().min(1).max(500, '内容过长（最多 500 字符）')).max(40);
 
 const StepRef = {
   round: z.number().int().positive().optional(),
@@ -133,6 +140,31 @@ export const IntentSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('handover'), regNo: RegNoSchema, operated: YesNo.optional() }),
   z.object({ type: z.literal('remind'), regNo: RegNoSchema }),
+  /**
+   * An approval operation on the current step or a task (see app/operation-intents.ts for how the words are read):
+   * transfer 转交, reassign 改派, addsign 加签, unsign 撤销加签, sendback 退回, revoke 撤销同意.
+   */
+  z.object({
+    type: z.literal('op'),
+    op: z.enum(OPS),
+    regNo: RegNoSchema,
+    task: z.number().int().positive().optional(),
+    args: Words,
+  }),
+  /** The 更多操作 card: the viewer's transfer, add-signer, send-back and revoke forms. */
+  z.object({ type: z.literal('opsForm'), regNo: RegNoSchema }),
+  /** /delegate: show, set (for oneself, or by an admin for someone) or end a delegation (代理). */
+  z.object({ type: z.literal('delegate'), args: Words }),
+  /** Operations around a step: comment, copy someone (抄送), the submitter's urge, batch approve, who decides. */
+  z.object({
+    type: z.literal('comment'),
+    regNo: RegNoSchema,
+    text: z.string().trim().min(1, '评论内容不能为空').max(1000, '评论最多 1000 个字符'),
+  }),
+  z.object({ type: z.literal('cc'), regNo: RegNoSchema, person: z.string().trim().min(1, '请写明抄送给谁').max(64) }),
+  z.object({ type: z.literal('urge'), regNo: RegNoSchema }),
+  z.object({ type: z.literal('approveAll') }),
+  z.object({ type: z.literal('who'), regNo: RegNoSchema.optional(), sample: Fields.optional() }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 export type IntentType = Intent['type'];
@@ -157,6 +189,8 @@ export const FIELD_LABELS: Record<string, string> = {
   date: '截止日期 date',
   task: '任务 task',
   comment: '意见 comment',
+  text: '评论内容',
+  person: '抄送人',
 };
 
 /** Turns zod issues into one Chinese line per field, naming the field. */

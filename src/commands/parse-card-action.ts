@@ -95,7 +95,24 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
     const { reason, ...others } = fields;
     candidate = { ...rest, ...(rest.action === 'reject' ? { reason: one(reason) ?? '' } : {}), fields: others };
   } else if (rest.type === 'raise') candidate = { ...rest, fields };
-  else if (rest.type === 'doc' || rest.type === 'due' || rest.type === 'handover') {
+  else if (rest.type === 'comment') candidate = { ...rest, text: one(fields.comment_text) ?? '' };
+  else if (rest.type === 'cc') candidate = { ...rest, person: one(fields.cc_person) ?? '' };
+  else if (rest.type === 'op') {
+    // The operation forms (cards/operations.ts): their inputs become the words a typed command would carry.
+    const { signer, ...ref } = rest;
+    const words: Record<string, (string | undefined)[]> = {
+      transfer: [one(fields.person), one(fields.note)],
+      reassign: [one(fields.task), one(fields.person)],
+      addsign: [one(fields.person), one(fields.position)],
+      unsign: [typeof signer === 'string' ? signer : one(fields.person)],
+      sendback: [one(fields.step), one(fields.reason)],
+      revoke: [],
+    };
+    const args = (words[String(rest.op)] ?? []).map((w) => w?.trim() ?? '');
+    while (args.length && args.at(-1) === '') args.pop();
+    if (args.some((w) => w === '')) return { ok: false, error: '请填写表单中的必填项后再提交。' };
+    candidate = { ...ref, args };
+  } else if (rest.type === 'doc' || rest.type === 'due' || rest.type === 'handover') {
     candidate = { ...rest, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, one(v)])) };
   }
   const parsed = IntentSchema.safeParse(candidate);

@@ -1,5 +1,5 @@
 import { type CommandName, HELP_TEXT, USAGE } from './help';
-import { describeIssues, type Intent, IntentSchema } from './intents';
+import { describeIssues, type Intent, IntentSchema, type Op } from './intents';
 
 export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
 
@@ -37,6 +37,45 @@ const ALIASES: Record<string, CommandName> = {
   催办: 'remind',
   submit: 'submit',
   提交: 'submit',
+  transfer: 'transfer',
+  转交: 'transfer',
+  reassign: 'reassign',
+  改派: 'reassign',
+  addsign: 'addsign',
+  加签: 'addsign',
+  unsign: 'unsign',
+  撤销加签: 'unsign',
+  sendback: 'sendback',
+  退回: 'sendback',
+  revoke: 'revoke',
+  撤销: 'revoke',
+  撤销同意: 'revoke',
+  delegate: 'delegate',
+  代理: 'delegate',
+  comment: 'comment',
+  评论: 'comment',
+  cc: 'cc',
+  抄送: 'cc',
+  urge: 'urge',
+  催促: 'urge',
+  'approve-all': 'approveAll',
+  approveall: 'approveAll',
+  批量同意: 'approveAll',
+  全部同意: 'approveAll',
+  who: 'who',
+  谁审批: 'who',
+  谁处理: 'who',
+};
+
+/** Fewest words after the registration number (an optional task number comes on top). */
+const OP_MIN_WORDS: Record<Op, number> = { transfer: 1, reassign: 1, addsign: 2, unsign: 1, sendback: 2, revoke: 0 };
+const OP_MISSING: Record<Op, string> = {
+  transfer: '缺少转交对象（人员 id 或姓名）',
+  reassign: '缺少改派对象（人员 id 或姓名）',
+  addsign: '需要加签人员和方式（before 前加签 / after 后加签 / with 会签）',
+  unsign: '缺少要撤销的加签人员',
+  sendback: '需要退回到的步骤和原因',
+  revoke: '',
 };
 
 /** A subflow command of the process definition (e.g. /defect, alias /缺陷). */
@@ -129,8 +168,35 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
   switch (cmd) {
     case 'help':
     case 'mine':
+    case 'approveAll':
+      if (cmd === 'approveAll' && args.length)
+        return fail(cmd, '无需参数：/approve-all 处理我待办中所有无需表单的审批');
       candidate = { type: cmd };
       break;
+    case 'urge':
+      if (args.length !== 1) return fail(cmd, args.length === 0 ? '缺少登记号' : '参数过多：只需要一个登记号');
+      candidate = { type: cmd, regNo: args[0] };
+      break;
+    case 'comment':
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      if (args.length === 1) return fail(cmd, '缺少评论内容');
+      candidate = { type: 'comment', regNo: args[0], text: args.slice(1).join(' ') };
+      break;
+    case 'cc':
+      if (args.length !== 2) return fail(cmd, args.length < 2 ? '需要登记号和抄送人（姓名或账号）' : '一次抄送一人');
+      candidate = { type: 'cc', regNo: args[0], person: args[1] };
+      break;
+    case 'who': {
+      if (args.length === 0) return fail(cmd, '缺少登记号或项目条件');
+      if (args.length === 1 && !/[=＝]/.test(args[0] ?? '')) {
+        candidate = { type: 'who', regNo: args[0] };
+        break;
+      }
+      const sample = keyValues(args);
+      if ('error' in sample) return fail(cmd, sample.error as string);
+      candidate = { type: 'who', sample };
+      break;
+    }
     case 'register': {
       if (args.length === 0) {
         candidate = { type: 'registerForm' };
@@ -197,6 +263,23 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
       candidate = { type: 'submit', regNo: args[0], ...(no !== undefined ? { task: no } : {}), fields: kv };
       break;
     }
+    case 'transfer':
+    case 'reassign':
+    case 'addsign':
+    case 'unsign':
+    case 'sendback':
+    case 'revoke': {
+      if (args.length === 0) return fail(cmd, '缺少登记号');
+      // The words are read by the use case, which knows the project: a leading number may be a task or a step.
+      const words = args.slice(1);
+      if (words.length < OP_MIN_WORDS[cmd]) return fail(cmd, OP_MISSING[cmd]);
+      if (cmd === 'revoke' && words.length > 1) return fail(cmd, '参数过多：只需要登记号，可选任务编号');
+      candidate = { type: 'op', op: cmd, regNo: args[0], args: words };
+      break;
+    }
+    case 'delegate':
+      candidate = { type: 'delegate', args };
+      break;
     case 'reject':
       if (args.length === 0) return fail(cmd, '缺少登记号');
       if (args.length === 1) return fail(cmd, '驳回必须填写原因');

@@ -52,8 +52,17 @@ export const EnvSchema = z.object({
   DINGTALK_ROBOT_CODE: optional,
   DINGTALK_CARD_TEMPLATE_ID: optional,
   DINGTALK_BASE_URL: baseUrl('https://api.dingtalk.com'),
+  DINGTALK_OAPI_BASE_URL: baseUrl('https://oapi.dingtalk.com'),
   DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
   DINGTALK_CARD_CALLBACK_ROUTE_KEY: optional,
+  DINGTALK_CARD_CALLBACK_SECRET: optional.refine(
+    (t) => t === undefined || t.length >= 16,
+    'must be at least 16 characters',
+  ),
+  DINGTALK_CARD_CALLBACK_URL: optional.refine(
+    (u) => u === undefined || /^https?:\/\/[^/\s]+\/\S*$/.test(u),
+    'must be the public URL of /dingtalk/cards, e.g. https://bot.example.com/dingtalk/cards',
+  ),
   WECOM_CORP_ID: optional,
   WECOM_AGENT_ID: optional,
   WECOM_SECRET: optional,
@@ -67,6 +76,12 @@ export const EnvSchema = z.object({
     .trim()
     .default('0 9-18 * * 1-5')
     .refine((e) => cron.validate(e), 'not a valid cron expression, e.g. "0 9-18 * * 1-5"'),
+  DIRECTORY_CRON: z
+    .string()
+    .trim()
+    .default('30 6 * * *')
+    .refine((e) => cron.validate(e), 'not a valid cron expression, e.g. "30 6 * * *"'),
+  CONFIG_WATCH: z.enum(['on', 'off']).default('on'),
   REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
   REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
   APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
@@ -96,8 +111,14 @@ export interface DingtalkConfig {
   robotCode: string;
   cardTemplateId: string;
   baseUrl: string;
+  /** The topapi base URL (contact lookup by mobile). Default https://oapi.dingtalk.com. */
+  oapiBaseUrl?: string;
   mode: 'stream' | 'http';
   cardCallbackRouteKey: string | undefined;
+  /** The apiSecret HTTP card callbacks are signed with (required with the route key). */
+  cardCallbackSecret?: string | undefined;
+  /** When set, start-up registers it under the route key with the secret. */
+  cardCallbackUrl?: string | undefined;
 }
 
 export interface WecomConfig {
@@ -137,6 +158,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Where `npm run backup` writes. */
   backupDir: string;
+  /** When the directory re-resolves every e-mail/mobile (node-cron; default daily 06:30). */
+  directoryCron?: string;
+  /** Re-read ORG_FILE / PROCESS_FILE on change and on SIGHUP (default true). */
+  watchConfig?: boolean;
 }
 
 export interface DeliveryConfig {
@@ -235,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     backupDir: e.BACKUP_DIR,
+    directoryCron: e.DIRECTORY_CRON,
+    watchConfig: e.CONFIG_WATCH === 'on',
   };
 }
 
@@ -264,14 +291,35 @@ function dingtalkBlock(e: Env): DingtalkConfig | null {
       `DingTalk is half-configured: missing ${missing.join(', ')}. Set it, or unset every DINGTALK_* key.`,
     );
   }
+  const key = e.DINGTALK_CARD_CALLBACK_ROUTE_KEY;
+  // Without an apiSecret DingTalk signs no card callback, and anyone could post clicks as anyone.
+  if (key && !e.DINGTALK_CARD_CALLBACK_SECRET) {
+    throw new ConfigError(
+      'DINGTALK_CARD_CALLBACK_ROUTE_KEY needs DINGTALK_CARD_CALLBACK_SECRET (16+ characters): the apiSecret the route key is registered with, which signs every card callback.',
+    );
+  }
+  // Without Stream, card clicks can only arrive by HTTP, which needs a registered route key.
+  if (e.DINGTALK_MODE === 'http' && !key) {
+    throw new ConfigError(
+      'DINGTALK_MODE=http needs DINGTALK_CARD_CALLBACK_ROUTE_KEY and DINGTALK_CARD_CALLBACK_SECRET (card clicks then come to /dingtalk/cards); with Stream mode they come over the Stream connection.',
+    );
+  }
+  if (!key && (e.DINGTALK_CARD_CALLBACK_SECRET || e.DINGTALK_CARD_CALLBACK_URL)) {
+    throw new ConfigError(
+      'DINGTALK_CARD_CALLBACK_SECRET / DINGTALK_CARD_CALLBACK_URL need DINGTALK_CARD_CALLBACK_ROUTE_KEY (or unset them: card clicks then come over Stream).',
+    );
+  }
   return {
     clientId: e.DINGTALK_CLIENT_ID as string,
     clientSecret: e.DINGTALK_CLIENT_SECRET as string,
     robotCode: e.DINGTALK_ROBOT_CODE as string,
     cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID as string,
     baseUrl: e.DINGTALK_BASE_URL,
+    oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL,
     mode: e.DINGTALK_MODE,
-    cardCallbackRouteKey: e.DINGTALK_CARD_CALLBACK_ROUTE_KEY,
+    cardCallbackRouteKey: key,
+    cardCallbackSecret: e.DINGTALK_CARD_CALLBACK_SECRET,
+    cardCallbackUrl: e.DINGTALK_CARD_CALLBACK_URL,
   };
 }
 

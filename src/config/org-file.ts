@@ -7,10 +7,20 @@ const IdList = z.array(Id);
 /** A role is a list of user ids, or a map region → list. */
 const RoleMembers = z.union([IdList, z.record(z.string().min(1), IdList)]);
 const PlatformIds = { feishu: Id.optional(), dingtalk: Id.optional(), wecom: Id.optional() };
+/** What an admin knows of a person: resolved to platform ids through each platform's contact API (directory). */
+const Email = z.string().trim().toLowerCase().pipe(z.email('不是有效的邮箱地址 (not an e-mail address)'));
+/** Digits, optionally `+<country code>` first; spaces and dashes are dropped (`+86 138-0000-0000`). */
+const Mobile = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\+?\d{5,20}$/, '不是有效的手机号 (not a mobile number: digits, optionally +country code)'));
+const Contacts = { email: Email.optional(), mobile: Mobile.optional() };
 
 export const OrgFileSchema = z
   .object({
-    users: z.array(z.object({ id: Id, name: Id, ...PlatformIds }).strict()).min(1, 'at least one user is required'),
+    users: z
+      .array(z.object({ id: Id, name: Id, ...PlatformIds, ...Contacts }).strict())
+      .min(1, 'at least one user is required'),
     /** An open set of role ids (the process file names them); checkOrgAgainstProcess checks they match. */
     roles: z.record(Id, RoleMembers),
     /** Optional display names for regions, e.g. { north: 北方 }. */
@@ -25,18 +35,20 @@ export const OrgFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicate user id "${u.id}"` });
       ids.add(u.id);
     });
-    for (const p of ['feishu', 'dingtalk', 'wecom'] as const) {
+    // A platform id, an e-mail or a mobile names one person only.
+    for (const key of ['feishu', 'dingtalk', 'wecom', 'email', 'mobile'] as const) {
+      const what = key === 'email' || key === 'mobile' ? key : `${key} id`;
       const first = new Map<string, number>();
       org.users.forEach((u, i) => {
-        const pid = u[p];
-        if (pid === undefined) return;
-        const at = first.get(pid);
-        if (at === undefined) first.set(pid, i);
+        const v = u[key];
+        if (v === undefined) return;
+        const at = first.get(v);
+        if (at === undefined) first.set(v, i);
         else
           ctx.addIssue({
             code: 'custom',
-            path: ['users', i, p],
-            message: `duplicate ${p} id "${pid}" (also users.${at})`,
+            path: ['users', i, key],
+            message: `duplicate ${what} "${v}" (also users.${at})`,
           });
       });
     }

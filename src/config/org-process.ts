@@ -1,5 +1,5 @@
-import { ANY_REGION, type OrgView, type Role } from '../domain/org';
-import type { FormDef, HolderDef, ProcessDefinition, TaskDef } from '../domain/process/definition';
+import { ADMIN_ROLE, ANY_REGION, type OrgView, type Role } from '../domain/org';
+import type { FormDef, HolderDef, ProcessDefinition, TaskDef, TimeoutDef } from '../domain/process/definition';
 import { type OrgFile, regionsOf } from './org-file';
 
 /** Problems that do not stop start-up start with this prefix; every other problem is an error. */
@@ -19,16 +19,26 @@ export function rolesNeeded(def: ProcessDefinition): Map<string, string> {
   const holder = (h: HolderDef, path: string) => {
     if ('role' in h) need(h.role, `${path}.role`);
   };
+  /** The roles a step copies (cc) and escalates or transfers to on a timeout. */
+  const around = (s: { cc?: HolderDef[]; timeout?: TimeoutDef }, path: string) => {
+    s.cc?.forEach((h, k) => {
+      holder(h, `${path}.cc.${k}`);
+    });
+    if (s.timeout?.escalate) need(s.timeout.escalate, `${path}.timeout.escalate`);
+    if (s.timeout?.transfer) need(s.timeout.transfer, `${path}.timeout.transfer`);
+  };
   const tasks = (list: TaskDef[], base: string) =>
     list.forEach((t, i) => {
       holder(t.holder, `${base}.${i}.holder`);
       form(t.form, `${base}.${i}.form`);
+      around(t, `${base}.${i}`);
     });
   need(def.registrar, 'registrar');
   for (const [i, r] of def.approval.routes.entries()) {
     for (const [j, s] of r.steps.entries()) {
       need(s.role, `approval.routes.${i}.steps.${j}.role`);
       form(s.form, `approval.routes.${i}.steps.${j}.form`);
+      around(s, `approval.routes.${i}.steps.${j}`);
     }
   }
   for (const kind of ['project', 'saas'] as const) tasks(def.flows[kind].tasks, `flows.${kind}.tasks`);
@@ -76,7 +86,8 @@ export function checkOrgAgainstProcess(org: OrgFile, defs: ProcessDefinition[]):
     }
   }
   for (const role of Object.keys(org.roles)) {
-    if (!known.has(role))
+    // `admin` is the org's own role (told what only the org file can fix), not a process role.
+    if (role !== ADMIN_ROLE && !known.has(role))
       out.push(`${WARNING}roles.${role}: no process knows this role (roles are: ${[...known].join(', ')})`);
   }
   return out;

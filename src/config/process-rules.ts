@@ -1,4 +1,12 @@
-import type { Condition, FieldDef, FormDef, HolderDef, ProcessDefinition, TaskDef } from '../domain/process/definition';
+import type {
+  Condition,
+  FieldDef,
+  FormDef,
+  HolderDef,
+  ProcessDefinition,
+  TaskDef,
+  TimeoutDef,
+} from '../domain/process/definition';
 
 /**
  * Semantic checks of a parsed process definition: every reference names something that exists. Each problem has the
@@ -38,11 +46,19 @@ export const BUILT_IN_COMMANDS = [
   'handover',
   'remind',
   'help',
+  'comment',
+  'cc',
+  'urge',
+  'approve-all',
+  'approveall',
+  'who',
 ];
 const BUILT_IN_ALIASES = ['立项', '登记', '状态', '查询', '待办', '我的', '重新提交', '撤回', '同意', '通过', '驳回'];
+const AROUND_ALIASES = ['评论', '抄送', '催促', '批量同意', '全部同意', '谁审批', '谁处理'];
 const BUILT_IN = new Set([
   ...BUILT_IN_COMMANDS,
   ...BUILT_IN_ALIASES,
+  ...AROUND_ALIASES,
   '拒绝',
   '帮助',
   '资料',
@@ -81,6 +97,12 @@ export function checkDefinition(def: ProcessDefinition): Problem[] {
     else if (i < def.approval.routes.length - 1) add(`${p}.when`, 'only the last route may omit `when`');
     r.steps.forEach((s, j) => {
       role(`${p}.steps.${j}.role`, s.role);
+      s.cc?.forEach((h, k) => {
+        if ('role' in h) role(`${p}.steps.${j}.cc.${k}.role`, h.role);
+        else if (!('team' in h) || h.team !== 'submitter')
+          add(`${p}.steps.${j}.cc.${k}`, 'an approval step copies roles or the submitter (the team is not chosen yet)');
+      });
+      checkTimeout(`${p}.steps.${j}.timeout`, s.timeout);
       if (s.form) {
         checkForm(`${p}.steps.${j}.form`, s.form);
         approvalForms.set(s.role, [...(approvalForms.get(s.role) ?? []), ...s.form.fields]);
@@ -185,6 +207,10 @@ export function checkDefinition(def: ProcessDefinition): Problem[] {
       });
       const before = cyclic ? new Set<string>() : ancestors(t, byId);
       checkHolder(`${p}.holder`, t.holder, scope, byId);
+      t.cc?.forEach((h, k) => {
+        checkHolder(`${p}.cc.${k}`, h, scope, byId);
+      });
+      checkTimeout(`${p}.timeout`, t.timeout);
       if (t.form) checkForm(`${p}.form`, t.form);
       const field = (id: string) => t.form?.fields.find((f) => f.id === id);
       if (t.rejectTo !== undefined) {
@@ -222,6 +248,11 @@ export function checkDefinition(def: ProcessDefinition): Problem[] {
         });
       }
     });
+  }
+
+  function checkTimeout(path: string, t: TimeoutDef | undefined): void {
+    if (t?.escalate !== undefined) role(`${path}.escalate`, t.escalate);
+    if (t?.transfer !== undefined) role(`${path}.transfer`, t.transfer);
   }
 
   function checkHolder(path: string, h: HolderDef, scope: Scope, byId: Map<string, TaskDef>): void {

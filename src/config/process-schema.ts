@@ -11,6 +11,7 @@ import type {
   RouteDef,
   SubflowDef,
   TaskDef,
+  TimeoutDef,
 } from '../domain/process/definition';
 
 /**
@@ -95,6 +96,12 @@ const ConditionSchema: z.ZodType<RawCondition> = z.lazy(() =>
     ),
 );
 
+const Timeout = z
+  .strictObject({ hours: z.number().positive(), escalate: Id.optional(), transfer: Id.optional() })
+  .refine((t) => (t.escalate === undefined) !== (t.transfer === undefined), {
+    message: 'a timeout names exactly one of escalate: <role> or transfer: <role>',
+  });
+
 const Task = z.strictObject({
   id: Id,
   name: Text,
@@ -113,6 +120,8 @@ const Task = z.strictObject({
   keep_open: z.boolean().optional(),
   action: Text.optional(),
   sla_hours: z.number().positive().optional(),
+  cc: z.array(Holder).min(1).optional(),
+  timeout: Timeout.optional(),
 });
 
 const ApprovalStep = z.strictObject({
@@ -121,6 +130,8 @@ const ApprovalStep = z.strictObject({
   form: Form.optional(),
   checklist: z.array(Text).optional(),
   action: Text.optional(),
+  cc: z.array(Holder).min(1).optional(),
+  timeout: Timeout.optional(),
 });
 
 const Route = z.strictObject({
@@ -149,7 +160,7 @@ const Subflow = z.strictObject({
 export const ProcessFileSchema = z.strictObject({
   label: Text,
   registrar: Id,
-  no_self_approval: z.boolean().default(false),
+  no_self_approval: z.boolean().default(true),
   news_chat: Id,
   roles: z
     .record(Id, z.strictObject({ name: Text, by_region: z.boolean().default(false) }))
@@ -228,7 +239,13 @@ function task(t: RawTask): TaskDef {
     ...opt('keepOpen', t.keep_open),
     ...opt('action', t.action),
     ...opt('slaHours', t.sla_hours),
+    ...opt('cc', t.cc?.map(holder)),
+    ...opt('timeout', t.timeout && timeout(t.timeout)),
   };
+}
+
+function timeout(t: z.infer<typeof Timeout>): TimeoutDef {
+  return { hours: t.hours, ...opt('escalate', t.escalate), ...opt('transfer', t.transfer) };
 }
 
 const flow = (f: z.infer<typeof Flow>): FlowDef => ({ start: f.start, tasks: f.tasks.map(task) });
@@ -247,6 +264,8 @@ export function toDefinition(p: ProcessFile): ProcessDefinition {
           ...opt('form', s.form && form(s.form)),
           ...opt('checklist', s.checklist),
           ...opt('action', s.action),
+          ...opt('cc', s.cc?.map(holder)),
+          ...opt('timeout', s.timeout && timeout(s.timeout)),
         }),
       ),
     }),

@@ -14,7 +14,7 @@ import { processHash } from './process-hash';
  */
 export class StoredProcessRegistry implements ProcessRegistry {
   private readonly cache = new Map<number, ProcessDefinition>();
-  private readonly currentVersion: number;
+  private currentVersion: number;
 
   constructor(
     private readonly store: SqliteProcessVersions,
@@ -25,6 +25,17 @@ export class StoredProcessRegistry implements ProcessRegistry {
     store.adoptLegacy(processHash(legacy), JSON.stringify(legacy));
     this.currentVersion = store.ensure(processHash(current), current.label, JSON.stringify(current));
     this.cache.set(this.currentVersion, this.withOverrides(current));
+  }
+
+  /**
+   * Makes `def` the definition for new projects (live reload): stored by content hash, so an unchanged file keeps
+   * its version and a changed one becomes a new version. Projects in flight stay on theirs. Returns the version.
+   */
+  replace(def: ProcessDefinition): number {
+    const version = this.store.ensure(processHash(def), def.label, JSON.stringify(def));
+    if (!this.cache.has(version)) this.cache.set(version, this.withOverrides(def));
+    this.currentVersion = version;
+    return version;
   }
 
   private withOverrides(def: ProcessDefinition): ProcessDefinition {

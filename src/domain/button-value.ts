@@ -5,6 +5,8 @@
  * one union for both sides, checked against IntentSchema in parse-card-action.ts.
  */
 type On = { regNo: string };
+/** The approval operations a button can start (IntentSchema's OPS; the check in parse-card-action.ts keeps them in step). */
+export type ButtonOp = 'transfer' | 'reassign' | 'addsign' | 'unsign' | 'sendback' | 'revoke';
 type StepRef = On & { round?: number; step?: number };
 
 export type ButtonValue = { v: 1 } & (
@@ -25,6 +27,14 @@ export type ButtonValue = { v: 1 } & (
   | ({ type: 'due'; doc?: number } & On)
   | ({ type: 'handover' } & On)
   | ({ type: 'remind' } & On)
+  | ({ type: 'op'; op: ButtonOp; task?: number } & On)
+  | ({ type: 'opsForm' } & On)
+  | { type: 'delegate' }
+  | ({ type: 'comment' } & On)
+  | ({ type: 'cc' } & On)
+  | ({ type: 'urge' } & On)
+  | { type: 'approveAll' }
+  | ({ type: 'who' } & Partial<On>)
 );
 
 export type ButtonType = ButtonValue['type'];
@@ -48,4 +58,12 @@ export const BUTTON_TYPES = [
   'due',
   'handover',
   'remind',
+  'op',
+  'opsForm',
+  'delegate',
+  'comment',
+  'cc',
+  'urge',
+  'approveAll',
+  'who',
 ] as const satisfies readonly ButtonType[];

@@ -2,12 +2,14 @@
 export type Effect =
   /** Re-render every copy of this project's cards (decisions update cards in place). */
   | { type: 'card.refresh'; regNo: string }
-  /** Send the approval card to everyone who holds the current step. */
-  | { type: 'notify.assignees'; regNo: string }
+  /** Send the approval card to everyone who holds the current step (only those in `only` when given). */
+  | { type: 'notify.assignees'; regNo: string; only?: string[] }
   /** Tell the submitter what happened. */
   | { type: 'notify.submitter'; regNo: string; event: SubmitterNotice; reason?: string }
   /** Send the project card to everyone who may act on a lifecycle task. */
-  | { type: 'notify.task'; regNo: string; taskId: number }
+  | { type: 'notify.task'; regNo: string; taskId: number; only?: string[] }
+  /** A step or task moved away from these people (transfer, reassign): their live copies say so, read-only. */
+  | { type: 'card.moved'; regNo: string; users: string[]; to: string[]; task: number | null; note: string | null }
   /** Tell named users something about the lifecycle (e.g. product download paths are out). */
   | {
       type: 'notify.users';

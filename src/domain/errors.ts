@@ -20,7 +20,17 @@ export type DomainErrorCode =
   | 'SUBFLOW_NOT_NOW'
   | 'NOT_ALLOWED_TO_RAISE'
   | 'FILLED_BY_TASK'
-  | 'SELF_APPROVAL';
+  | 'SELF_APPROVAL'
+  | 'UNKNOWN_PERSON'
+  | 'ALREADY_HOLDER'
+  | 'NOT_MANAGER'
+  | 'NO_SUCH_SIGNER'
+  | 'NOT_YOUR_SIGNER'
+  | 'ALREADY_SIGNED'
+  | 'BAD_SEND_BACK'
+  | 'NOTHING_TO_REVOKE'
+  | 'ALREADY_ACTED'
+  | 'TASK_REQUIRED';
 
 export interface DomainError {
   code: DomainErrorCode;

@@ -1,5 +1,6 @@
 import type { UserId } from './org';
 import type { RawFields } from './process/forms';
+import type { SignPosition } from './process/hold';
 import type { ProjectFacts } from './project';
 
 /** Events on an existing project. Each carries who and when; the clock is never read inside the domain. */
@@ -27,7 +28,30 @@ export type WorkflowEvent =
     }
   | { type: 'doc'; by: UserId; at: Date; doc: number; link: string }
   | { type: 'due'; by: UserId; at: Date; doc: number; due: Date; owner?: UserId }
-  | { type: 'raise'; by: UserId; at: Date; kind: string; fields: RawFields };
+  | { type: 'raise'; by: UserId; at: Date; kind: string; fields: RawFields }
+  | OperationEvent;
+
+/**
+ * The approval operations (issue 13) on the current approval step (`task: null`) or on an open task instance.
+ * `authority`: holder = the step's holder (or their delegate) acts; manager = the project's PM or a director
+ * reassigns (/reassign); system = the app itself (timeouts' auto-transfer, org changes).
+ */
+export type OperationEvent =
+  | {
+      type: 'transfer';
+      by: UserId;
+      at: Date;
+      task: number | null;
+      /** Several people: a transfer to a role's members (timeouts); any of them decides. */
+      to: UserId | UserId[];
+      note?: string;
+      authority?: 'holder' | 'manager' | 'system';
+    }
+  | { type: 'addSigner'; by: UserId; at: Date; task: number | null; signer: UserId; position: SignPosition }
+  | { type: 'removeSigner'; by: UserId; at: Date; task: number | null; signer: UserId }
+  /** `to`: an earlier approval step (1-based number, name or role) or an earlier task (number, id or name). */
+  | { type: 'sendBack'; by: UserId; at: Date; task: number | null; to: string; reason: string }
+  | { type: 'revoke'; by: UserId; at: Date; task: number | null };
 
 /** A new registration. `regNo` is allocated by the caller (it is a counter in storage). */
 export interface RegisterEvent {

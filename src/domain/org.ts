@@ -13,9 +13,22 @@ export interface OrgView {
   regions: string[];
   /** Display names of regions (e.g. north → 北方); falls back to the id. */
   regionNames: Record<string, string>;
+  /** Delegations (代理) running now: person → the delegate who receives and decides their steps meanwhile. */
+  delegates?: Record<UserId, UserId>;
 }
 
 export const ANY_REGION = '*';
+
+/**
+ * The org file's role for the people told what only the org file can fix (a role nobody can lack or approve); admins
+ * may also set a delegation for someone on leave.
+ */
+export const ADMIN_ROLE = 'admin';
+
+/** Everyone holding the `admin` role (any region). */
+export function adminsOf(org: OrgView): UserId[] {
+  return [...new Set(Object.values(org.members[ADMIN_ROLE] ?? {}).flat())];
+}
 
 /** Users holding `role` for `region`: the region's own list, else the role's region-independent list. */
 export function membersOf(org: OrgView, role: Role, region: string | null): UserId[] {
@@ -38,4 +51,27 @@ export function displayName(org: OrgView, user: UserId): string {
 export function regionName(org: OrgView, region: string | null): string {
   if (region === null) return '';
   return org.regionNames[region] ?? region;
+}
+
+/** The delegate acting for `user` now, if any. */
+export const delegateOf = (org: OrgView, user: UserId): UserId | null => org.delegates?.[user] ?? null;
+
+/** Holders with delegation applied: a person on leave is replaced by their delegate (who may act for them). */
+export function withDelegates(org: OrgView, users: UserId[]): UserId[] {
+  if (!org.delegates) return users;
+  return [...new Set(users.map((u) => org.delegates?.[u] ?? u))];
+}
+
+/**
+ * Whom `by` acts as on a step held by `holders` (before delegation): themselves when they hold it, else the holder
+ * whose delegate they are (the audit row then says "by 代 holder"); null when they may not act.
+ */
+export function actingAs(
+  org: OrgView,
+  holders: UserId[],
+  by: UserId,
+): { as: UserId; onBehalfOf: UserId | null } | null {
+  if (holders.includes(by) && !org.delegates?.[by]) return { as: by, onBehalfOf: null };
+  const principal = holders.find((u) => org.delegates?.[u] === by);
+  return principal ? { as: principal, onBehalfOf: principal } : null;
 }

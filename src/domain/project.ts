@@ -1,4 +1,5 @@
 import type { Role, UserId } from './org';
+import type { Hold } from './process/hold';
 import type { Delivery } from './process/state';
 
 export const PROJECT_KINDS = ['project', 'saas'] as const;
@@ -34,7 +35,23 @@ export interface ProjectFacts {
 export interface Step {
   role: Role;
   region: string | null;
+  /** Transferred to someone, or signers added (加签): see process/hold.ts. */
+  hold?: Hold;
 }
+
+/**
+ * Approval operations (issue 13): who holds a step, where the chain goes. `sign` = a signer's approval, or the
+ * holder's decision kept until the signers after them approve.
+ */
+export const OPERATION_ACTIONS = ['transfer', 'reassign', 'addsign', 'unsign', 'sign', 'sendback', 'revoke'] as const;
+
+/**
+ * Audit lines around a step that decide nothing: a comment (its text in `reason`), a CC added by a holder, an urge
+ * by the submitter, a timeout's escalation. They are shown in the history but are not part of `Project.history`,
+ * so they never move what the workflow reads from it (when a step opened, who approved).
+ */
+export const ACTIVITY_ACTIONS = ['comment', 'cc', 'urge', 'escalate'] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 
 export const DECISION_ACTIONS = [
   'register',
@@ -48,7 +65,14 @@ export const DECISION_ACTIONS = [
   'due',
   'handover',
   'raise',
+  ...OPERATION_ACTIONS,
+  /** A task re-bound to the role's current members because its holder left the organisation. */
+  'reresolve',
+  ...ACTIVITY_ACTIONS,
 ] as const;
+
+/** Actions taken on an approval step (the history names the step). */
+export const STEP_ACTIONS: ReadonlySet<string> = new Set(['approve', 'reject', ...OPERATION_ACTIONS]);
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 /** One line of the append-only audit log. */
@@ -62,6 +86,8 @@ export interface Decision {
   by: UserId;
   at: Date;
   reason: string | null;
+  /** Set when `by` acted as the delegate (代理) of this person: "by 代 onBehalfOf". */
+  onBehalfOf?: UserId | null;
 }
 
 export interface Project {
@@ -86,9 +112,9 @@ export const isOpen = (p: Project): boolean => p.state === 'in_approval';
 export const currentStep = (p: Project): Step | undefined => (isOpen(p) ? p.chain[p.stepIndex] : undefined);
 export const isLastStep = (p: Project): boolean => p.stepIndex === p.chain.length - 1;
 
-/** The decision that closed step (round, stepIndex), if any. */
+/** The decision that closed step (round, stepIndex) last, if any (a step sent back decides again). */
 export function decisionFor(p: Project, round: number, stepIndex: number): Decision | undefined {
-  return p.history.find(
+  return p.history.findLast(
     (d) =>
       d.task === null &&
       d.round === round &&

@@ -1,7 +1,8 @@
 import { type DomainError, domainError } from './errors';
-import { membersOf, type OrgView, type UserId } from './org';
+import { membersOf, type OrgView, type UserId, withDelegates } from './org';
 import { evaluate } from './process/conditions';
 import type { ApprovalStepDef, ProcessDefinition, RouteDef, TaskDef } from './process/definition';
+import { holdersNow } from './process/hold';
 import type { Project, ProjectFacts, Step } from './project';
 import { err, ok, type Result } from './result';
 
@@ -43,10 +44,26 @@ export function stepSpec(p: Project, index: number, def: ProcessDefinition): Ste
   return index === route.steps.length ? { kind: 'start', task: startTask(p.facts.kind, def) } : undefined;
 }
 
-/** Who may decide a step: its role's members, less the submitter when self-approval is not allowed. */
-export function approversOf(p: Pick<Project, 'submitter'>, step: Step, org: OrgView, def: ProcessDefinition): UserId[] {
+/** The definition's approvers of a step: its role's members, less the submitter when self-approval is not allowed. */
+export function baseApproversOf(
+  p: Pick<Project, 'submitter'>,
+  step: Step,
+  org: OrgView,
+  def: ProcessDefinition,
+): UserId[] {
   const members = membersOf(org, step.role, step.region);
   return def.noSelfApproval ? members.filter((u) => u !== p.submitter) : members;
+}
+
+/** Who holds a step now, before delegation: the definition's approvers through the step's hold (transfer, 加签). */
+export function stepHoldersNow(p: Pick<Project, 'submitter'>, step: Step, org: OrgView, def: ProcessDefinition) {
+  const held = holdersNow(baseApproversOf(p, step, org, def), step.hold);
+  return def.noSelfApproval ? held.filter((u) => u !== p.submitter) : held;
+}
+
+/** Who may decide a step now: its holders, each replaced by their delegate while a delegation runs. */
+export function approversOf(p: Pick<Project, 'submitter'>, step: Step, org: OrgView, def: ProcessDefinition): UserId[] {
+  return withDelegates(org, stepHoldersNow(p, step, org, def));
 }
 
 /** Whether the facts are acceptable for registration, and every step of the chain has someone to act on it. */
@@ -68,7 +85,7 @@ export function checkRegistration(
     if (membersOf(org, step.role, step.region).length === 0) {
       return err(domainError('NO_ASSIGNEE', { role: step.role, region: step.region ?? '' }));
     }
-    if (approversOf({ submitter }, step, org, def).length === 0) {
+    if (baseApproversOf({ submitter }, step, org, def).length === 0) {
       return err(domainError('SELF_APPROVAL', { role: step.role, region: step.region ?? '' }));
     }
   }

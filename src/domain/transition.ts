@@ -1,18 +1,20 @@
 import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
-import { holdsRole, type OrgView, type UserId } from './org';
+import { operate } from './operations';
+import { actingAs, holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { FormDef, ProcessDefinition } from './process/definition';
 import { moveDue, submitDocument } from './process/documents';
 import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
 import { type RawFields, validateForm } from './process/forms';
-import { emptyDelivery, type TaskInstance } from './process/state';
+import { cloneHold, ownerMustWait, putHold, settle, signedOff, signerNow } from './process/hold';
+import { type Answers, emptyDelivery, type TaskInstance } from './process/state';
 import { startSubflow } from './process/subflows';
 import { summarize } from './process/summary';
 import { actOnTask } from './process/tasks';
 import { currentStep, type Decision, isLastStep, isOpen, type Project } from './project';
 import { assertNever, err, ok, type Result } from './result';
-import { approversOf, checkRegistration, type StepSpec, stepSpec } from './routing';
+import { approversOf, baseApproversOf, checkRegistration, type StepSpec, stepHoldersNow, stepSpec } from './routing';
 
 export interface Transitioned {
   next: Project;
@@ -67,6 +69,17 @@ export function isCurrentApprover(p: Project, user: UserId, org: OrgView, def: P
   return step !== undefined && approversOf(p, step, org, def).includes(user);
 }
 
+/** NOT_CURRENT_APPROVER; `self: 1` when the user holds the step's role but submitted the project (no self-approval). */
+function notApprover(p: Project, user: UserId, org: OrgView, def: ProcessDefinition): DomainError {
+  const step = currentStep(p);
+  const self =
+    def.noSelfApproval &&
+    step !== undefined &&
+    user === p.submitter &&
+    membersOf(org, step.role, step.region).includes(user);
+  return domainError('NOT_CURRENT_APPROVER', self ? { self: 1 } : undefined);
+}
+
 /** Withdrawal is allowed before anyone has decided in this round, or after a rejection. */
 export function canWithdraw(p: Project): boolean {
   if (p.state === 'rejected') return true;
@@ -100,16 +113,23 @@ function expandChecklist(form: FormDef | undefined, raw: RawFields): RawFields {
 
 export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition, org: OrgView): TransitionResult {
   const step = currentStep(p);
-  const base = (action: Decision['action'], reason: string | null, task: number | null = null): Decision => ({
-    round: p.round,
-    stepIndex: p.stepIndex,
-    role: step?.role ?? def.registrar,
-    action,
-    task,
-    by: ev.by,
-    at: ev.at,
-    reason,
-  });
+  /** The holder `by` acts for on the current step: themselves, or the person whose delegate they are. */
+  const onBehalf = (): UserId | null =>
+    step ? (actingAs(org, stepHoldersNow(p, step, org, def), ev.by)?.onBehalfOf ?? null) : null;
+  const base = (action: Decision['action'], reason: string | null, task: number | null = null): Decision => {
+    const d: Decision = {
+      round: p.round,
+      stepIndex: p.stepIndex,
+      role: step?.role ?? def.registrar,
+      action,
+      task,
+      by: ev.by,
+      at: ev.at,
+      reason,
+    };
+    const of = ev.type === 'approve' || ev.type === 'reject' ? onBehalf() : null;
+    return of ? { ...d, onBehalfOf: of } : d;
+  };
   const applied = (next: Omit<Project, 'version' | 'history'>, record: Decision, effects: Effect[]): TransitionResult =>
     ok({ next: { ...next, version: p.version + 1, history: [...p.history, record] }, record, effects });
   const refresh: Effect = { type: 'card.refresh', regNo: p.regNo };
@@ -118,20 +138,48 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
   switch (ev.type) {
     case 'approve': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def) || !step) return err(notApprover(p, ev.by, org, def));
       const spec = stepSpec(p, p.stepIndex, def);
-      const form = stepForm(spec);
-      const raw = expandChecklist(form, {
-        ...(ev.fields ?? {}),
-        ...(ev.comment && form?.fields.some((f) => f.id === 'comment') ? { comment: ev.comment } : {}),
-      });
-      const answers = validateForm(form, raw, org, p);
-      if (!answers.ok) return answers;
-      const note = ev.comment?.trim() || (typeof answers.value.comment === 'string' ? answers.value.comment : null);
+      const baseUsers = baseApproversOf(p, step, org, def);
+      const as = actingAs(org, stepHoldersNow(p, step, org, def), ev.by)?.as ?? ev.by;
+      const chain = p.chain.map((s, i) => (i === p.stepIndex && s.hold ? { ...s, hold: cloneHold(s.hold) } : s));
+      const held = chain[p.stepIndex] as typeof step;
+      const before = stepHoldersNow(p, step, org, def);
+      const waitFor = (hold: NonNullable<typeof step.hold>): TransitionResult => {
+        putHold(held, settle(baseUsers, hold));
+        const only = stepHoldersNow(p, held, org, def).filter((u) => !before.includes(u));
+        return applied({ ...p, chain }, base('sign', ev.comment?.trim() || null), [
+          refresh,
+          ...(only.length ? [{ type: 'notify.assignees' as const, regNo: p.regNo, only }] : []),
+        ]);
+      };
+      const signer = signerNow(baseUsers, step.hold, as);
+      let answers: Answers;
+      let note: string | null;
+      if (signer && held.hold) {
+        // An added signer (加签) approves: no form; the step completes once every signer and the holder decided.
+        const s = held.hold.signers.find((x) => x.user === signer.user && x.position === signer.position && !x.done);
+        if (s) s.done = true;
+        if (!signedOff(held.hold) || !held.hold.main) return waitFor(held.hold);
+        answers = held.hold.main.answers;
+        note = held.hold.main.note;
+      } else {
+        const form = stepForm(spec);
+        const raw = expandChecklist(form, {
+          ...(ev.fields ?? {}),
+          ...(ev.comment && form?.fields.some((f) => f.id === 'comment') ? { comment: ev.comment } : {}),
+        });
+        const valid = validateForm(form, raw, org, p);
+        if (!valid.ok) return valid;
+        answers = valid.value;
+        note = ev.comment?.trim() || (typeof answers.comment === 'string' ? answers.comment : null);
+        if (held.hold && ownerMustWait(held.hold)) return waitFor({ ...held.hold, main: { by: as, answers, note } });
+      }
       const w = work();
       if (!isLastStep(p) || spec?.kind !== 'start') {
-        if (step) w.d.approvalAnswers[step.role] = answers.value;
-        return applied({ ...p, delivery: w.d, stepIndex: p.stepIndex + 1 }, base('approve', note), [
+        w.d.approvalAnswers[step.role] = answers;
+        putHold(held, settle(baseUsers, held.hold));
+        return applied({ ...p, chain, delivery: w.d, stepIndex: p.stepIndex + 1 }, base('approve', note), [
           refresh,
           { type: 'notify.assignees', regNo: p.regNo },
           { type: 'notify.submitter', regNo: p.regNo, event: 'advanced' },
@@ -143,23 +191,23 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
         no: w.d.tasks.reduce((m, x) => Math.max(m, x.no), 0) + 1,
         defId: spec.task.id,
         subflow: null,
-        role: step?.role ?? null,
-        region: step?.region ?? null,
+        role: step.role,
+        region: step.region,
         users: null,
         state: 'done',
-        answers: answers.value,
+        answers,
         openedAt: p.history.at(-1)?.at ?? ev.at,
         closedAt: ev.at,
         closedBy: ev.by,
         note,
       };
       w.d.tasks.push(start);
-      if (spec.task.sets?.pm && typeof answers.value[spec.task.sets.pm] === 'string') {
-        w.d.team.pm = answers.value[spec.task.sets.pm] as string;
+      if (spec.task.sets?.pm && typeof answers[spec.task.sets.pm] === 'string') {
+        w.d.team.pm = answers[spec.task.sets.pm] as string;
       }
       advance(w, scope);
-      const record = base('approve', summarize(spec.task.form, answers.value, org) || note, start.no);
-      return applied({ ...p, delivery: w.d, state: 'accepted' }, record, [
+      const record = base('approve', summarize(spec.task.form, answers, org) || note, start.no);
+      return applied({ ...p, chain, delivery: w.d, state: 'accepted' }, record, [
         refresh,
         { type: 'notify.submitter', regNo: p.regNo, event: 'accepted' },
         ...w.effects,
@@ -167,7 +215,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
     }
     case 'reject': {
       if (!isOpen(p)) return err(domainError('REQUEST_CLOSED', { state: p.state }));
-      if (!isCurrentApprover(p, ev.by, org, def)) return err(domainError('NOT_CURRENT_APPROVER'));
+      if (!isCurrentApprover(p, ev.by, org, def)) return err(notApprover(p, ev.by, org, def));
       const reason = ev.reason.trim();
       if (!reason) return err(domainError('REASON_REQUIRED'));
       return applied({ ...p, state: 'rejected' }, base('reject', reason), [
@@ -208,7 +256,13 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
       if (!res.ok) return res;
       const t = res.value.task;
       const note = ev.action === 'reject' ? t.note : summarize(taskFormOf(def, p, t), t.answers, org) || t.note;
-      const record: Decision = { ...base(ev.action, note, t.no), role: t.role ?? def.registrar };
+      const action = res.value.signed ? 'sign' : ev.action;
+      const of = res.value.onBehalfOf;
+      const record: Decision = {
+        ...base(action, res.value.signed ? (ev.reason?.trim() ?? null) : note, t.no),
+        role: t.role ?? def.registrar,
+        ...(of ? { onBehalfOf: of } : {}),
+      };
       const state = res.value.closed ? 'closed' : p.state;
       const effects: Effect[] = [refresh, ...w.effects];
       if (res.value.closed) {
@@ -245,6 +299,12 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
         ...w.effects,
       ]);
     }
+    case 'transfer':
+    case 'addSigner':
+    case 'removeSigner':
+    case 'sendBack':
+    case 'revoke':
+      return operate(p, ev, def, org);
     default:
       return assertNever(ev);
   }

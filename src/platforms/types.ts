@@ -80,6 +80,33 @@ export interface PlatformAdapter {
    * updated through the API. Absent = everything fits in the ack (Feishu).
    */
   deferredAck?(reply: AckReply, ev: InboundEvent): DeferredAck;
+  /** The platform's contact API: org users given by e-mail or mobile are resolved through it (the directory). */
+  readonly contacts?: ContactLookup;
+}
+
+export type ContactKind = 'email' | 'mobile';
+
+/** What each platform's contact API can look up (DingTalk's server API has no lookup by e-mail). */
+export const CONTACT_KINDS: Readonly<Record<'feishu' | 'dingtalk' | 'wecom', readonly ContactKind[]>> = {
+  feishu: ['email', 'mobile'],
+  dingtalk: ['mobile'],
+  wecom: ['email', 'mobile'],
+};
+
+/**
+ * Looks people up by e-mail or mobile. One call carries at most `batch` values of one kind (Feishu 50; DingTalk and
+ * WeCom look up one person per call) and is paced to `perSecond` by the directory.
+ */
+export interface ContactLookup {
+  readonly kinds: readonly ContactKind[];
+  readonly batch: number;
+  readonly perSecond: number;
+  /**
+   * The platform user id of each value the platform knows (values it does not know are absent). Throws
+   * PlatformApiError when the call failed as a whole (rate limit: `retryAfterMs`; bad credentials, no permission:
+   * `permanent`).
+   */
+  lookup(kind: ContactKind, values: string[]): Promise<Map<string, string>>;
 }
 
 export interface DeferredAck {

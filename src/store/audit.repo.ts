@@ -23,6 +23,7 @@ export class SqliteAuditRepo implements AuditRepo {
         reason: p('reason'),
         platform: p('platform'),
         at: p('at'),
+        onBehalfOf: p('onBehalfOf'),
       })
       .prepare();
   }
@@ -40,6 +41,7 @@ export class SqliteAuditRepo implements AuditRepo {
       reason: e.reason,
       platform: e.platform,
       at: e.at,
+      onBehalfOf: e.onBehalfOf ?? null,
     });
   }
 }

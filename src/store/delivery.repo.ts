@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UserId } from '../domain/org';
+import type { Hold } from '../domain/process/hold';
 import type {
   Answers,
   Delivery,
@@ -62,6 +63,8 @@ export class SqliteDeliveryRepo {
       if (old && sameJson(old, t)) continue;
       const values = taskValues(t);
       let id: number;
+      if (old?.hold || t.hold) this.s.clearHolds.run(regNo, t.no);
+      if (t.hold && t.state === 'open') for (const u of new Set(t.hold.now)) this.s.insertHold.run(regNo, t.no, u);
       if (old) {
         id = (this.s.updateTask.get(...values, regNo, t.no) as { id: number }).id;
         if (sameJson(old.users, t.users)) continue;
@@ -88,14 +91,16 @@ export class SqliteDeliveryRepo {
   }
 
   /** The denormalized current approval step (null when not in approval), for the "who holds what" lists. */
-  setStep(regNo: string, step: { role: string; region: string | null } | null): void {
-    this.s.setStep.run(step?.role ?? null, step ? (step.region ?? '*') : null, regNo);
+  setStep(regNo: string, step: { role: string; region: string | null; hold?: Hold } | null): void {
+    this.s.setStep.run(step?.role ?? null, step ? (step.region ?? '*') : null, step?.hold ? 1 : 0, regNo);
+    this.s.clearHolds.run(regNo, 0);
+    for (const u of new Set(step?.hold?.now ?? [])) this.s.insertHold.run(regNo, 0, u);
   }
 }
 
 function prepare(c: Database.Database) {
   const taskCols =
-    'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note';
+    'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note, hold_json, held';
   return {
     project: c.prepare(
       `select process_version, pm_id, implementers_json, approval_answers_json, closed_at
@@ -111,14 +116,17 @@ function prepare(c: Database.Database) {
       `update projects set process_version = ?, pm_id = ?, implementers_json = ?, approval_answers_json = ?,
        closed_at = ? where reg_no = ?`,
     ),
-    setStep: c.prepare('update projects set step_role = ?, step_region = ? where reg_no = ?'),
+    setStep: c.prepare('update projects set step_role = ?, step_region = ?, step_held = ? where reg_no = ?'),
     insertTask: c.prepare(
-      `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateTask: c.prepare(
       `update tasks set def_id = ?, subflow_no = ?, role = ?, region = ?, named = ?, state = ?, answers_json = ?,
-       opened_at = ?, closed_at = ?, closed_by = ?, note = ? where reg_no = ? and task_no = ? returning id`,
+       opened_at = ?, closed_at = ?, closed_by = ?, note = ?, hold_json = ?, held = ?
+       where reg_no = ? and task_no = ? returning id`,
     ),
+    clearHolds: c.prepare('delete from holds where reg_no = ? and task_no = ?'),
+    insertHold: c.prepare('insert or ignore into holds (reg_no, task_no, user_id) values (?, ?, ?)'),
     clearHolders: c.prepare('delete from task_holders where task_id = ?'),
     insertHolder: c.prepare('insert into task_holders (task_id, user_id) values (?, ?)'),
     upsertDoc: c.prepare(
@@ -157,6 +165,7 @@ interface TaskRow {
   closed_at: number | null;
   closed_by: string | null;
   note: string | null;
+  hold_json: string | null;
 }
 interface DocRow {
   doc_no: number;
@@ -193,11 +202,13 @@ function taskValues(t: TaskInstance): unknown[] {
     ms(t.closedAt),
     t.closedBy,
     t.note,
+    t.hold ? JSON.stringify(t.hold) : null,
+    t.hold && t.state === 'open' ? 1 : 0,
   ];
 }
 
 function taskFromRow(r: TaskRow, holders: UserId[]): TaskInstance {
-  return {
+  const t: TaskInstance = {
     no: r.task_no,
     defId: r.def_id,
     subflow: r.subflow_no,
@@ -211,6 +222,8 @@ function taskFromRow(r: TaskRow, holders: UserId[]): TaskInstance {
     closedBy: r.closed_by,
     note: r.note,
   };
+  if (r.hold_json) t.hold = JSON.parse(r.hold_json) as Hold;
+  return t;
 }
 
 const docFromRow = (r: DocRow): ProjectDocument => ({

@@ -16,7 +16,12 @@ export class SqliteOrgRepo implements OrgRepo {
     chats: Map<string, { platform: Platform; chatId: string }[]>;
   } | null = null;
 
-  constructor(private readonly db: DB) {}
+  /** With `delegations`, every view carries the delegations running at `now()` (OrgView.delegates). */
+  constructor(
+    private readonly db: DB,
+    private readonly delegations?: { active(now: Date): Record<UserId, UserId> },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /**
    * Replaces the directory with the file's content in one transaction (idempotent: loading the same file twice
@@ -56,6 +61,12 @@ export class SqliteOrgRepo implements OrgRepo {
   }
 
   view(): OrgView {
+    const base = this.directory();
+    const delegates = this.delegations?.active(this.now());
+    return delegates && Object.keys(delegates).length ? { ...base, delegates } : base;
+  }
+
+  private directory(): OrgView {
     if (this.cached) return this.cached;
     const view: OrgView = { users: {}, members: {}, regions: [], regionNames: {} };
     for (const u of this.db.select().from(users).all()) view.users[u.id] = { name: u.name };

@@ -1,12 +1,15 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
 import { emptyDelivery } from '../domain/process/state';
-import { currentStep, type Decision, type Project, type Step } from '../domain/project';
+import { ACTIVITY_ACTIONS, currentStep, type Decision, type Project, type Step } from '../domain/project';
 import type { DB } from './db';
 import { SqliteDeliveryRepo } from './delivery.repo';
 import { auditLog, projects, regCounters } from './schema';
 
 type Row = typeof projects.$inferSelect;
+
+/** Refused attempts and the activity around steps (comments, CC, urges, escalations) are not decisions. */
+const NOT_HISTORY = ['denied' as const, ...ACTIVITY_ACTIONS];
 
 /**
  * Projects: the facts and the approval chain in `projects`, the delivery (team, tasks, documents, subflows) on its
@@ -157,7 +160,7 @@ function prepare(db: DB) {
     history: db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.regNo, regNo), ne(auditLog.action, 'denied')))
+      .where(and(eq(auditLog.regNo, regNo), notInArray(auditLog.action, NOT_HISTORY)))
       .orderBy(asc(auditLog.id))
       .prepare(),
   };
@@ -170,7 +173,7 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function toDecision(e: typeof auditLog.$inferSelect): Decision {
+export function toDecision(e: typeof auditLog.$inferSelect): Decision {
   return {
     round: e.round,
     stepIndex: e.stepIndex,
@@ -180,6 +183,7 @@ function toDecision(e: typeof auditLog.$inferSelect): Decision {
     by: e.actorId,
     at: e.at,
     reason: e.reason,
+    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
   };
 }
 

@@ -90,6 +90,8 @@ export const projects = sqliteTable(
     /** The current approval step, denormalized for "who holds what": null unless in approval; region '*' = not split. */
     stepRole: text('step_role'),
     stepRegion: text('step_region'),
+    /** 1 when the current step has a hold (transferred, signers added): its holders are in `holds`. */
+    stepHeld: integer('step_held', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('projects_state').on(t.state, t.updatedAt),
@@ -127,6 +129,10 @@ export const tasks = sqliteTable(
     closedAt: ts('closed_at'),
     closedBy: text('closed_by'),
     note: text('note'),
+    /** TaskInstance.hold as JSON (transferred, signers added), or null. */
+    holdJson: text('hold_json'),
+    /** 1 when the task has a hold: who holds it now is in `holds`, not task_holders or the role. */
+    held: integer('held', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('tasks_reg_no_task_no').on(t.regNo, t.taskNo),
@@ -143,6 +149,39 @@ export const taskHolders = sqliteTable(
     userId: text('user_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('task_holders_user').on(t.userId)],
+);
+
+/**
+ * Who holds a held step or task now (Hold.now, before delegation): task_no 0 = the project's current approval step.
+ * Only open steps and tasks with a hold have rows, so "what waits on me" stays one indexed lookup.
+ */
+export const holds = sqliteTable(
+  'holds',
+  {
+    regNo: text('reg_no').notNull(),
+    taskNo: integer('task_no').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.taskNo, t.userId] }), index('holds_user').on(t.userId)],
+);
+
+/** Delegations (代理): while one runs, the delegate receives and decides the person's steps. */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    delegateId: text('delegate_id').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    /** Who set it: the person, or an admin for someone on leave. */
+    setBy: text('set_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    /** Ended on demand (`/delegate off`) before `ends_at`. */
+    endedAt: ts('ended_at'),
+    endedBy: text('ended_by'),
+  },
+  (t) => [index('delegations_user').on(t.userId, t.endsAt), index('delegations_ends').on(t.endsAt)],
 );
 
 /** The acceptance documents of a project (Delivery.documents). */
@@ -198,6 +237,8 @@ export const auditLog = sqliteTable(
     reason: text('reason'),
     platform: text('platform').notNull(),
     at: ts('at').notNull(),
+    /** The person `actor_id` acted for as their delegate (代理): "actor 代 on_behalf_of". */
+    onBehalfOf: text('on_behalf_of'),
   },
   (t) => [index('audit_reg_no').on(t.regNo, t.id)],
 );
@@ -311,4 +352,36 @@ export const localMessages = sqliteTable(
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [index('local_messages_at').on(t.at)],
+);
+
+/**
+ * The directory cache: what each platform's contact API answered for an org user's e-mail or mobile (issue 12).
+ * `status`: `found` (platform_user_id set), `not_found` (the platform knows no such active person), `failed` (the
+ * lookup itself failed: `error` says why; a previously found id is kept). Keyed by what was asked, not by user, so
+ * renaming a user id in the org file keeps the answer.
+ */
+export const directoryCache = sqliteTable(
+  'directory_cache',
+  {
+    platform: text('platform').notNull(),
+    kind: text('kind', { enum: ['email', 'mobile'] }).notNull(),
+    value: text('value').notNull(),
+    platformUserId: text('platform_user_id'),
+    status: text('status', { enum: ['found', 'not_found', 'failed'] }).notNull(),
+    error: text('error'),
+    checkedAt: ts('checked_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.kind, t.value] })],
+);
+
+/** People a holder copied (抄送) on a project: they get its card (read-only, updated in place) and may comment. */
+export const projectCc = sqliteTable(
+  'project_cc',
+  {
+    regNo: text('reg_no').notNull(),
+    userId: text('user_id').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: ts('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regNo, t.userId] }), index('project_cc_user').on(t.userId)],
 );

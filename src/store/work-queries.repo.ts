@@ -23,16 +23,23 @@ export class SqliteWorkQueries implements WorkQueries {
     this.s = prepare(db.$client);
   }
 
-  /** Projects in approval whose current step is held by one of these memberships. */
-  heldSteps(memberships: Membership[]): WorkRow[] {
-    return memberships.flatMap((m) => (this.s.steps.all(m.role, m.region) as Raw[]).map(work));
+  /** Projects in approval whose current step is held by one of these memberships, or by the user through a hold. */
+  heldSteps(memberships: Membership[], user?: UserId): WorkRow[] {
+    const byRole = memberships.flatMap((m) => this.s.steps.all(m.role, m.region) as Raw[]);
+    const held = user === undefined ? [] : (this.s.heldSteps.all(user) as Raw[]);
+    return [...byRole, ...held].map(work);
   }
 
-  /** Open tasks the user holds by name, or through a membership (tasks not held by named users). */
+  /** Open tasks the user holds by name, through a membership (tasks not held by named users), or through a hold. */
   heldTasks(user: UserId, memberships: Membership[]): WorkRow[] {
     const named = this.s.namedTasks.all(user) as Raw[];
     const byRole = memberships.flatMap((m) => this.s.roleTasks.all(m.role, m.region) as Raw[]);
-    return [...named, ...byRole].map(work);
+    const held = this.s.heldTasks.all(user) as Raw[];
+    return [...named, ...byRole, ...held].map(work);
+  }
+
+  orphaned(): string[] {
+    return (this.s.orphaned.all() as { reg_no: string }[]).map((r) => r.reg_no);
   }
 
   /** Missing documents the user owns, of projects in delivery. */
@@ -169,17 +176,39 @@ function prepare(c: Database.Database) {
     steps: c.prepare(
       `select reg_no, name, step_role as what, updated_at as since, null as no, ${P}, step_region as region,
          null as subflow_kind, null as subflow_title, null as subflow_no
-       from projects p where state = 'in_approval' and step_role = ? and step_region = ?`,
+       from projects p where state = 'in_approval' and step_role = ? and step_region = ? and step_held = 0`,
+    ),
+    heldSteps: c.prepare(
+      `select p.reg_no, p.name, p.step_role as what, p.updated_at as since, null as no, ${P}, p.step_region as region,
+         null as subflow_kind, null as subflow_title, null as subflow_no
+       from holds h cross join projects p on p.reg_no = h.reg_no
+       where h.user_id = ? and h.task_no = 0 and p.state = 'in_approval' and p.step_held = 1`,
+    ),
+    heldTasks: c.prepare(
+      `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
+       from holds h cross join tasks t on t.reg_no = h.reg_no and t.task_no = h.task_no
+         cross join projects p on p.reg_no = t.reg_no
+       where h.user_id = ? and h.task_no > 0 and t.state = 'open' and t.held = 1`,
     ),
     namedTasks: c.prepare(
       `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from task_holders h cross join tasks t on t.id = h.task_id cross join projects p on p.reg_no = t.reg_no
-       where h.user_id = ? and t.state = 'open'`,
+       where h.user_id = ? and t.state = 'open' and t.held = 0`,
     ),
     roleTasks: c.prepare(
       `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from tasks t cross join projects p on p.reg_no = t.reg_no
-       where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0`,
+       where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0 and t.held = 0`,
+    ),
+    orphaned: c.prepare(
+      `select t.reg_no from tasks t cross join task_holders h on h.task_id = t.id
+         where t.state = 'open' and h.user_id not in (select id from users)
+       union select reg_no from holds where user_id not in (select id from users)
+       union select reg_no from projects where state in ('accepted', 'closed') and pm_id not in (select id from users)
+       union select p.reg_no from projects p cross join documents d on d.reg_no = p.reg_no
+         where p.state = 'accepted' and d.link is null and d.owner_id not in (select id from users)
+       union select reg_no from projects where state in ('accepted', 'closed')
+         and exists (select 1 from json_each(implementers_json) j where j.value not in (select id from users))`,
     ),
     owed: c.prepare(
       `select d.reg_no, p.name, 'document' as what, d.due_at as since, d.doc_no as no, ${P}, null as region,
@@ -204,14 +233,18 @@ function prepare(c: Database.Database) {
     waiting: c.prepare(
       `select * from (
          select 0 as k, id, reg_no, name, step_role as what, null as no, step_role as role, step_region as region,
-           null as holders, updated_at as since, kind, process_version, null as subflow_kind, null as subflow_no
+           (select group_concat(h.user_id, char(31)) from holds h
+             where h.reg_no = projects.reg_no and h.task_no = 0 and projects.step_held = 1) as holders,
+           updated_at as since, kind, process_version, null as subflow_kind, null as subflow_no
          from projects where state = 'in_approval' and updated_at < ? and updated_at >= ?
            and (updated_at > ? or (? = 0 and id > ?))
          order by updated_at, id limit ?)
        union all
        select * from (
          select 1 as k, t.id, t.reg_no, p.name, t.def_id as what, t.task_no as no, t.role, t.region,
-           (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id) as holders,
+           case when t.held = 1
+             then (select group_concat(h.user_id, char(31)) from holds h where h.reg_no = t.reg_no and h.task_no = t.task_no)
+             else (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id) end as holders,
            t.opened_at as since, p.kind, p.process_version,
            (select s.kind from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no) as subflow_kind,
            t.subflow_no

@@ -148,7 +148,7 @@ describe('outbox guarantees', () => {
     await h.delivery.kick('local');
     // Feishu calls are stuck in flight; the local platform got its reply and li.lead's card regardless.
     expect(chat.lastText('wang.sales')).toContain('已登记');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     const feishuRows = () =>
       h.db
         .select()

@@ -128,7 +128,7 @@ describe('transactional outbox', () => {
     await h.flush();
     expect(h.deps.outbox.pendingCount()).toBe(0);
     expect(chat.lastText('wang.sales')).toContain('已登记，项目实施登记号 HO-2026-0001');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 
   it('a redelivered event changes nothing the second time', async () => {

@@ -4,7 +4,7 @@ import { MAX_BODY_CHARS as DINGTALK_MAX_BODY, renderCardParams } from '../../src
 import { cardByteSize, MAX_CARD_BYTES, renderCard } from '../../src/platforms/feishu/render-card';
 import { renderTemplateCard, MAX_CARD_BYTES as WECOM_MAX_CARD_BYTES } from '../../src/platforms/wecom/render-card';
 import { MAX_MARKDOWN_BYTES, renderMarkdown } from '../../src/platforms/wecom/render-text';
-import { feishuButtons, feishuCardText } from '../helpers/feishu-chat';
+import { feishuButtons, feishuCardText, startFeishuHandoff } from '../helpers/feishu-chat';
 import {
   COMMERCIAL_FORM,
   COMMERCIAL_OK,
@@ -21,7 +21,13 @@ const SIGNED_PAID = REGISTER_NORTH_UNSIGNED.replace('signed=no paid=no', 'signed
 const longLink = (n: number) => `https://docs.example.com/${n}/${'验收资料'.repeat(500).slice(0, 2000 - 27)}`;
 
 /** A project through approval, setup, requirements, implementers and pickup: the seven documents are open. */
-async function projectWithDocuments(chat: LocalChat) {
+/** LocalChat or FeishuChat: what a project needs of a chat driver. */
+interface Driver {
+  say(user: string, text: string): Promise<unknown>;
+  click(user: string, label: string, form?: Record<string, unknown>): Promise<unknown>;
+}
+
+async function projectWithDocuments(chat: Driver) {
   await chat.say('wang.sales', SIGNED_PAID);
   await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
   await chat.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
@@ -81,6 +87,27 @@ describe('every card fits each platform budget (issue 10, finding 3)', () => {
       for (let d = 1; d <= 7; d++) expect(feishuCardText(feishu)).toContain(`${d}.《`);
     } finally {
       await h.stop();
+    }
+  });
+
+  it('Feishu (real SDK, a fake that refuses cards over 30 KB): every card of the attack is delivered, none dead', async () => {
+    const env = await startFeishuHandoff();
+    try {
+      const { chat, fake, h } = env;
+      await projectWithDocuments(chat);
+      for (let d = 4; d <= 7; d++) await chat.say('zheng.impl', `/doc ${REG} ${d} ${longLink(d)}`);
+      await chat.say('zhou.pm', `/docs ${REG}`);
+      const docs = chat.lastCard('zhou.pm');
+      for (let d = 1; d <= 7; d++) expect(feishuCardText(docs)).toContain(`${d}.《`);
+      expect(feishuButtons(docs).length).toBeGreaterThan(0);
+      const sizes = [...fake.messages.filter((m) => m.msg_type === 'interactive'), ...fake.updates].map((m) =>
+        cardByteSize(m.content as object),
+      );
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(30 * 1024);
+      const unsent = h.db.$client.prepare("select id, status, last_error from outbox where status != 'sent'").all();
+      expect(unsent).toEqual([]);
+    } finally {
+      await env.stop();
     }
   });
 

@@ -105,6 +105,24 @@ describe('parseSlash', () => {
     expect(ok('／help')).toEqual({ type: 'help' });
   });
 
+  it('parses the operations around a step, with their Chinese aliases', () => {
+    expect(ok('/评论 ho-2026-0001 请 看 一下')).toEqual({ type: 'comment', regNo: 'HO-2026-0001', text: '请 看 一下' });
+    expect(ok('/抄送 HO-2026-0001 冯产品')).toEqual({ type: 'cc', regNo: 'HO-2026-0001', person: '冯产品' });
+    expect(ok('/催促 HO-2026-0001')).toEqual({ type: 'urge', regNo: 'HO-2026-0001' });
+    expect(ok('/批量同意')).toEqual({ type: 'approveAll' });
+    expect(ok('/approve-all')).toEqual({ type: 'approveAll' });
+    expect(ok('/who HO-2026-0001')).toEqual({ type: 'who', regNo: 'HO-2026-0001' });
+    expect(ok('/谁审批 kind=saas region=north')).toEqual({ type: 'who', sample: { kind: 'saas', region: 'north' } });
+    expect(error('/comment HO-2026-0001')).toContain('缺少评论内容');
+    expect(error('/cc HO-2026-0001 a b')).toContain('一次抄送一人');
+    expect(error('/who')).toContain('缺少登记号或项目条件');
+    expect(error(`/comment HO-2026-0001 ${'长'.repeat(1001)}`)).toContain('评论最多 1000 个字符');
+    const click = parseCardAction({ v: 1, type: 'comment', regNo: 'HO-2026-0001' }, { comment_text: '好' });
+    expect(click).toEqual({ ok: true, intent: { type: 'comment', regNo: 'HO-2026-0001', text: '好' } });
+    const empty = parseCardAction({ v: 1, type: 'cc', regNo: 'HO-2026-0001' }, {});
+    expect(empty).toEqual({ ok: false, error: '字段 抄送人：请写明抄送给谁' });
+  });
+
   it('plain text is not a command', () => {
     expect(parseSlash('你好')).toBeNull();
   });

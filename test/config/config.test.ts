@@ -46,6 +46,43 @@ describe('loadConfig', () => {
     expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'ws' }).feishu?.mode).toBe('ws');
   });
 
+  it('DingTalk HTTP card callbacks need the apiSecret that signs them (issue 10, finding 8)', () => {
+    const ding = {
+      DINGTALK_CLIENT_ID: 'dingapp',
+      DINGTALK_CLIENT_SECRET: 's',
+      DINGTALK_ROBOT_CODE: 'dingapp',
+      DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
+    };
+    expect(loadConfig(ding).dingtalk).toMatchObject({ mode: 'stream', cardCallbackRouteKey: undefined });
+    expect(() => loadConfig({ ...ding, DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'rk' })).toThrow(
+      /DINGTALK_CARD_CALLBACK_ROUTE_KEY needs DINGTALK_CARD_CALLBACK_SECRET/,
+    );
+    expect(() =>
+      loadConfig({ ...ding, DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'rk', DINGTALK_CARD_CALLBACK_SECRET: 'short' }),
+    ).toThrow(/DINGTALK_CARD_CALLBACK_SECRET: must be at least 16 characters/);
+    // HTTP mode has no Stream connection: card clicks would go nowhere without the HTTP card route.
+    expect(() => loadConfig({ ...ding, DINGTALK_MODE: 'http' })).toThrow(
+      /DINGTALK_MODE=http needs DINGTALK_CARD_CALLBACK_ROUTE_KEY/,
+    );
+    expect(() => loadConfig({ ...ding, DINGTALK_CARD_CALLBACK_SECRET: 'a-long-card-secret-123' })).toThrow(
+      /need DINGTALK_CARD_CALLBACK_ROUTE_KEY/,
+    );
+    const full = {
+      ...ding,
+      DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'rk',
+      DINGTALK_CARD_CALLBACK_SECRET: 'a-long-card-secret-123',
+      DINGTALK_CARD_CALLBACK_URL: 'https://bot.example.com/dingtalk/cards',
+    };
+    expect(loadConfig(full).dingtalk).toMatchObject({
+      cardCallbackRouteKey: 'rk',
+      cardCallbackSecret: 'a-long-card-secret-123',
+      cardCallbackUrl: 'https://bot.example.com/dingtalk/cards',
+    });
+    expect(() => loadConfig({ ...full, DINGTALK_CARD_CALLBACK_URL: 'bot.example.com' })).toThrow(
+      /DINGTALK_CARD_CALLBACK_URL/,
+    );
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE'],

@@ -61,5 +61,10 @@ describe('checkOrgAgainstProcess', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^warning: roles\.auditor: no process knows this role \(roles are: sales, presales/);
     expect(problems.filter((p) => !isWarning(p))).toEqual([]);
+    // `admin` (who is told what only the org file can fix) is the org's own role, never a warning.
+    const withAdmin = org(
+      example.replace(/^ {2}admin:.*\n/m, '').replace('roles:\n', 'roles:\n  admin: [sun.director]\n'),
+    );
+    expect(checkOrgAgainstProcess(withAdmin, [standard])).toEqual([]);
   });
 });

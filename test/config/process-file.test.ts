@@ -29,6 +29,10 @@ describe('the shipped process files', () => {
     const def = loadProcessFile(DEFAULT_PROCESS_FILE);
     expect(def.roles.special_approver).toEqual({ name: '特批领导', byRegion: true });
     expect(def.noSelfApproval).toBe(true);
+    // Self-approval is off unless a file says otherwise (issue 10, finding 4): the key may be left out.
+    const text = readFileSync(DEFAULT_PROCESS_FILE, 'utf8');
+    expect(text).toContain('no_self_approval: true\n');
+    expect(parseProcessFile(text.replace('no_self_approval: true\n', ''), 'p.yaml').noSelfApproval).toBe(true);
     expect(def.newsChat).toBe('handover_news');
     expect(def.approval.routes.map((r) => r.id)).toEqual(['regular', 'special']);
     const setup = def.flows.project.tasks.find((t) => t.id === 'setup');
@@ -274,6 +278,31 @@ const cases: [string, (d: Doc) => void, string][] = [
     'a conditional last route',
     (d) => (d.approval.routes[1].when = { fact: 'signed', is: false }),
     'approval.routes.1.when: the last route is the fallback',
+  ],
+  [
+    'a CC of an unknown role',
+    (d) => (task(d, 'project', 'setup').cc = [{ role: 'warehouse' }]),
+    `flows.project.tasks.${index(standard(), 'project', 'setup')}.cc.0.role: unknown role "warehouse"`,
+  ],
+  [
+    'an approval step copying the PM (not chosen yet)',
+    (d) => (d.approval.routes[0].steps[0].cc = [{ team: 'pm' }]),
+    'approval.routes.0.steps.0.cc.0: an approval step copies roles or the submitter',
+  ],
+  [
+    'a timeout escalating to an unknown role',
+    (d) => (d.approval.routes[1].steps[1].timeout = { hours: 8, escalate: 'boss' }),
+    'approval.routes.1.steps.1.timeout.escalate: unknown role "boss"',
+  ],
+  [
+    'a timeout with both escalate and transfer',
+    (d) => (task(d, 'project', 'setup').timeout = { hours: 8, escalate: 'sales_lead', transfer: 'sales_lead' }),
+    'timeout: a timeout names exactly one of escalate: <role> or transfer: <role>',
+  ],
+  [
+    'a timeout of zero hours',
+    (d) => (task(d, 'project', 'setup').timeout = { hours: 0, escalate: 'sales_lead' }),
+    'timeout.hours',
   ],
 ];
 

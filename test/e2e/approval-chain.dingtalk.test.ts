@@ -16,16 +16,18 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     const ack = await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     expect(ack.code).toBe(200);
     expect(chat.texts('wang.sales').join()).toContain('HO-2026-0001');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('li.lead')).toEqual([]);
+    expect(chat.buttons('li.lead')).toEqual(['更多操作']);
     await chat.click('yang.huiyu', '同意');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
     await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     await chat.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(env.h.db.select().from(projects).get()?.state).toBe('accepted');
     expect(chat.body('wang.sales')).toContain('实施中');
-    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director']) expect(chat.buttons(u), u).toEqual([]);
+    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz']) expect(chat.buttons(u), u).toEqual([]);
+    // The director may revoke the acceptance (更多操作 → 撤销同意) while no delivery task has moved.
+    expect(chat.buttons('sun.director')).toEqual(['更多操作']);
     // The clicker is told the outcome in a one-to-one message (DingTalk cards have no toast).
     expect(await chat.waitForText('sun.director', '已受理')).toContain('HO-2026-0001');
   });
@@ -35,10 +37,10 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     await chat.click('li.lead', '驳回', { reason: '缺少报价单' });
     expect(chat.body('wang.sales')).toContain('缺少报价单');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
     await chat.click('wang.sales', '重新提交');
     expect(chat.cards('li.lead')).toHaveLength(2);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 
   it('a click by someone who does not hold the step is refused and audited', async () => {

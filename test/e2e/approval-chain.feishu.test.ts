@@ -33,12 +33,14 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     const leadCard = chat.lastCard('li.lead') as Record<string, unknown>;
     expect(leadCard.schema).toBe('2.0');
     expect(feishuCardText(leadCard)).toContain('HO-2026-0001');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
     const ack = await chat.click('li.lead', '同意');
     expect(ack.toast).toMatchObject({ type: 'success' });
-    expect(feishuButtons((ack.card as { data: unknown }).data).filter((b) => !b.disabled)).toEqual([]);
-    expect(chat.buttons('li.lead')).toEqual([]);
+    // Only 更多操作 (撤销同意 until the next holder acts) is left on the clicked card.
+    const live = feishuButtons((ack.card as { data: unknown }).data).filter((b) => !b.disabled);
+    expect(live.map((b) => b.label)).toEqual(['更多操作']);
+    expect(chat.buttons('li.lead')).toEqual(['更多操作']);
     expect(feishuCardText(chat.lastCard('yang.huiyu'))).toContain('特批领导审批（北方）');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
@@ -49,7 +51,9 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
 
     expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('实施中');
     expect((chat.lastCard('wang.sales') as { header: { template: string } }).header.template).toBe('green');
-    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz', 'sun.director']) expect(chat.buttons(u), u).toEqual([]);
+    for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz']) expect(chat.buttons(u), u).toEqual([]);
+    // The director may revoke the acceptance (更多操作 → 撤销同意) while no delivery task has moved.
+    expect(chat.buttons('sun.director')).toEqual(['更多操作']);
     // In delivery, sales may start a cloud-product order (PROCESS.md §4) from the card.
     expect(chat.buttons('wang.sales')).toEqual(['发起云产品下单申请']);
     expect(
@@ -67,7 +71,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     const { chat } = env;
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=south'));
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     expect(chat.cards('yang.huiyu')).toHaveLength(0);
 
     await chat.say('wang.sales', SIGNED_PAID.replace('kind=project', 'kind=saas'));
@@ -85,9 +89,9 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(empty.toast).toMatchObject({ type: 'error', content: expect.stringContaining('驳回必须填写原因') });
     await chat.click('zhao.biz', '驳回', { reason: '产品清单与合同不一致' });
     expect(feishuCardText(chat.lastCard('wang.sales'))).toContain('产品清单与合同不一致');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
     await chat.click('wang.sales', '重新提交');
-    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual(['更多操作', COMMERCIAL_OK, '驳回', '抄送', '评论']);
     expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('产品清单与合同不一致');
   });
 

@@ -22,10 +22,11 @@ describe('approval chain through the local platform', () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     expect(chat.lastText('wang.sales')).toContain('HO-2026-0001');
     expect(cardText(chat.lastCard('wang.sales'))).toContain('销售主管审批');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('li.lead')).toEqual([]);
+    // Only 更多操作 is left: the lead may revoke the approval (撤销同意) until 杨总 acts.
+    expect(chat.buttons('li.lead')).toEqual(['更多操作']);
     // The banner no longer asks the lead to act: it says who holds the step now (issue 11, "banners lie").
     const lead = chat.lastCard('li.lead').blocks[0];
     expect(lead).toEqual({
@@ -51,11 +52,13 @@ describe('approval chain through the local platform', () => {
     expect(cardText(final)).toContain('外采: 需外采产品');
     expect(chat.lastText('wang.sales')).toContain('已由 孙总监 受理');
     // Every copy of the card was updated in place: nobody has a live button left.
-    for (const u of ['li.lead', 'yang.huiyu', 'sun.director']) {
+    for (const u of ['li.lead', 'yang.huiyu']) {
       expect(chat.buttons(u), u).toEqual([]);
     }
+    // The director may still revoke the acceptance while no delivery task has moved.
+    expect(chat.buttons('sun.director')).toEqual(['更多操作']);
     // 外采 opened the commercial reviewer's purchasing task; sales may start a cloud order.
-    expect(chat.buttons('zhao.biz')).toEqual(['外采已完成']);
+    expect(chat.buttons('zhao.biz')).toEqual(['更多操作', '外采已完成', '抄送', '评论']);
     expect(chat.buttons('wang.sales')).toEqual(['发起云产品下单申请']);
   });
 });

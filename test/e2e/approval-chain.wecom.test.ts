@@ -23,7 +23,7 @@ describe('WeCom end to end: encrypted XML callbacks, template cards, fake WeCom 
     const res = await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     expect(res.status).toBe(200);
     expect(await chat.waitForText('wang.sales', 'HO-2026-0001')).toContain('已登记');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     await chat.click('li.lead', '同意');
     await chat.click('yang.huiyu', '同意');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
@@ -42,10 +42,10 @@ describe('WeCom end to end: encrypted XML callbacks, template cards, fake WeCom 
     // WeCom cards have no text input: the card tells the approver to type the rejection.
     expect(chat.cardText('li.lead')).toContain('/reject HO-2026-0001');
     await chat.say('li.lead', '/reject HO-2026-0001 缺少报价单');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
     await chat.click('wang.sales', '重新提交');
     expect(chat.cards('li.lead')).toHaveLength(2);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 
   it('a wrong approver is refused with a message and audited', async () => {

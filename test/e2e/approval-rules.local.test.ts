@@ -22,7 +22,7 @@ describe('approval rules through the local platform', () => {
   it('south projects go to 戴总, signed+paid projects skip the special chain, saas goes to 售后支持组', async () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=south'));
     await chat.click('li.lead', '同意');
-    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('dai.juanxiang')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     expect(chat.cards('yang.huiyu')).toHaveLength(0);
 
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('signed=no paid=no', 'signed=yes paid=yes'));
@@ -44,18 +44,18 @@ describe('approval rules through the local platform', () => {
     await chat.click('li.lead', '同意');
     const noReason = await chat.click('yang.huiyu', '驳回', { reason: '' });
     expect(noReason.toast?.text).toContain('驳回必须填写原因');
-    expect(chat.buttons('yang.huiyu')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('yang.huiyu')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
     await chat.click('yang.huiyu', '驳回', { reason: '合同金额与报价不符' });
     const notice = chat.lastCard('wang.sales');
     expect(notice.header.color).toBe('red');
     expect(cardText(notice)).toContain('合同金额与报价不符');
-    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['重新提交', '撤回', '评论']);
 
     await chat.click('wang.sales', '重新提交');
-    expect(chat.buttons('wang.sales')).toEqual(['撤回']);
+    expect(chat.buttons('wang.sales')).toEqual(['撤回', '催办']);
     const again = chat.lastCard('li.lead');
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     const text = cardText(again);
     expect(text).toContain('驳回');
     expect(text).toContain('合同金额与报价不符');
@@ -67,7 +67,7 @@ describe('approval rules through the local platform', () => {
     await chat.say('li.lead', '/reject HO-2026-0001 请补充首付款凭证');
     await chat.say('wang.sales', '/resubmit HO-2026-0001 signed=yes paid=yes');
     expect(chat.lastText('wang.sales')).toContain('已重新提交 HO-2026-0001（第 2 轮）');
-    expect(chat.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
+    expect(chat.buttons('zhao.biz')).toEqual(['更多操作', COMMERCIAL_OK, '驳回', '抄送', '评论']);
   });
 
   it('only the holder of the step may act; others get an error and the attempt is audited', async () => {
@@ -132,7 +132,7 @@ describe('approval rules through the local platform', () => {
         .filter((r) => r.action === 'approve'),
     ).toHaveLength(1);
     expect(chat.buttons('qian.biz')).toEqual([]);
-    expect(chat.buttons('sun.director')).toEqual(['立项并指派', '驳回']);
+    expect(chat.buttons('sun.director')).toEqual(['更多操作', '立项并指派', '驳回', '抄送', '评论']);
   });
 
   it('typed approvals racing each other: one decision, the rest told who handled it, no denied rows (issue 10, 5)', async () => {

@@ -42,7 +42,7 @@ describe('inbound payloads are bounded and type-checked', () => {
     ).toEqual(['in_approval']);
     expect(h.db.select().from(auditLog).all()).toHaveLength(auditBefore);
     expect(env.fake.messages).toHaveLength(sentBefore);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 
   it('local API: a form value {"toString":1} and prototype user ids are 400 with a Chinese message', async () => {
@@ -88,6 +88,6 @@ describe('inbound payloads are bounded and type-checked', () => {
         .map((p) => p.state),
     ).toEqual(['in_approval']);
     expect(h.db.select().from(auditLog).all()).toHaveLength(auditBefore);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
   });
 });

@@ -71,16 +71,16 @@ describe('one approval chain across Feishu, DingTalk and WeCom', () => {
     const wecom = new WecomChat(wecomFake, url, h.clock, flush);
 
     await feishu.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(ding.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(ding.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     await ding.click('li.lead', '同意');
-    expect(wecom.buttons('yang.huiyu')).toEqual(['同意', '驳回']);
+    expect(wecom.buttons('yang.huiyu')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     await wecom.click('yang.huiyu', '同意');
 
     // zhao.biz has Feishu and WeCom: the card goes to both; deciding on Feishu updates the WeCom copy.
-    expect(feishu.buttons('zhao.biz')).toEqual([COMMERCIAL_OK, '驳回']);
+    expect(feishu.buttons('zhao.biz')).toEqual(['更多操作', COMMERCIAL_OK, '驳回', '抄送', '评论']);
     expect(wecom.buttons('zhao.biz').some((b) => b.includes('审核通过'))).toBe(true);
     await feishu.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
-    expect(wecom.buttons('zhao.biz')).toEqual([]);
+    expect(wecom.buttons('zhao.biz')).toEqual(['更多操作']);
 
     await ding.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(h.db.select().from(projects).get()?.state).toBe('accepted');

@@ -34,7 +34,7 @@ describe('post-click messages go through the outbox', () => {
     const { url } = await h1.listen();
     const chat = new WecomChat(fake, url, h1.clock, () => h1.flush());
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     const updatesBefore = fake.updates.length;
     h1.adapters.set('wecom', dying('wecom'));
     const res = await chat.click('li.lead', '同意');
@@ -57,7 +57,7 @@ describe('post-click messages go through the outbox', () => {
     await h2.flush();
     expect(chat.texts('li.lead').some((t) => t.includes('已同意'))).toBe(true);
     expect(fake.updates.length).toBeGreaterThan(updatesBefore);
-    expect(chat.buttons('li.lead')).toEqual([]);
+    expect(chat.buttons('li.lead')).toEqual(['更多操作']);
     expect(h2.deps.outbox.pendingCount()).toBe(0);
   });
 
@@ -116,7 +116,7 @@ describe('post-click messages go through the outbox', () => {
     await fake.connected();
     const chat = new DingtalkChat(fake, () => h1.flush());
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
-    expect(chat.buttons('li.lead')).toEqual(['同意', '驳回']);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     h1.adapters.set('dingtalk', dying('dingtalk'));
     const ack = await chat.click('li.lead', '同意');
     expect(ack.code).toBe(200);

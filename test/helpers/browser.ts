@@ -85,6 +85,29 @@ export async function saveScreenshot(page: Page, name: string): Promise<string |
   }
 }
 
+/**
+ * Whether this machine can run the browser tests. Without Chromium (a developer machine that has not run
+ * `apt-get install chromium`) they report themselves skipped with the reason, so `npm test` still passes there; under
+ * CI a missing Chromium is a failure, never a silent skip (.ci/run installs it).
+ */
+export function chromiumAvailable(): boolean {
+  const found = existsSync(CHROMIUM_PATH);
+  if (!found && process.env.CI)
+    throw new Error(`CI=true but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+  if (!found) console.warn(`browser tests skipped: ${CHROMIUM_PATH} not found (apt-get install -y chromium)`);
+  return found;
+}
+
+/** Runs one step of a browser test; on failure saves test-results/<shot>.png and rethrows, naming the step and file. */
+export async function step(page: Page, shot: string, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const file = await saveScreenshot(page, `${shot}-${name}`);
+    throw new Error(`step "${name}" failed${file ? ` (screenshot: ${file})` : ''}: ${String(e)}`, { cause: e });
+  }
+}
+
 /** The little of the DOM the in-page checks use (the project's TypeScript has no DOM library). */
 interface DomRect {
   left: number;
@@ -96,6 +119,7 @@ interface DomRect {
 }
 interface DomEl {
   parentElement: DomEl | null;
+  tagName: string;
   className: string;
   dataset: Record<string, string | undefined>;
   hidden: boolean;
@@ -109,9 +133,20 @@ interface DomEl {
 }
 declare const document: { body: DomEl; scrollingElement: DomEl; elementFromPoint(x: number, y: number): DomEl | null };
 declare const window: { innerWidth: number; innerHeight: number };
-declare function getComputedStyle(el: DomEl): { overflow: string; lineHeight: string };
+declare function getComputedStyle(el: DomEl): {
+  overflow: string;
+  overflowX: string;
+  lineHeight: string;
+  display: string;
+  visibility: string;
+};
 
 const byTestId = (id: string, extra = '') => `[data-testid="${id}"]${extra}`;
+
+/** The smallest card button a finger can hit (and that is surely not one character per line). */
+const MIN_BUTTON = { width: 44, height: 28 };
+/** One-line labels the page deliberately cuts with "…" (the whole text is their tooltip). */
+const ELLIPSIS_CLASSES = ['entry-name', 'entry-sub', 'chat-title', 'whoami-who', 'hint', 'btn'];
 
 /** Drives the simulator page the way a person does: pick who you are, type, click. Waits on DOM state only. */
 export class SimulatorPage {
@@ -151,6 +186,18 @@ export class SimulatorPage {
     });
   }
 
+  /** Every person's badge number at once (user id → count, 0 when hidden). */
+  async pendingCounts(): Promise<Record<string, number>> {
+    return this.page.locator(byTestId('person')).evaluateAll((nodes) => {
+      const out: Record<string, number> = {};
+      for (const n of nodes as unknown as DomEl[]) {
+        const badge = [...n.querySelectorAll('[data-testid="pending-badge"]')][0];
+        out[n.dataset.userId ?? ''] = !badge || badge.hidden ? 0 : Number(badge.textContent);
+      }
+      return out;
+    });
+  }
+
   async hasUnread(userId: string): Promise<boolean> {
     return this.unreadDot(userId).evaluate((n) => !(n as unknown as DomEl).hidden);
   }
@@ -165,7 +212,7 @@ export class SimulatorPage {
    * scrolling or clipping ancestor, covered by something else, its label cut or wrapped. [] = every button is usable.
    */
   async buttonProblems(card: Locator): Promise<string[]> {
-    return card.evaluate((node) => {
+    return card.evaluate((node, min) => {
       const cardEl = node as unknown as DomEl;
       const problems: string[] = [];
       const buttons = [...cardEl.querySelectorAll('[data-testid="card-button"]')];
@@ -176,6 +223,8 @@ export class SimulatorPage {
         const name = b.dataset.label;
         const { innerWidth, innerHeight } = window;
         if (r.width < 1 || r.height < 1) problems.push(`${name}: not drawn`);
+        else if (r.width < min.width || r.height < min.height)
+          problems.push(`${name}: too small to tap (${Math.round(r.width)}×${Math.round(r.height)} px)`);
         if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight)
           problems.push(`${name}: outside the ${innerWidth}×${innerHeight} window ${JSON.stringify(r)}`);
         for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
@@ -192,7 +241,47 @@ export class SimulatorPage {
         if (r.height > 2 * lineHeight) problems.push(`${name}: wraps (${Math.round(r.height)} px tall)`);
       }
       return problems;
-    });
+    }, MIN_BUTTON);
+  }
+
+  /**
+   * Everything on screen that would make the page scroll sideways or cut text at the right: an element reaching past
+   * the window, past its card, or a scrolling box wider than itself. Wide tables and preformatted text inside a card
+   * may scroll within their own block (that is their design); nothing else may. [] = the layout fits.
+   */
+  async layoutProblems(): Promise<string[]> {
+    // No helper functions inside: the page gets this function's source, without the bundler's helpers.
+    return this.page.evaluate((ellipsisClasses) => {
+      const problems: string[] = [];
+      const { innerWidth } = window;
+      const scroller = document.scrollingElement;
+      if (scroller.scrollWidth > innerWidth) problems.push(`page: ${scroller.scrollWidth} px wide > ${innerWidth}`);
+      const selector = '.chat *, .toasts *, body[data-drawer="open"] .sidebar *';
+      for (const e of document.body.querySelectorAll(selector)) {
+        let drawn = true;
+        let card: DomEl | null = null;
+        let ownScroller = false;
+        for (let a: DomEl | null = e; a; a = a.parentElement) {
+          const cs = getComputedStyle(a);
+          if (a.hidden || cs.display === 'none' || cs.visibility === 'hidden') drawn = false;
+          const classes = a.className.split(' ');
+          if (a !== e && !card && ['TABLE', 'PRE'].includes(a.tagName)) ownScroller = true;
+          if (a !== e && !card && classes.includes('card')) card = a;
+        }
+        const r = e.getBoundingClientRect();
+        if (!drawn || r.width === 0) continue;
+        const what = `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').slice(0, 40)}"`;
+        if (r.right > innerWidth + 1) problems.push(`${what} reaches ${Math.round(r.right)} px`);
+        if (card && !ownScroller && r.right > card.getBoundingClientRect().right + 1)
+          problems.push(`${what} is cut by its card`);
+        const ellipsis = e.className.split(' ').some((c) => ellipsisClasses.includes(c));
+        const scrolls = getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1;
+        // A one-line label cut with "…" (names, roles, the chat title) is meant; anything else is lost content.
+        if (scrolls && !ellipsis && !['TABLE', 'PRE'].includes(e.tagName))
+          problems.push(`${what} is wider than its box (${e.scrollWidth} > ${e.clientWidth})`);
+      }
+      return problems;
+    }, ELLIPSIS_CLASSES);
   }
 
   /** On a phone, choosing someone closes the drawer: waits until it has slid away, so the chat is what is on top. */

@@ -117,3 +117,21 @@ export function signedDelivery(
     body: JSON.stringify(payload),
   };
 }
+
+/** base64(HMAC-SHA256(apiSecret, timestamp)): the card platform's signature of an HTTP card callback. */
+export function signCardCallback(timestamp: string, apiSecret: string): string {
+  return createHmac('sha256', apiSecret).update(timestamp).digest('base64');
+}
+
+/** An HTTP card callback as the card platform POSTs it to the registered URL (`x-ddpaas-signature*` headers). */
+export function signedCardCallback(payload: Payload, o: { secret: string; timestamp?: number | string }): Delivery {
+  const timestamp = String(o.timestamp ?? Date.now());
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'x-ddpaas-signature-timestamp': timestamp,
+      'x-ddpaas-signature': signCardCallback(timestamp, o.secret),
+    },
+    body: JSON.stringify(payload),
+  };
+}

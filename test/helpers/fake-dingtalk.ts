@@ -4,14 +4,22 @@
  *   const fake = await startFakeDingtalk({ clientId: 'ding_app', clientSecret: 's3cret' });
  *   new DingtalkAdapter({ ..., baseUrl: fake.baseUrl });   // the gateway lives on the same base URL
  *
- * OpenAPI: oauth2/accessToken; card/instances/createAndDeliver (same outTrackId → same result, nothing new recorded);
- * PUT card/instances (merge by key or replace); robot/oToMessages/batchSend; robot/groupMessages/send. Every API call
+ * OpenAPI: oauth2/accessToken; card/instances/createAndDeliver (same outTrackId → same result, nothing new recorded;
+ * `callbackType: HTTP` needs a registered callbackRouteKey); PUT card/instances (merge by key or replace);
+ * card/callbacks/register (routeKey → url + apiSecret; an existing key is kept unless forceUpdate);
+ * robot/oToMessages/batchSend; robot/groupMessages/send. Every API call
  * needs a live `x-acs-dingtalk-access-token` (else 401 InvalidAuthentication). `failNext` faults hit API calls only.
+ * topapi (oapi): POST /topapi/v2/user/getbymobile?access_token= (a token from oauth2/accessToken, else errcode 40014;
+ * `mobile` required, else 400002; a mobile of no `addContacts` person, or of one who left, → 60121). Its faults answer
+ * HTTP 200 with `errcode` (e.g. 90018 flow control) unless `status` is not 200.
  * Stream: POST /v1.0/gateway/connections/open → `{endpoint: ws://…/connect, ticket}` (single use); the socket takes
  * frames shaped as DingTalk sends them (`push`, `ping`, `pushRaw`) and collects the client's ACKs.
+ * HTTP card callbacks: `postCardCallback` POSTs a click to the URL registered for the card's route key, signed as the
+ * card platform signs it (`x-ddpaas-signature-timestamp` / `x-ddpaas-signature` from the registered apiSecret;
+ * no signature headers when none was registered).
  * `ws` has no types: loaded through createRequire with the few members used typed by hand.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,6 +29,7 @@ type Rec = Record<string, unknown>;
 export interface FakeRequest {
   method: string;
   path: string;
+  query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: Rec;
 }
@@ -45,6 +54,8 @@ export interface FakeRobotMessage {
 /** `hang` never answers; throttling faults (429 / QpsLimit code) send `Retry-After` when `retryAfterSeconds` is set. */
 export interface Fault {
   status: number;
+  /** topapi faults: the errcode of an HTTP 200 answer. */
+  errcode?: number;
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
@@ -64,6 +75,8 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
   const faults: Fault[] = [];
   const waiters = new Set<() => void>();
   const pendingAcks = new Map<string, (ack: StreamAck) => void>();
+  /** callbackRouteKey → where and how card callbacks are sent. */
+  const callbackRoutes = new Map<string, { callbackUrl: string; apiSecret: string | undefined }>();
   let seq = 0;
   let socket: WsSocket | undefined;
   const s = {
@@ -75,6 +88,8 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     acks: [] as StreamAck[],
   };
   let connections = 0;
+  const contacts: { userid: string; mobile: string; left?: boolean }[] = [];
+  const contactCalls: { mobile: unknown }[] = [];
   const notify = () => {
     for (const w of waiters) w();
   };
@@ -98,6 +113,7 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
       tickets.add(ticket);
       return { status: 200, body: { endpoint: `ws://127.0.0.1:${port}/connect`, ticket } };
     }
+    if (req.path.startsWith('/topapi/')) return oapi(req);
     const token = req.headers['x-acs-dingtalk-access-token'];
     if (typeof token !== 'string' || !tokens.has(token))
       return err(401, 'InvalidAuthentication', '不合法的access_token');
@@ -111,6 +127,29 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     return route(req);
   };
 
+  const oapi = (req: FakeRequest): Reply | 'hang' => {
+    const fail = (errcode: number, errmsg: string): Reply => ({
+      status: 200,
+      body: { errcode, errmsg, request_id: `r${++seq}` },
+    });
+    if (req.method !== 'POST') return err(404, 'NotFound', 'topapi takes POST');
+    if (!tokens.has(req.query.access_token ?? '')) return fail(40014, '不合法的access_token');
+    const fault = faults.shift();
+    if (fault?.hang) return 'hang';
+    if (fault && fault.status !== 200) return err(fault.status, fault.code ?? `Fault${fault.status}`, 'fake fault');
+    if (fault) return fail(fault.errcode ?? -1, fault.message ?? '系统繁忙');
+    if (req.path !== '/topapi/v2/user/getbymobile') return fail(404, '请求的URI地址不存在');
+    const mobile = req.body.mobile;
+    contactCalls.push({ mobile });
+    if (typeof mobile !== 'string' || mobile === '') return fail(400002, '无效的参数');
+    const person = contacts.find((c) => c.mobile === mobile && !c.left);
+    if (!person) return fail(60121, '找不到该用户');
+    return {
+      status: 200,
+      body: { errcode: 0, errmsg: 'ok', result: { userid: person.userid }, request_id: `r${++seq}` },
+    };
+  };
+
   const route = (req: FakeRequest): Reply => {
     const b = req.body;
     const key = `${req.method} ${req.path}`;
@@ -120,6 +159,9 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
       const space = /^dtv1\.card\/\/(IM_ROBOT|IM_GROUP)\.(.+)$/.exec(String(b.openSpaceId ?? ''));
       if (!outTrackId || !b.cardTemplateId || !params || !space?.[1] || !space[2]) {
         return err(400, 'InvalidParameter', 'bad createAndDeliver body');
+      }
+      if (b.callbackType === 'HTTP' && !callbackRoutes.has(String(b.callbackRouteKey ?? ''))) {
+        return err(400, 'param.callbackRouteKeyNotExist', 'callbackRouteKey is not registered');
       }
       const spaceType = space[1] === 'IM_ROBOT' ? 'IM_ROBOT' : 'IM_GROUP';
       if (!s.cards.some((c) => c.outTrackId === outTrackId)) {
@@ -137,6 +179,22 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
       card.updates.push({ params, byKey });
       card.params = byKey ? { ...card.params, ...params } : { ...params };
       return { status: 200, body: { success: true, result: true } };
+    }
+    if (key === 'POST /v1.0/card/callbacks/register') {
+      const routeKey = typeof b.callbackRouteKey === 'string' ? b.callbackRouteKey : '';
+      const callbackUrl = typeof b.callbackUrl === 'string' ? b.callbackUrl : '';
+      if (!routeKey) return err(400, 'param.callbackRouteKeyEmpty', 'param.callbackRouteKeyEmpty');
+      if (!callbackUrl) return err(400, 'param.callbackUrlEmpty', 'param.callbackUrlEmpty');
+      const existing = callbackRoutes.get(routeKey);
+      if (!existing || b.forceUpdate === true) {
+        const apiSecret = typeof b.apiSecret === 'string' && b.apiSecret ? b.apiSecret : undefined;
+        callbackRoutes.set(routeKey, { callbackUrl, apiSecret });
+      }
+      const now = callbackRoutes.get(routeKey);
+      return {
+        status: 200,
+        body: { success: true, result: { callbackUrl: now?.callbackUrl, apiSecret: now?.apiSecret } },
+      };
     }
     const isUser = key === 'POST /v1.0/robot/oToMessages/batchSend';
     if (isUser || key === 'POST /v1.0/robot/groupMessages/send') {
@@ -161,9 +219,11 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://x');
       const fr: FakeRequest = {
         method: req.method ?? 'GET',
-        path: new URL(req.url ?? '/', 'http://x').pathname,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: asRec(raw ? safeJson(raw) : {}),
       };
@@ -229,6 +289,10 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     ...s,
+    /** People the contact API knows (getbymobile); `left` = resigned, no longer found. */
+    addContacts: (...people: { userid: string; mobile: string; left?: boolean }[]) => contacts.push(...people),
+    /** The getbymobile calls that reached the route (valid token, no fault). */
+    contactCalls,
     /** Stream connections accepted so far. */
     connectionCount: () => connections,
     failNext(n: number, fault: Fault) {
@@ -247,10 +311,31 @@ export async function startFakeDingtalk(app: { clientId: string; clientSecret: s
     push: (topic: string, data: unknown, o: { type?: 'CALLBACK' | 'EVENT'; messageId?: string } = {}) =>
       sendFrame(o.type ?? 'CALLBACK', topic, data, o.messageId),
     ping: () => sendFrame('SYSTEM', 'ping', { opaque: randomUUID() }),
+    /** The registered card callback routes (routeKey → url, apiSecret). */
+    callbackRoutes: () => new Map(callbackRoutes),
+    /**
+     * A click on an HTTP-callback card, as the card platform sends it: POST to the URL registered for the card's
+     * callbackRouteKey, signed with the route's apiSecret at `nowMs` (the bot's clock in tests).
+     */
+    async postCardCallback(outTrackId: string, payload: Rec, nowMs: number): Promise<Response> {
+      const card = s.cards.find((c) => c.outTrackId === outTrackId);
+      if (!card) throw new Error(`fake dingtalk: no card ${outTrackId}`);
+      if (card.body.callbackType !== 'HTTP') throw new Error(`fake dingtalk: card ${outTrackId} uses Stream callbacks`);
+      const route = callbackRoutes.get(String(card.body.callbackRouteKey));
+      if (!route) throw new Error(`fake dingtalk: route key ${String(card.body.callbackRouteKey)} not registered`);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (route.apiSecret) {
+        const ts = String(nowMs);
+        headers['x-ddpaas-signature-timestamp'] = ts;
+        headers['x-ddpaas-signature'] = createHmac('sha256', route.apiSecret).update(ts).digest('base64');
+      }
+      return fetch(route.callbackUrl, { method: 'POST', headers, body: JSON.stringify(payload) });
+    },
     pushRaw: (text: string) => socket?.send(text),
     dropConnection: () => socket?.terminate(),
     reset() {
       for (const list of [s.requests, s.tokenRequests, s.gatewayRequests, s.cards, s.messages, s.acks]) list.length = 0;
+      callbackRoutes.clear();
       faults.length = 0;
     },
     async close() {

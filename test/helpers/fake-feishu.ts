@@ -7,7 +7,11 @@
  *   await fake.close();
  *
  * Endpoints: tenant_access_token/internal, POST im/v1/messages (uuid idempotency: the same uuid returns the same
- * message_id and records nothing new), PATCH im/v1/messages/:id, PATCH .../urgent_app, POST interactive/v1/card/update.
+ * message_id and records nothing new), PATCH im/v1/messages/:id, PATCH .../urgent_app, POST interactive/v1/card/update,
+ * POST contact/v3/users/batch_get_id (strict like the docs: `emails` and/or `mobiles`, at most 50 each, at least one
+ * value, `user_id_type` one of open_id/union_id/user_id; every value asked comes back, with `user_id` only for a person
+ * of `addContact` who has not resigned — unless `include_resigned`).
+ * Cards (send and update) over 30 KB of request body are refused with 400 code 230025, as Feishu does.
  * Every API call (not the token call) needs `Authorization: Bearer <issued token>`; unknown tokens get HTTP 400
  * code 99991663 (see `invalidateTokens`). `failNext` faults apply to API calls only, in FIFO order.
  */
@@ -35,6 +39,13 @@ export interface FakeUrgent {
 export interface FakeCardUpdate {
   token: string;
   card: unknown;
+}
+/** A person in the fake tenant's contacts (batch_get_id). */
+export interface FakeContact {
+  openId: string;
+  email?: string;
+  mobile?: string;
+  resigned?: boolean;
 }
 export interface FakeRequest {
   method: string;
@@ -67,6 +78,10 @@ export interface FakeFeishu {
   readonly requests: FakeRequest[];
   failNext(n: number, fault: Fault): void;
   addApp(appId: string, appSecret: string): void;
+  /** Adds people to the tenant's contacts (found by batch_get_id). */
+  addContacts(...people: FakeContact[]): void;
+  /** The batch_get_id calls that reached the route (authorised, no fault), with what they asked. */
+  readonly contactCalls: { emails: string[]; mobiles: string[] }[];
   /** Makes every token issued so far invalid (the next API call with one gets code 99991663). */
   invalidateTokens(): void;
   messagesTo(receiveId: string): FakeMessage[];
@@ -122,6 +137,7 @@ export async function startFakeFeishu(
     return true;
   };
   const apps = new Map<string, string>([[app.appId, app.appSecret]]);
+  const contacts: FakeContact[] = [];
   const validTokens = new Set<string>();
   const byUuid = new Map<string, string>();
   const faults: Fault[] = [];
@@ -134,6 +150,7 @@ export async function startFakeFeishu(
     cardUpdates: [] as FakeCardUpdate[],
     tokenRequests: [] as { app_id: unknown; app_secret: unknown }[],
     requests: [] as FakeRequest[],
+    contactCalls: [] as { emails: string[]; mobiles: string[] }[],
   };
 
   const handle = (req: FakeRequest): Reply | 'hang' => {
@@ -167,6 +184,7 @@ export async function startFakeFeishu(
       if (typeof b.receive_id !== 'string' || typeof b.content !== 'string' || typeof b.msg_type !== 'string') {
         return { status: 400, body: { code: 230001, msg: 'invalid param' } };
       }
+      if (b.msg_type === 'interactive' && tooLarge(b.content)) return contentTooLong();
       const messageId = `om_${++msgSeq}`;
       if (uuid) byUuid.set(uuid, messageId);
       state.messages.push({
@@ -192,6 +210,7 @@ export async function startFakeFeishu(
       const messageId = patch[1];
       if (!state.messages.some((m) => m.messageId === messageId)) return notFound();
       if (typeof b.content !== 'string') return { status: 400, body: { code: 230001, msg: 'invalid param' } };
+      if (tooLarge(b.content)) return contentTooLong();
       state.updates.push({ messageId, content: JSON.parse(b.content) });
       return ok({});
     }
@@ -205,11 +224,50 @@ export async function startFakeFeishu(
         },
       };
     }
+    if (req.method === 'POST' && req.path === '/open-apis/contact/v3/users/batch_get_id') return batchGetId(req);
     if (req.method === 'POST' && req.path === '/open-apis/interactive/v1/card/update') {
       state.cardUpdates.push({ token: String(b.token), card: b.card });
       return ok({});
     }
     return { status: 404, body: { code: 404, msg: `fake feishu: no route ${req.method} ${req.path}` } };
+  };
+
+  const batchGetId = (req: FakeRequest): Reply => {
+    const b = asRecord(req.body);
+    const invalid = (msg: string) => ({
+      status: 400,
+      body: { code: 99992402, msg: `field validation failed: ${msg}` },
+    });
+    const idType = req.query.user_id_type ?? 'open_id';
+    if (!['open_id', 'union_id', 'user_id'].includes(idType)) return invalid('user_id_type');
+    const list = (k: string): string[] | null => {
+      const v = b[k];
+      if (v === undefined) return [];
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+    };
+    const emails = list('emails');
+    const mobiles = list('mobiles');
+    if (!emails || !mobiles) return invalid('emails and mobiles are lists of strings');
+    if (emails.length > 50 || mobiles.length > 50) return invalid('at most 50 emails and 50 mobiles');
+    if (emails.length + mobiles.length === 0) return invalid('emails or mobiles required');
+    state.contactCalls.push({ emails, mobiles });
+    const withResigned = b.include_resigned === true;
+    const find = (pick: (c: FakeContact) => boolean) => contacts.find((c) => pick(c) && (withResigned || !c.resigned));
+    const status = (c: FakeContact | undefined) =>
+      c
+        ? { is_frozen: false, is_resigned: c.resigned === true, is_activated: true, is_exited: false, is_unjoin: false }
+        : undefined;
+    const user_list = [
+      ...emails.map((email) => {
+        const c = find((x) => x.email?.toLowerCase() === email.toLowerCase());
+        return c ? { email, user_id: c.openId, status: status(c) } : { email };
+      }),
+      ...mobiles.map((mobile) => {
+        const c = find((x) => x.mobile === mobile);
+        return c ? { mobile, user_id: c.openId, status: status(c) } : { mobile };
+      }),
+    ];
+    return ok({ user_list });
   };
 
   const server = createServer((req, res) => {
@@ -244,6 +302,9 @@ export async function startFakeFeishu(
     },
     addApp(appId, appSecret) {
       apps.set(appId, appSecret);
+    },
+    addContacts(...people) {
+      contacts.push(...people);
     },
     invalidateTokens() {
       validTokens.clear();
@@ -284,3 +345,8 @@ function ok(data: unknown) {
 function notFound() {
   return { status: 400, body: { code: 230011, msg: 'message not found' } };
 }
+
+/** Feishu refuses a card whose request body is over 30 KB (send and update alike). */
+const CARD_LIMIT_BYTES = 30 * 1024;
+const tooLarge = (content: string) => Buffer.byteLength(JSON.stringify(content), 'utf8') > CARD_LIMIT_BYTES;
+const contentTooLong = () => ({ status: 400, body: { code: 230025, msg: 'The message content is too long.' } });

@@ -8,6 +8,8 @@
  * Endpoints: GET /cgi-bin/gettoken; POST /cgi-bin/message/send (returns msgid, plus response_code for
  * button_interaction cards); POST /cgi-bin/message/update_template_card (response codes are SINGLE USE: an unknown
  * code → errcode 40058, a used one → errcode 42022); POST /cgi-bin/appchat/send; POST /cgi-bin/webhook/send?key=.
+ * Contacts: POST /cgi-bin/user/getuserid {mobile} and /cgi-bin/user/get_userid_by_email {email, email_type: 1 corporate
+ * (default) | 2 personal} → {userid}; a missing or malformed value → 40058 / 60103; nobody → 46004 (`addContacts`).
  * API calls need a valid access_token (unknown → 40014, expired via `expireTokens` → 42001). `failNext` faults apply
  * to every call except gettoken, FIFO.
  */
@@ -45,8 +47,20 @@ export interface WecomFault {
   lose?: boolean;
 }
 
+export interface FakeWecomContact {
+  userid: string;
+  mobile?: string;
+  /** The corporate mailbox (email_type 1). */
+  bizMail?: string;
+  /** The personal e-mail (email_type 2). */
+  email?: string;
+}
+
 export interface FakeWecom {
   readonly baseUrl: string;
+  addContacts(...people: FakeWecomContact[]): void;
+  /** The contact lookups that reached the route (valid token, no fault): path and body. */
+  readonly contactCalls: { path: string; body: Json }[];
   readonly messages: FakeSent[];
   readonly updates: FakeCardUpdate[];
   readonly appchats: FakePost[];
@@ -77,6 +91,8 @@ export async function startFakeWecom(app: {
   const codes = new Map<string, { taskId: string; used: boolean }>();
   const keys = new Set(app.webhookKeys ?? ['news-key']);
   const faults: WecomFault[] = [];
+  const contacts: FakeWecomContact[] = [];
+  const contactCalls: { path: string; body: Json }[] = [];
   let seq = 0;
   const state = {
     messages: [] as FakeSent[],
@@ -115,6 +131,7 @@ export async function startFakeWecom(app: {
     if (expired.has(token)) return err(42001, 'access_token expired');
     if (!valid.has(token)) return err(40014, 'invalid access_token');
     if (method !== 'POST') return { status: 404, body: { errcode: 404, errmsg: 'no route' } };
+    if (path === '/cgi-bin/user/getuserid' || path === '/cgi-bin/user/get_userid_by_email') return lookup(path, body);
     if (path === '/cgi-bin/message/send') return send(body);
     if (path === '/cgi-bin/message/update_template_card') return update(body);
     if (path === '/cgi-bin/appchat/send') {
@@ -123,6 +140,22 @@ export async function startFakeWecom(app: {
       return err(0, 'ok');
     }
     return { status: 404, body: { errcode: 404, errmsg: `fake wecom: no route ${method} ${path}` } };
+  };
+
+  const lookup = (path: string, body: Json): Reply => {
+    contactCalls.push({ path, body });
+    const found = (c: FakeWecomContact | undefined) =>
+      c ? { status: 200, body: { errcode: 0, errmsg: 'ok', userid: c.userid } } : err(46004, 'user not found');
+    if (path === '/cgi-bin/user/getuserid') {
+      if (typeof body.mobile !== 'string') return err(40058, 'mobile missing');
+      if (!/^\+?\d{5,32}$/.test(body.mobile)) return err(60103, 'mobile invalid');
+      return found(contacts.find((c) => c.mobile === body.mobile));
+    }
+    if (typeof body.email !== 'string' || !body.email.includes('@')) return err(40058, 'email missing');
+    const type = body.email_type ?? 1;
+    if (type !== 1 && type !== 2) return err(40058, 'invalid email_type');
+    const email = body.email.toLowerCase();
+    return found(contacts.find((c) => (type === 1 ? c.bizMail : c.email)?.toLowerCase() === email));
   };
 
   const send = (body: Json): Reply => {
@@ -179,6 +212,10 @@ export async function startFakeWecom(app: {
   return {
     baseUrl,
     ...state,
+    addContacts: (...people) => {
+      contacts.push(...people);
+    },
+    contactCalls,
     webhookUrl: (key) => `${baseUrl}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`,
     issueResponseCode: issue,
     codeUnused: (code) => codes.get(code)?.used === false,

@@ -1,5 +1,6 @@
 import type { FeishuConfig } from '../../src/config/env';
 import type { OrgFile } from '../../src/config/org-file';
+import { mountLocalUi } from '../../src/http/routes/local';
 import type { FakeClock } from './fake-clock';
 import { type FakeFeishu, startFakeFeishu } from './fake-feishu';
 import { cardActionEvent, type Delivery, signAndEncrypt, textMessageEvent } from './feishu-deliveries';
@@ -150,18 +151,29 @@ export class FeishuChat {
   }
 }
 
-export async function startFeishuHandoff(opts: { org?: OrgFile } = {}) {
-  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
-  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
-  const feishu: FeishuConfig = {
+/** Webhook mode against a fake Feishu, with the test encrypt key and verification token. */
+export function feishuConfig(appId: string, fake: FakeFeishu, appSecret = 'secret'): FeishuConfig {
+  return {
     appId,
-    appSecret: 'secret',
+    appSecret,
     verificationToken: VERIFICATION_TOKEN,
     encryptKey: ENCRYPT_KEY,
     baseUrl: fake.baseUrl,
     mode: 'webhook',
   };
-  const h = createTestHandoff({ org: opts.org ?? feishuOrg(), feishu, localUi: false });
+}
+
+/** The bot on the fake Feishu; `localUi: true` also runs the simulator beside it (LOCAL_UI=on, loopback bind). */
+export async function startFeishuHandoff(opts: { org?: OrgFile; localUi?: boolean } = {}) {
+  const appId = `cli_${Math.random().toString(16).slice(2, 10).padEnd(16, '0')}`;
+  const fake = await startFakeFeishu({ appId, appSecret: 'secret' });
+  const feishu = feishuConfig(appId, fake);
+  const h = createTestHandoff({
+    org: opts.org ?? feishuOrg(),
+    feishu,
+    localUi: opts.localUi ?? false,
+    ...(opts.localUi ? { mounts: [mountLocalUi] } : {}),
+  });
   const { url } = await h.listen();
   const chat = new FeishuChat(fake, url, h.clock, () => h.flush());
   return {

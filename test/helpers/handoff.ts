@@ -42,6 +42,8 @@ export interface TestHandoffOptions {
   /** LOCAL_UI_TOKEN for the simulator API. */
   localUiToken?: string;
   databasePath?: string;
+  /** The port listen() binds (default 0: any free port). */
+  port?: number;
   clock?: FakeClock;
   /** Extra route mounts passed to bootstrap, e.g. the local simulator page (mountLocalUi). */
   mounts?: BootstrapOptions['mounts'];
@@ -75,12 +77,14 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       localUi: opts.localUi ?? true,
       localUiToken: opts.localUiToken ?? null,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
+      ...(opts.port ? { port: opts.port } : {}),
     }),
     {
       clock,
       logger: silentLogger,
       org: opts.org ?? demoOrg(),
       scheduler: false,
+      watch: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
       delivery: opts.delivery ?? virtualDelivery(),
       ...opts.ack,

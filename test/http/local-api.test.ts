@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountLocalUi } from '../../src/http/routes/local';
+import { startFeishuHandoff } from '../helpers/feishu-chat';
 import { createTestHandoff, LocalChat, REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
 
 /**
@@ -96,6 +97,11 @@ describe('simulator API without a token (the local default)', () => {
     const r = await call(url, '/api/local/say', { method: 'POST', headers, body: approve });
     expect(r.status).toBe(403);
     expect(r.json.error).toContain('evil.example');
+    // A same-origin page on the rebound name may set X-Forwarded-Host: the guard reads the raw Host, not Koa's
+    // proxy-aware ctx.host (the app trusts proxy headers for other purposes).
+    const forwarded = { ...headers, 'x-forwarded-host': host, 'x-forwarded-proto': 'http' };
+    const r2 = await call(url, '/api/local/say', { method: 'POST', headers: forwarded, body: approve });
+    expect(r2.status).toBe(403);
     unmoved();
   });
 
@@ -159,6 +165,38 @@ describe('simulator API without a token (the local default)', () => {
     const help = await post('/api/local/say', JSON.stringify({ userId: 'wang.sales', text: '/help' }));
     expect(help.status).toBe(200);
     expect(host).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe('simulator beside Feishu (LOCAL_UI=on on a loopback bind, no token)', () => {
+  let env: Awaited<ReturnType<typeof startFeishuHandoff>>;
+  beforeAll(async () => {
+    env = await startFeishuHandoff({ localUi: true });
+    await env.chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+  });
+  afterAll(() => env.stop());
+
+  it('the attack of finding 1 moves nothing and sends no Feishu card; the Feishu approver still decides', async () => {
+    const { h, fake, url } = env;
+    const version = h.deps.projects.get('HO-2026-0001')?.version;
+    const sent = fake.messages.length;
+    const audit = h.db.$client.prepare('select count(*) as n from audit_log').get();
+    const forged = JSON.stringify({ userId: 'yang.huiyu', text: '/approve HO-2026-0001 x' });
+    for (const headers of [
+      { origin: 'https://evil.example', 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' },
+      { origin: 'http://127.0.0.1:1', 'content-type': 'application/json', 'sec-fetch-site': 'same-site' },
+      { 'content-type': 'application/json' },
+    ]) {
+      const r = await call(url, '/api/local/say', { method: 'POST', headers, body: forged });
+      expect(r.status, JSON.stringify(headers)).toBeGreaterThanOrEqual(401);
+      expect(r.json.error).toMatch(/[\u4e00-\u9fff]/);
+    }
+    await h.flush();
+    expect(h.deps.projects.get('HO-2026-0001')?.version).toBe(version);
+    expect(h.db.$client.prepare('select count(*) as n from audit_log').get()).toEqual(audit);
+    expect(fake.messages).toHaveLength(sent);
+    await env.chat.click('li.lead', '同意');
+    expect(h.deps.projects.get('HO-2026-0001')?.stepIndex).toBe(1);
   });
 });
 

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db';
 import { SqliteOutboxRepo } from '../../src/store/outbox.repo';
+import { freePort } from '../helpers/free-port';
 
 /** The simulator API answers scripts (no Origin header) only with the admin's token. */
 const TOKEN = 'shutdown-test-token-0123456789';
@@ -17,15 +17,6 @@ import { REGISTER_NORTH_UNSIGNED } from '../helpers/handoff';
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'handoff-shutdown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function healthy(child: ChildProcess, url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;

@@ -3,13 +3,24 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/store/db';
+import { SqliteDirectoryCache } from '../../src/store/directory-cache.repo';
 
 const root = resolve(import.meta.dirname, '../..');
-const run = (...args: string[]) => {
+const run = (...args: string[]) => runWith({}, ...args);
+const runWith = (env: Record<string, string>, ...args: string[]) => {
   const r = spawnSync('npx', ['tsx', 'scripts/process-check.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, PROCESS_FILE: '', ORG_FILE: '' },
+    env: {
+      ...process.env,
+      PROCESS_FILE: '',
+      ORG_FILE: '',
+      FEISHU_APP_ID: '',
+      DINGTALK_CLIENT_ID: '',
+      WECOM_CORP_ID: '',
+      ...env,
+    },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
@@ -66,6 +77,35 @@ describe('npm run process:check', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('error: roles.platform_ops: the process needs platform_ops (平台运维部)');
     expect(r.out).toContain('公司云服务器部署 — 平台运维部：（无人）');
+  });
+
+  it('lists the people given by e-mail/mobile that the platforms could not resolve, from the database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'process-check-'));
+    const orgPath = join(dir, 'org.yaml');
+    const text = readFileSync(join(root, 'org.example.yaml'), 'utf8')
+      .replace('{ id: zhao.biz, name: 赵商务 }', '{ id: zhao.biz, name: 赵商务, email: zhao@corp.example }')
+      .replace('{ id: sun.director, name: 孙总监 }', '{ id: sun.director, name: 孙总监, mobile: "13800000001" }')
+      .replace('{ id: zheng.impl, name: 郑工 }', '{ id: zheng.impl, name: 郑工, email: zheng@corp.example }');
+    writeFileSync(orgPath, text);
+    const dbPath = join(dir, 'handoff.db');
+    const db = openDb(dbPath);
+    const checkedAt = new Date();
+    const answer = { platform: 'feishu' as const, error: null, checkedAt };
+    new SqliteDirectoryCache(db).save([
+      { ...answer, kind: 'email', value: 'zhao@corp.example', platformUserId: 'ou_zhao', status: 'found' },
+      { ...answer, kind: 'mobile', value: '13800000001', platformUserId: null, status: 'not_found' },
+    ]);
+    db.$client.close();
+
+    const r = runWith({ FEISHU_APP_ID: 'cli_x' }, '--org', orgPath, '--db', dbPath, ...sample);
+
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      `directory (feishu; answers from ${dbPath}): 3 people given by e-mail/mobile, 2 not reachable`,
+    );
+    expect(r.out).toContain('  - feishu: sun.director (孙总监; 13800000001) — not found');
+    expect(r.out).toContain('  - feishu: zheng.impl (郑工; zheng@corp.example) — not asked yet');
+    expect(r.out).not.toContain('zhao.biz (');
   });
 
   it('a bad argument names itself', () => {

@@ -61,6 +61,17 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
+/**
+ * What happens when a step or task waits longer than `hours` working hours (Mon–Fri 09:00–18:00 in TIMEZONE):
+ * `escalate` sends the members of that role the project card (notify only; the holders stay), `transfer` hands the
+ * step to that role's members. Without a timeout the daily nudges (APPROVAL_SLA_HOURS, `sla_hours`) are all.
+ */
+export interface TimeoutDef {
+  hours: number;
+  escalate?: string;
+  transfer?: string;
+}
+
 export interface TaskDef {
   id: string;
   name: string;
@@ -89,6 +100,9 @@ export interface TaskDef {
   action?: string;
   /** Overrides the approval SLA for nudges, in hours. */
   slaHours?: number;
+  /** Who is copied (抄送) when the task opens: they get a read-only card that updates in place. */
+  cc?: HolderDef[];
+  timeout?: TimeoutDef;
 }
 
 export interface FlowDef {
@@ -105,6 +119,9 @@ export interface ApprovalStepDef {
   /** The commercial review's checklist: items the approver ticks (each is a required `check`). */
   checklist?: string[];
   action?: string;
+  /** Who is copied (抄送) when the step opens. */
+  cc?: HolderDef[];
+  timeout?: TimeoutDef;
 }
 
 export interface RouteDef {

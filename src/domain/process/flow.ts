@@ -3,6 +3,7 @@ import type { OrgView, UserId } from '../org';
 import type { Project } from '../project';
 import { evaluate } from './conditions';
 import type { ProcessDefinition, SubflowDef, TaskDef } from './definition';
+import { cloneHold } from './hold';
 import { resolveHolder } from './holders';
 import type { Delivery, FieldValue, Subflow, TaskInstance } from './state';
 
@@ -63,7 +64,11 @@ export function cloneDelivery(d: Delivery): Delivery {
     ...d,
     team: { pm: d.team.pm, implementers: [...d.team.implementers] },
     approvalAnswers: Object.fromEntries(Object.entries(d.approvalAnswers).map(([k, v]) => [k, { ...v }])),
-    tasks: d.tasks.map((t) => ({ ...t, answers: { ...t.answers }, users: t.users ? [...t.users] : null })),
+    tasks: d.tasks.map((t) => {
+      const c = { ...t, answers: { ...t.answers }, users: t.users ? [...t.users] : null };
+      if (t.hold) c.hold = cloneHold(t.hold);
+      return c;
+    }),
     documents: d.documents.map((x) => ({ ...x })),
     subflows: d.subflows.map((s) => ({ ...s, answers: { ...s.answers } })),
   };

@@ -1,6 +1,7 @@
-import { membersOf, type OrgView, type UserId } from '../org';
+import { membersOf, type OrgView, type UserId, withDelegates } from '../org';
 import type { Project } from '../project';
 import type { HolderDef, ProcessDefinition } from './definition';
+import { holdersNow } from './hold';
 import type { FieldValue, Subflow, TaskInstance } from './state';
 
 /** Who holds a task instance: role members of a region, or named users. */
@@ -38,9 +39,19 @@ export function resolveHolder(
   return users.length ? { role: null, region: null, users } : null;
 }
 
-export function holdersOfTask(t: Pick<TaskInstance, 'role' | 'region' | 'users'>, org: OrgView): UserId[] {
+/** The holders the definition gave a task instance (named users, or the role's members now). */
+export function baseHoldersOfTask(t: Pick<TaskInstance, 'role' | 'region' | 'users'>, org: OrgView): UserId[] {
   if (t.users) return t.users;
   return t.role ? membersOf(org, t.role, t.region) : [];
+}
+
+/** Who holds a task now, before delegation: the definition's holders through its hold (transfer, signers). */
+export const taskHoldersNow = (t: Pick<TaskInstance, 'role' | 'region' | 'users' | 'hold'>, org: OrgView): UserId[] =>
+  holdersNow(baseHoldersOfTask(t, org), t.hold);
+
+/** Who may act on a task now: its holders, each replaced by their delegate while a delegation runs. */
+export function holdersOfTask(t: Pick<TaskInstance, 'role' | 'region' | 'users' | 'hold'>, org: OrgView): UserId[] {
+  return withDelegates(org, taskHoldersNow(t, org));
 }
 
 export function canActOn(t: TaskInstance, user: UserId, org: OrgView): boolean {
@@ -55,5 +66,5 @@ export function matchesHolder(h: HolderDef, user: UserId, p: Project, def: Proce
     // Raising is open to every member of the role, whatever region they sit in.
     return Object.values(org.members[h.role] ?? {}).some((list) => list.includes(user));
   }
-  return holdersOfTask(held, org).includes(user);
+  return baseHoldersOfTask(held, org).includes(user);
 }

@@ -1,4 +1,5 @@
 import type { UserId } from '../org';
+import type { Hold } from './hold';
 
 /** A form answer: text, link, date (YYYY-MM-DD), a choice, several choices or people, a yes/no or a tick. */
 export type FieldValue = string | string[] | boolean;
@@ -27,6 +28,8 @@ export interface TaskInstance {
   closedBy: UserId | null;
   /** The reason of a rejection, or the note of an approval. */
   note: string | null;
+  /** Transferred, reassigned or signers added (加签): see hold.ts. */
+  hold?: Hold;
 }
 
 export interface ProjectDocument {

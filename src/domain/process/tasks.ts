@@ -1,10 +1,11 @@
 import { type DomainError, domainError } from '../errors';
-import type { UserId } from '../org';
+import { actingAs, type UserId } from '../org';
 import { err, ok, type Result } from '../result';
 import type { ProcessDefinition, TaskDef } from './definition';
 import { advance, close, mainScope, type Scope, sendBack, subflowScope, type Work } from './flow';
 import { type RawFields, validateForm } from './forms';
-import { canActOn } from './holders';
+import { ownerMustWait, settle, signedOff, signerNow } from './hold';
+import { baseHoldersOfTask, canActOn, taskHoldersNow } from './holders';
 import { missingDocuments, type TaskInstance } from './state';
 
 export type TaskAction = 'approve' | 'reject' | 'submit';
@@ -100,7 +101,7 @@ export function actOnTask(
   by: UserId,
   raw: RawFields,
   reason: string | undefined,
-): Result<{ closed: boolean; task: TaskInstance }, DomainError> {
+): Result<TaskActed, DomainError> {
   const t = w.d.tasks.find((x) => x.no === taskNo);
   if (t?.state !== 'open') return err(domainError('TASK_NOT_OPEN', { task: taskNo }));
   if (!canActOn(t, by, w.org)) return err(domainError('NOT_TASK_HOLDER', { task: taskNo }));
@@ -108,6 +109,41 @@ export function actOnTask(
   const scope = sub ? subflowScope(w.def, sub) : mainScope(w.p, w.def);
   const def = scope.tasks.find((d) => d.id === t.defId);
   if (!def) return err(domainError('TASK_NOT_OPEN', { task: taskNo }));
+  const acting = actingAs(w.org, taskHoldersNow(t, w.org), by);
+  const onBehalfOf = acting?.onBehalfOf ?? null;
+  const as = acting?.as ?? by;
+  const base = baseHoldersOfTask(t, w.org);
+  const before = taskHoldersNow(t, w.org);
+  /** The task waits for its signers: whoever holds it now (and did not before) gets the card. */
+  const waiting = (): Result<TaskActed, DomainError> => {
+    const hold = settle(base, t.hold);
+    if (hold) t.hold = hold;
+    const only = taskHoldersNow(t, w.org).filter((u) => !before.includes(u));
+    if (only.length) w.effects.push({ type: 'notify.task', regNo: w.p.regNo, taskId: t.no, only });
+    return ok({ closed: false, task: t, signed: true, onBehalfOf });
+  };
+  const signer = signerNow(base, t.hold, as);
+  if (signer && t.hold) {
+    // An added signer (加签): approves (no form) or refuses; refusing a form task sends it back to its holder.
+    const hold = t.hold;
+    if (action === 'reject' && def.decide === 'submit') {
+      if (!reason?.trim()) return err(domainError('REASON_REQUIRED'));
+      hold.main = null;
+      for (const s of hold.signers) if (s.position !== 'before') s.done = false;
+      return waiting();
+    }
+    if (action !== 'reject') {
+      const s = hold.signers.find((x) => x.user === signer.user && x.position === signer.position && !x.done);
+      if (s) s.done = true;
+      if (!signedOff(hold) || !hold.main) return waiting();
+      t.answers = hold.main.answers;
+      close(t, 'done', hold.main.by, w.at, hold.main.note);
+      const closed = applyDone(w, def, t, scope);
+      if (!closed) advance(w, scope);
+      finishSubflow(w, scope);
+      return ok({ closed, task: t, signed: false, onBehalfOf });
+    }
+  }
   if ((def.decide === 'review') === (action === 'submit')) {
     return err(domainError('INVALID_FIELD', { field: 'action', label: '操作', why: def.decide }));
   }
@@ -134,7 +170,7 @@ export function actOnTask(
       reason: why,
       task: t.no,
     });
-    return ok({ closed: false, task: t });
+    return ok({ closed: false, task: t, signed: false, onBehalfOf });
   }
   const answers = validateForm(def.form, raw, w.org, { ...w.p, delivery: w.d });
   if (!answers.ok) return answers;
@@ -144,10 +180,22 @@ export function actOnTask(
       return err(domainError('DOCS_INCOMPLETE', { missing: missing.map((m) => m.no).join(',') || 'all' }));
     }
   }
+  if (t.hold && ownerMustWait(t.hold)) {
+    t.hold.main = { by: as, answers: answers.value, note: reason?.trim() || null };
+    return waiting();
+  }
   t.answers = answers.value;
   close(t, 'done', by, w.at, reason?.trim() || null);
   const closed = applyDone(w, def, t, scope);
   if (!closed) advance(w, scope);
   finishSubflow(w, scope);
-  return ok({ closed, task: t });
+  return ok({ closed, task: t, signed: false, onBehalfOf });
+}
+
+/** What acting on a task did: `signed` = a signer's approval or the holder's decision kept for the signers. */
+export interface TaskActed {
+  closed: boolean;
+  task: TaskInstance;
+  signed: boolean;
+  onBehalfOf: UserId | null;
 }

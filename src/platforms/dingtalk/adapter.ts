@@ -7,7 +7,8 @@
  * - Card → `POST /v1.0/card/instances/createAndDeliver` with the generic template (render-card.ts), `outTrackId` =
  *   sha256 hex of the idempotency key (stable, so a retry reuses it; 64 `[0-9a-f]`, like the official SDK's ids),
  *   delivered to `IM_ROBOT.<userId>` (user, or a `p2p:` chat) or `IM_GROUP.<openConversationId>`. messageId =
- *   outTrackId. Callbacks come over STREAM unless `cardCallbackRouteKey` is set (then HTTP to that route key).
+ *   outTrackId. Callbacks come over STREAM unless `cardCallbackRouteKey` is set (then HTTP to the URL registered
+ *   under that route key, signed with `cardCallbackSecret`: see `cardCallbacks` and verify.ts).
  * - update → `PUT /v1.0/card/instances` with `updateCardDataByKey` (every slot is written, so nothing stale stays).
  * - Text → `oToMessages/batchSend` (user) or `groupMessages/send` (group) with `sampleText`; messageId =
  *   processQueryKey. DingTalk has no idempotency key for these: a retry after a lost response may post twice.
@@ -16,10 +17,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { CardModel } from '../../../cards/model';
-import { MalformedPayloadError } from '../../shared/errors';
+import { MalformedPayloadError, VerificationError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import {
   type AckReply,
+  type ContactLookup,
   type DeferredAck,
   type HttpReply,
   type InboundEvent,
@@ -33,11 +35,12 @@ import {
   type WebhookInbound,
 } from '../types';
 import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DingtalkApi, trimBaseUrl } from './client';
+import { dingtalkContacts } from './contacts';
 import { normalizeCardCallback, normalizeRobotMessage } from './normalize';
 import { chatDestination, isRecord, type Json, rec, str, tryJson } from './payloads';
 import { type CardParams, renderCardParams, renderCardResponse, toastText } from './render-card';
 import type { StreamConnection } from './stream';
-import { SIGNATURE_HEADERS, verifySign } from './verify';
+import { CARD_SIGNATURE_HEADERS, SIGNATURE_HEADERS, verifyCardSignature, verifySign } from './verify';
 
 export interface DingtalkAdapterOptions {
   /** AppKey (Client ID). */
@@ -50,10 +53,14 @@ export interface DingtalkAdapterOptions {
   cardTemplateId: string;
   /** OpenAPI base URL. Default https://api.dingtalk.com. */
   baseUrl?: string;
+  /** topapi base URL (the contact lookup). Default https://oapi.dingtalk.com. */
+  oapiBaseUrl?: string;
   /** Stream gateway base URL (tests). Default: baseUrl. */
   gatewayUrl?: string;
   /** When set, cards use HTTP callbacks routed to this callbackRouteKey instead of STREAM. */
   cardCallbackRouteKey?: string;
+  /** The `apiSecret` the route key is registered with: HTTP card callbacks must carry its signature. */
+  cardCallbackSecret?: string;
   clock: () => Date;
   logger: Logger;
   /** OpenAPI / gateway request timeout. Default 10 s. */
@@ -71,10 +78,12 @@ export function toOutTrackId(idempotencyKey: string): string {
 
 export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
   readonly platform = 'dingtalk' as const;
-  /** Card-callback response deadline: NOT CONFIRMED by DingTalk docs; 3 s is assumed (as Feishu). */
-  readonly ackDeadlineMs = 3000;
+  /** Card-callback response deadline: 2 s (互动卡片 "事件回调" → 注意事项: "请在 2 秒内完成业务处理并响应"). */
+  readonly ackDeadlineMs = 2000;
   private readonly api: DingtalkApi;
   private readonly log: Logger;
+  /** The contact API behind the directory (topapi/v2/user/getbymobile). */
+  readonly contacts: ContactLookup;
 
   constructor(private readonly opts: DingtalkAdapterOptions) {
     this.log = opts.logger.child({ platform: 'dingtalk' });
@@ -82,10 +91,12 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
       clientId: opts.clientId,
       clientSecret: opts.clientSecret,
       baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      ...(opts.oapiBaseUrl ? { oapiBaseUrl: opts.oapiBaseUrl } : {}),
       clock: opts.clock,
       logger: this.log,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
+    this.contacts = dingtalkContacts(this.api);
   }
 
   async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
@@ -149,27 +160,61 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
   }
 
   /**
-   * HTTP callback (robot messages; card callbacks when `cardCallbackRouteKey` is used). Verifies `timestamp`/`sign`
-   * (VerificationError → 401), then parses (MalformedPayloadError → 400). A card callback has no per-click id over
-   * HTTP: its eventId is a hash of the body and the request timestamp.
+   * HTTP robot-message callback: verifies `timestamp`/`sign` with the AppSecret (VerificationError → 401), then
+   * parses (MalformedPayloadError → 400). Card clicks never come this way (DingTalk sends them to the URL registered
+   * for the card route key, signed with its own apiSecret): a card-shaped body here is ignored.
    */
   parseHttp(raw: RawInbound): ParsedDelivery {
-    const timestamp = raw.headers[SIGNATURE_HEADERS.timestamp];
     verifySign({
-      timestamp,
+      timestamp: raw.headers[SIGNATURE_HEADERS.timestamp],
       sign: raw.headers[SIGNATURE_HEADERS.sign],
       appSecret: this.opts.clientSecret,
       now: this.opts.clock(),
     });
-    const text = raw.rawBody.toString('utf8');
-    const body = tryJson(text);
-    if (!isRecord(body)) throw new MalformedPayloadError('body is not a JSON object');
+    const body = jsonObject(raw);
     if ('msgId' in body || 'msgtype' in body) return normalizeRobotMessage(body);
-    if ('outTrackId' in body) {
-      const eventId = `http:${createHash('sha256').update(`${timestamp}\n${text}`, 'utf8').digest('hex').slice(0, 40)}`;
-      return normalizeCardCallback(body, eventId);
-    }
-    return { kind: 'ignored', reason: 'unrecognised callback body' };
+    return { kind: 'ignored', reason: 'not a robot message (card clicks arrive on the card callback URL)' };
+  }
+
+  /**
+   * The HTTP card callback (POST /dingtalk/cards): `x-ddpaas-signature*` checked with the route key's apiSecret
+   * (VerificationError → 401), then the click. It has no per-click id: its eventId is a hash of the signature
+   * timestamp and the body, so a replay of the same request is a duplicate.
+   */
+  readonly cardCallbacks: WebhookInbound = {
+    parseHttp: (raw: RawInbound): ParsedDelivery => {
+      const secret = this.opts.cardCallbackSecret;
+      if (!secret) throw new VerificationError('HTTP card callbacks are not configured');
+      const timestamp = raw.headers[CARD_SIGNATURE_HEADERS.timestamp];
+      verifyCardSignature({
+        timestamp,
+        signature: raw.headers[CARD_SIGNATURE_HEADERS.signature],
+        apiSecret: secret,
+        now: this.opts.clock(),
+      });
+      const body = jsonObject(raw);
+      if (!('outTrackId' in body)) return { kind: 'ignored', reason: 'not a card callback' };
+      const digest = createHash('sha256')
+        .update(`${timestamp}\n${raw.rawBody.toString('utf8')}`, 'utf8')
+        .digest('hex');
+      return normalizeCardCallback(body, `http:${digest.slice(0, 40)}`);
+    },
+    httpReply: (reply, ev) => this.httpReply(reply, ev),
+  };
+
+  /**
+   * Registers `url` as the HTTP card callback of the route key, with the apiSecret (forceUpdate: the configuration
+   * is the source of truth). Called at start-up when DINGTALK_CARD_CALLBACK_URL is set.
+   */
+  async registerCardCallback(url: string): Promise<void> {
+    const { cardCallbackRouteKey: key, cardCallbackSecret: secret } = this.opts;
+    if (!key || !secret) throw new Error('registerCardCallback needs cardCallbackRouteKey and cardCallbackSecret');
+    await this.api.call('card.callback.register', 'POST', '/v1.0/card/callbacks/register', {
+      callbackRouteKey: key,
+      callbackUrl: url,
+      apiSecret: secret,
+      forceUpdate: true,
+    });
   }
 
   /** The HTTP response body: `{}` for messages, the CardResponse (inline update) for card clicks. */
@@ -234,6 +279,12 @@ export class DingtalkAdapter implements PlatformAdapter, WebhookInbound {
   private renderOpts(): { timeZone?: string } {
     return this.opts.timeZone ? { timeZone: this.opts.timeZone } : {};
   }
+}
+
+function jsonObject(raw: RawInbound): Json {
+  const body = tryJson(raw.rawBody.toString('utf8'));
+  if (!isRecord(body)) throw new MalformedPayloadError('body is not a JSON object');
+  return body;
 }
 
 function listHas(list: unknown, id: string): boolean {

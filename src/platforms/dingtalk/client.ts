@@ -17,6 +17,12 @@ import { PlatformApiError } from '../types';
 import { isRecord, type Json } from './payloads';
 
 export const DEFAULT_BASE_URL = 'https://api.dingtalk.com';
+/** The older server API (topapi): same access token, passed as `access_token` in the query; `errcode` in the body. */
+export const DEFAULT_OAPI_BASE_URL = 'https://oapi.dingtalk.com';
+/** topapi errcodes: the token is invalid or expired → refresh once. */
+export const OAPI_TOKEN_CODES: ReadonlySet<number> = new Set([40014, 42001, 41001]);
+/** topapi flow control (当前请求数过多 / 接口调用被限流) and -1 系统繁忙 → retry after a second. */
+export const OAPI_RETRY_CODES: ReadonlySet<number> = new Set([-1, 90002, 90005, 90006, 90018]);
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY_AFTER_MS = 1000;
 const TOKEN_MARGIN_MAX_MS = 5 * 60 * 1000;
@@ -26,6 +32,8 @@ export interface DingtalkApiOptions {
   clientSecret: string;
   /** e.g. https://api.dingtalk.com or http://127.0.0.1:PORT (trailing slashes are removed). */
   baseUrl: string;
+  /** The topapi base URL. Default https://oapi.dingtalk.com. */
+  oapiBaseUrl?: string;
   clock: () => Date;
   logger: Logger;
   timeoutMs?: number;
@@ -57,6 +65,42 @@ export class DingtalkApi {
     }
   }
 
+  /**
+   * A topapi call (`POST <oapi>/topapi/...?access_token=`): `errcode != 0` becomes PlatformApiError with `code` =
+   * the errcode (permanent unless it is a flow-control or busy code). The URL carries the token and never appears in
+   * an error. A rejected token is refreshed and the call retried once.
+   */
+  async callOapi(op: string, path: string, body: Json): Promise<Json> {
+    const base = trimBaseUrl(this.opts.oapiBaseUrl ?? DEFAULT_OAPI_BASE_URL);
+    const once = async (token: string) => {
+      const res = await this.request(
+        op,
+        'POST',
+        '',
+        body,
+        undefined,
+        `${base}${path}?access_token=${encodeURIComponent(token)}`,
+      );
+      const code = typeof res.errcode === 'number' ? res.errcode : 0;
+      if (code === 0) return res;
+      const msg = typeof res.errmsg === 'string' ? ` (${res.errmsg.slice(0, 200)})` : '';
+      const message = `dingtalk ${op} failed: errcode ${code}${msg}`;
+      if (OAPI_RETRY_CODES.has(code))
+        throw new PlatformApiError(message, 'dingtalk', { code, status: 200, retryAfterMs: DEFAULT_RETRY_AFTER_MS });
+      if (OAPI_TOKEN_CODES.has(code)) throw new PlatformApiError(message, 'dingtalk', { code, status: 401 });
+      throw new PlatformApiError(message, 'dingtalk', { code, status: 200, permanent: true });
+    };
+    const token = await this.accessToken();
+    try {
+      return await once(token);
+    } catch (e) {
+      if (!isTokenRejected(e)) throw e;
+      this.opts.logger.warn('dingtalk token rejected, refreshing', { op });
+      if (this.token?.value === token) this.token = null;
+      return once(await this.accessToken());
+    }
+  }
+
   invalidateToken(): void {
     this.token = null;
   }
@@ -84,7 +128,14 @@ export class DingtalkApi {
     return value;
   }
 
-  private async request(op: string, method: string, path: string, body: Json, token?: string): Promise<Json> {
+  private async request(
+    op: string,
+    method: string,
+    path: string,
+    body: Json,
+    token?: string,
+    url = `${this.baseUrl}${path}`,
+  ): Promise<Json> {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       accept: 'application/json',
@@ -93,7 +144,7 @@ export class DingtalkApi {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
+      res = await fetch(url, {
         method,
         headers,
         body: JSON.stringify(body),

@@ -49,3 +49,45 @@ function safeDecode(s: string): string {
     return s;
   }
 }
+
+/**
+ * HTTP card callbacks (互动卡片 "事件回调", HTTP 模式) are signed differently from robot messages: the URL is registered
+ * with `POST /v1.0/card/callbacks/register {callbackRouteKey, callbackUrl, apiSecret}`, and every callback then
+ * carries `x-ddpaas-signature-timestamp` and `x-ddpaas-signature` =
+ * base64(HMAC-SHA256(key = apiSecret, data = the timestamp as sent)). Without an apiSecret DingTalk sends no
+ * signature at all, so the bot refuses to run HTTP card callbacks without one.
+ * The documentation gives the algorithm (Java `Long.toString(ts)`) but neither the unit nor a freshness window:
+ * a 13-digit value is read as milliseconds, a 10-digit one as seconds, and both must be within 5 minutes of our
+ * clock (the callback is sent at the click and answered within 2 s, so a wider window only helps replays).
+ */
+export const CARD_SIGNATURE_HEADERS = {
+  timestamp: 'x-ddpaas-signature-timestamp',
+  signature: 'x-ddpaas-signature',
+} as const;
+
+export const CARD_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export function computeCardSignature(timestamp: string, apiSecret: string): string {
+  return createHmac('sha256', apiSecret).update(timestamp, 'utf8').digest('base64');
+}
+
+export interface CardSignatureInput {
+  timestamp: string | undefined;
+  signature: string | undefined;
+  apiSecret: string;
+  now: Date;
+}
+
+/** Throws VerificationError unless the card callback's timestamp is fresh and its signature matches. */
+export function verifyCardSignature(input: CardSignatureInput): void {
+  const { timestamp, signature, apiSecret, now } = input;
+  if (!timestamp || !signature) throw new VerificationError('missing x-ddpaas-signature headers');
+  if (!/^(\d{10}|\d{13})$/.test(timestamp)) throw new VerificationError('invalid signature timestamp');
+  const ms = timestamp.length === 10 ? Number(timestamp) * 1000 : Number(timestamp);
+  if (Math.abs(now.getTime() - ms) > CARD_MAX_CLOCK_SKEW_MS) throw new VerificationError('stale or future timestamp');
+  const expected = Buffer.from(computeCardSignature(timestamp, apiSecret), 'utf8');
+  const given = Buffer.from(signature.trim(), 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new VerificationError('bad card callback signature');
+  }
+}

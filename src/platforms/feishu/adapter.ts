@@ -23,6 +23,7 @@ import type { Logger } from '../../shared/logger';
 import { checkFreshness } from '../../shared/verify';
 import type {
   AckReply,
+  ContactLookup,
   HttpReply,
   InboundHandler,
   OutboundContent,
@@ -41,6 +42,7 @@ import {
   toUuid,
   trimBaseUrl,
 } from './client';
+import { feishuContacts } from './contacts';
 import { textMessage } from './escape';
 import { normalizeEnvelope } from './normalize';
 import { isRecord } from './payloads';
@@ -69,8 +71,15 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
   private readonly cache = new TokenCache();
   private readonly client: lark.Client;
 
+  /** The contact API behind the directory (users/batch_get_id). */
+  readonly contacts: ContactLookup;
+
   constructor(private readonly opts: FeishuAdapterOptions) {
     this.client = createLarkClient(opts, this.cache);
+    this.contacts = feishuContacts(
+      () => this.client,
+      (op, fn) => this.call(op, fn),
+    );
   }
 
   warm(): boolean {

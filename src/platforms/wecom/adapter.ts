@@ -30,6 +30,7 @@ import { checkFreshness } from '../../shared/verify';
 import {
   type AckReply,
   type AdapterState,
+  type ContactLookup,
   type DeferredAck,
   type HttpReply,
   type InboundEvent,
@@ -42,6 +43,7 @@ import {
   type WebhookInbound,
 } from '../types';
 import { WecomClient } from './client';
+import { wecomContacts } from './contacts';
 import { normalizeCallback } from './normalize';
 import { isTaskId, type KeyStore, parseXml, STATIC_PREFIX, sha256Hex, taskIdFor } from './payloads';
 import { renderTemplateCard } from './render-card';
@@ -86,6 +88,8 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
   private readonly aesKey: Buffer;
   private readonly agentId: string;
   private readonly keys: KeyStore;
+  /** The contact API behind the directory (user/getuserid, user/get_userid_by_email). */
+  readonly contacts: ContactLookup;
 
   constructor(private readonly opts: WecomAdapterOptions) {
     this.aesKey = aesKeyFrom(opts.aesKey);
@@ -99,6 +103,7 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
     this.codes = new ResponseCodes(opts.state, opts.clock);
+    this.contacts = wecomContacts(this.client);
     this.keys = {
       get: (k) => opts.state.get(k),
       set: (k, v) => opts.state.set(k, v, new Date(opts.clock().getTime() + 180 * DAY_MS)),

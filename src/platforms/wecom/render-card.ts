@@ -131,12 +131,15 @@ const KEY_VALUE_COMMANDS: ReadonlySet<string> = new Set(['register', 'approve', 
  * commands every field as `key=<label>` (selects as `key=a|b`, optional ones in brackets); otherwise a pointer to
  * /help (the adapter does not know every command).
  */
+/** Commands whose one text argument follows the registration number: /reject, /comment, /cc. */
+const POSITIONAL_COMMANDS = new Set(['reject', 'comment', 'cc']);
+
 export function formHint(form: CardForm, requiredText: FormField[]): string {
   const v = form.submit.value;
   const regNo = 'regNo' in v && typeof v.regNo === 'string' ? ` ${v.regNo}` : '';
   const head = `${form.submit.label}请发送：/${v.type}${regNo}`;
   const single = requiredText[0];
-  if (v.type === 'reject' && regNo && single && form.fields.every((f) => f === single || !f.required)) {
+  if (POSITIONAL_COMMANDS.has(v.type) && regNo && single && form.fields.every((f) => f === single || !f.required)) {
     return `${head} <${single.label}>`;
   }
   if (KEY_VALUE_COMMANDS.has(v.type)) {

@@ -181,12 +181,14 @@ describe('DingtalkAdapter over real HTTP', () => {
     expect(e.opts).toMatchObject({ status: 400, code: 'invalidClientSecret', permanent: true });
   });
 
-  it('asks for HTTP callbacks when a callback route key is configured', async () => {
-    await adapter({ cardCallbackRouteKey: 'handoff-route' }).send(
-      { kind: 'user', id: 'u-h' },
-      { kind: 'card', card },
-      'h',
-    );
+  it('registers the card callback URL with its apiSecret, and asks for HTTP callbacks on that route key', async () => {
+    const a = adapter({ cardCallbackRouteKey: 'handoff-route', cardCallbackSecret: 'route-secret-0123456789' });
+    await a.registerCardCallback('https://bot.example.com/dingtalk/cards');
+    expect(fake.callbackRoutes().get('handoff-route')).toEqual({
+      callbackUrl: 'https://bot.example.com/dingtalk/cards',
+      apiSecret: 'route-secret-0123456789',
+    });
+    await a.send({ kind: 'user', id: 'u-h' }, { kind: 'card', card }, 'h');
     expect(fake.cardsTo('u-h')[0]?.body).toMatchObject({ callbackType: 'HTTP', callbackRouteKey: 'handoff-route' });
   });
 });

@@ -3,6 +3,7 @@ import type { CardForm, CardModel } from '../../../cards/model';
 import { decodeButtonKey, type KeyStore, NOOP_KEY } from '../../../src/platforms/wecom/payloads';
 import {
   cardButtons,
+  formHint,
   NOOP_LABEL,
   renderTemplateCard,
   SUB_TITLE_MAX_CHARS,
@@ -229,5 +230,20 @@ describe('renderMarkdown / splitText', () => {
     expect(pieces.join('\n')).toBe(text);
     expect(splitText('短')).toEqual(['短']);
     expect(splitText('字'.repeat(1000)).map((p) => p.length)).toEqual([682, 318]);
+  });
+});
+
+describe('the typed alternative of the forms around a step (WeCom cards have no inputs)', () => {
+  const form = (type: 'cc' | 'comment', name: string, label: string): CardForm => ({
+    name: `${type}_form`,
+    fields: [{ name, label, kind: 'text', required: true }],
+    submit: { label: type === 'cc' ? '抄送' : '评论', style: 'default', value: { v: 1, type, regNo: 'HO-2026-0001' } },
+  });
+  it.each([
+    ['comment', 'comment_text', '评论', '评论请发送：/comment HO-2026-0001 <评论>'],
+    ['cc', 'cc_person', '抄送给', '抄送请发送：/cc HO-2026-0001 <抄送给>'],
+  ])('%s', (type, name, label, hint) => {
+    const f = form(type as 'cc' | 'comment', name, label);
+    expect(formHint(f, f.fields)).toBe(hint);
   });
 });

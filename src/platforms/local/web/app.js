@@ -193,7 +193,7 @@ function renderSidebar() {
         el(
           'span',
           { class: 'entry-main' },
-          el('span', { class: 'entry-name', 'data-testid': 'person-name' }, p.name),
+          el('span', { class: 'entry-name', 'data-testid': 'person-name', title: p.name }, p.name),
           el('span', { class: 'entry-sub', 'data-testid': 'person-roles' }, p.roles.join('、') || '（无角色）'),
         ),
         unreadDot(dm(p.id)),
@@ -217,7 +217,7 @@ function renderSidebar() {
         el(
           'span',
           { class: 'entry-main' },
-          el('span', { class: 'entry-name' }, g.name),
+          el('span', { class: 'entry-name', title: g.name }, g.name),
           el('span', { class: 'entry-sub' }, g.id),
         ),
         unreadDot(g.id),
@@ -241,11 +241,21 @@ function renderSidebar() {
 function renderHeader() {
   const me = personById(state.me);
   const group = state.groups.find((g) => g.id === state.view);
-  $('chat-title').textContent = group ? `群聊 · ${group.name}` : `${me?.name ?? ''} 与 Handoff 机器人的私聊`;
-  const roles = me?.roles.length ? `（${me.roles.join('、')}）` : '';
+  const title = group ? `群聊 · ${group.name}` : `${me?.name ?? ''} 与 Handoff 机器人的私聊`;
+  // "杨辉玉（杨总） · 特批领导（北方）": names and roles carry brackets of their own, so no brackets around the roles.
+  const roles = me?.roles.length ? ` · ${me.roles.join('、')}` : '';
+  const who = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}` : '';
+  // One line each, cut with … on a narrow screen: the full text is the tooltip, the count of waiting work never cut.
+  for (const [id, text] of [
+    ['chat-title', title],
+    ['whoami', who],
+  ]) {
+    $(id).textContent = text;
+    $(id).title = text;
+  }
   const waiting = state.pending.pending[state.me]?.length ?? 0;
-  const todo = waiting ? ` · 待办 ${waiting} 项` : '';
-  $('whoami').textContent = me ? `当前身份：${me.name}${roles}${group ? ' · 在群里发言' : ''}${todo}` : '';
+  $('whoami-todo').hidden = waiting === 0;
+  $('whoami-todo').textContent = `待办 ${waiting} 项`;
   $('hint').textContent = `命令：${state.commands.join('  ')} — 发送 /help 查看用法；只发 /register 会收到登记表单。`;
 }
 

@@ -197,6 +197,7 @@ function button(b, type = 'button') {
       class: `btn btn-${b.style}`,
       'data-testid': 'card-button',
       'data-label': b.label,
+      title: b.label,
       disabled: b.disabled === true,
     },
     b.label,

@@ -9,6 +9,11 @@ const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
 export function setDrawer(open) {
   document.body.dataset.drawer = open ? 'open' : 'closed';
   $('drawer-toggle').setAttribute('aria-expanded', String(open));
+  // Opened: the person acted as is in view (the list is longer than a phone screen).
+  if (open)
+    document
+      .querySelector('[data-testid="person"].acting, [data-testid="person"].current')
+      ?.scrollIntoView({ block: 'nearest' });
 }
 
 export function initDrawer() {

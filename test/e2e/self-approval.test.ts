@@ -1,0 +1,240 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { bootstrap } from '../../src/bootstrap';
+import type { OrgFile } from '../../src/config/org-file';
+import { mountLocalUi } from '../../src/http/routes/local';
+import { silentLogger } from '../../src/shared/logger';
+import { auditLog, projects } from '../../src/store/schema';
+import { FakeClock } from '../helpers/fake-clock';
+import {
+  chatIdOf,
+  feishuButtons,
+  feishuCardText,
+  feishuOrg,
+  openIdOf,
+  startFeishuHandoff,
+} from '../helpers/feishu-chat';
+import { cardActionEvent } from '../helpers/feishu-deliveries';
+import {
+  cardText,
+  createTestHandoff,
+  demoOrg,
+  LocalChat,
+  REGISTER_NORTH_UNSIGNED,
+  testConfig,
+  virtualDelivery,
+} from '../helpers/handoff';
+
+/**
+ * Issue 10, finding 4: li.lead is both sales and sales lead. They register a project that needs special approval and
+ * try to approve their own lead step — by a typed /approve and by a click forged from the other lead's card. Neither
+ * moves anything; the other sales lead decides. When li.lead is the only sales lead, registering is refused with a
+ * clear message and the admins (org role `admin`) are told what to fix. The rule is the process file's
+ * `no_self_approval` (on by default).
+ */
+const REG = 'HO-2026-0001';
+
+/** The demo org with li.lead also in sales, an IT admin, and (unless `alone`) a second sales lead. */
+function selfOrg(base: OrgFile, alone = false): OrgFile {
+  const org = structuredClone(base);
+  org.users.push({ id: 'xu.lead', name: '徐主管' }, { id: 'it.admin', name: '管理员小林' });
+  org.roles.sales = ['wang.sales', 'li.lead'];
+  org.roles.sales_lead = alone ? ['li.lead'] : ['li.lead', 'xu.lead'];
+  org.roles.admin = ['it.admin'];
+  return org;
+}
+
+const stateOf = (db: ReturnType<typeof createTestHandoff>['db']) => {
+  const p = db.select().from(projects).get();
+  return p ? { stepIndex: p.stepIndex, version: p.version, state: p.state } : null;
+};
+const actions = (db: ReturnType<typeof createTestHandoff>['db']) =>
+  db
+    .select()
+    .from(auditLog)
+    .all()
+    .map((a) => `${a.action}:${a.actorId}`);
+
+describe('no self-approval (real HTTP)', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  it('local platform through the simulator API: the registrant cannot approve their own lead step; the other lead does', async () => {
+    const h = createTestHandoff({ mounts: [mountLocalUi], org: selfOrg(demoOrg()) });
+    stops.push(() => h.stop());
+    const { url } = await h.listen();
+    const chat = new LocalChat(h);
+    const api = async (path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify(body),
+      });
+      await h.flush();
+      return { status: res.status, json: (await res.json()) as { toast?: { text: string } } };
+    };
+
+    expect((await api('/api/local/say', { userId: 'li.lead', text: REGISTER_NORTH_UNSIGNED })).status).toBe(200);
+    expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
+    expect(chat.lastText('li.lead')).toContain('徐主管');
+    // The approval card goes to the other lead only; li.lead's own card has no decision buttons.
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
+    expect(chat.buttons('li.lead')).not.toContain('同意');
+    const before = stateOf(h.db);
+
+    // A typed /approve …
+    await api('/api/local/say', { userId: 'li.lead', text: `/approve ${REG}` });
+    expect(chat.lastText('li.lead')).toBe('你是该项目的提交人，不能审批自己的项目：「销售主管审批」由 徐主管 处理。');
+    // … and a click with the other lead's 同意 value sent on li.lead's own card.
+    const approve = chat.lastCard('xu.lead').actions.find((a) => a.label === '同意');
+    const own = chat.cards('li.lead').at(-1);
+    const click = await api('/api/local/click', { userId: 'li.lead', messageId: own?.id, value: approve?.value });
+    expect(click.status).toBe(200);
+    expect(click.json.toast?.text).toContain('不能审批自己的项目');
+    expect(stateOf(h.db)).toEqual(before);
+    expect(actions(h.db)).toEqual(['register:li.lead', 'denied:li.lead', 'denied:li.lead']);
+
+    // The other member of the role decides.
+    await api('/api/local/click', {
+      userId: 'xu.lead',
+      messageId: chat.cards('xu.lead').at(-1)?.id,
+      value: approve?.value,
+    });
+    expect(stateOf(h.db)).toMatchObject({ stepIndex: 1, state: 'in_approval' });
+    expect(actions(h.db).at(-1)).toBe('approve:xu.lead');
+  });
+
+  it('local platform: when the registrant is the only sales lead, registering is refused and the admin is told', async () => {
+    const h = createTestHandoff({ mounts: [mountLocalUi], org: selfOrg(demoOrg(), true) });
+    stops.push(() => h.stop());
+    const { url } = await h.listen();
+    const chat = new LocalChat(h);
+    const res = await fetch(`${url}/api/local/say`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body: JSON.stringify({ userId: 'li.lead', text: REGISTER_NORTH_UNSIGNED }),
+    });
+    expect(res.status).toBe(200);
+    await h.flush();
+    expect(chat.lastText('li.lead')).toBe(
+      '「销售主管」只有你一人，而提交人不能审批自己的项目。已通知管理员为该角色增加成员，补充后请重新登记。',
+    );
+    expect(chat.lastText('it.admin')).toBe(
+      '【管理员通知】李主管 登记项目「北方智慧园区」未成功：「销售主管」只有登记人本人，而提交人不能审批自己的项目。请在组织文件中为该角色增加成员（roles.sales_lead）。',
+    );
+    expect(stateOf(h.db)).toBeNull();
+    expect(actions(h.db)).toEqual([]);
+    // A registration by someone else (wang.sales) is not affected: li.lead decides it.
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
+  });
+
+  it('Feishu (real SDK): no approve buttons for the registrant, a forged click is refused, the other lead decides', async () => {
+    const org = selfOrg(feishuOrg());
+    for (const u of org.users) u.feishu = openIdOf(u.id);
+    const env = await startFeishuHandoff({ org });
+    stops.push(() => env.stop());
+    const { chat, h } = env;
+    await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
+    expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
+    expect(chat.buttons('li.lead')).not.toContain('同意');
+    expect(feishuCardText(chat.lastCard('li.lead'))).toContain('待 徐主管 处理');
+    const before = stateOf(h.db);
+
+    await chat.say('li.lead', `/approve ${REG}`);
+    expect(chat.lastText('li.lead')).toContain('你是该项目的提交人，不能审批自己的项目');
+    // The other lead's button value, clicked by li.lead on li.lead's own card message.
+    const value = feishuButtons(chat.lastCard('xu.lead')).find((b) => b.label === '同意')?.value;
+    const own = chat.cards('li.lead').at(-1);
+    const forged = cardActionEvent({
+      openId: openIdOf('li.lead'),
+      messageId: own?.messageId ?? '',
+      chatId: chatIdOf('li.lead'),
+      value,
+      createTime: h.clock.now().getTime(),
+    });
+    const res = await chat.deliver('/feishu/cards', chat.sign(forged));
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).toContain('不能审批自己的项目');
+    await h.flush();
+    expect(stateOf(h.db)).toEqual(before);
+    expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
+
+    await chat.click('xu.lead', '同意');
+    expect(stateOf(h.db)).toMatchObject({ stepIndex: 1 });
+    expect(actions(h.db)).toEqual(['register:li.lead', 'denied:li.lead', 'denied:li.lead', 'approve:xu.lead']);
+  });
+
+  it('Feishu: the only sales lead registering is refused, and the admin gets a Feishu message', async () => {
+    const org = selfOrg(feishuOrg(), true);
+    for (const u of org.users) u.feishu = openIdOf(u.id);
+    const env = await startFeishuHandoff({ org });
+    stops.push(() => env.stop());
+    const { chat, h } = env;
+    await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
+    expect(chat.lastText('li.lead')).toContain('已通知管理员为该角色增加成员');
+    expect(chat.lastText('it.admin')).toContain('请在组织文件中为该角色增加成员（roles.sales_lead）');
+    expect(stateOf(h.db)).toBeNull();
+  });
+
+  it('a step reached after the org changed, held only by the registrant: the card says so and the admin is told', async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'handoff-self-')), 'h.db');
+    const clock = new FakeClock();
+    const before = selfOrg(demoOrg());
+    before.roles.commercial_reviewer = ['zhao.biz', 'li.lead'];
+    let h = createTestHandoff({ databasePath, clock, org: before });
+    await new LocalChat(h).say('li.lead', REGISTER_NORTH_UNSIGNED);
+    await h.stop();
+    // zhao.biz leaves: li.lead, who registered the project, is now the only commercial reviewer.
+    const after = selfOrg(demoOrg());
+    after.roles.commercial_reviewer = ['li.lead'];
+    h = createTestHandoff({ databasePath, clock, org: after });
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.click('xu.lead', '同意');
+    await chat.click('yang.huiyu', '同意');
+    expect(stateOf(h.db)).toMatchObject({ stepIndex: 2, state: 'in_approval' });
+    const why = '（无人可审批：「商务经理」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）';
+    expect(cardText(chat.lastCard('li.lead'))).toContain(`商务审核 — ${why}`);
+    expect(chat.buttons('li.lead')).not.toContain('同意');
+    expect(chat.lastText('it.admin')).toBe(
+      `【管理员通知】项目「北方智慧园区」（${REG}）的「商务审核」无人可处理${why}。`,
+    );
+  });
+
+  it('live reload that leaves the waiting step to the registrant alone: the admin is told, the card says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handoff-self-reload-'));
+    const orgFile = join(dir, 'org.yaml');
+    writeFileSync(orgFile, stringify(selfOrg(demoOrg())));
+    const h = bootstrap(testConfig({ orgFile, localUi: true }), {
+      clock: new FakeClock(),
+      logger: silentLogger,
+      scheduler: false,
+      delivery: virtualDelivery(),
+      watch: false,
+    });
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
+    // xu.lead leaves: li.lead, who registered the project, is the only sales lead of the new file.
+    writeFileSync(orgFile, stringify(selfOrg(demoOrg(), true)));
+    expect(h.reload('test')).toMatchObject({ org: 'reloaded' });
+    await h.flush();
+    expect(chat.lastText('it.admin')).toBe(
+      `【管理员通知】项目「北方智慧园区」（${REG}）的「销售主管审批」无人可处理（无人可审批：「销售主管」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）。`,
+    );
+    await chat.say('li.lead', `/status ${REG}`);
+    expect(cardText(chat.lastCard('li.lead'))).toContain('销售主管审批 — （无人可审批');
+    // Reloading the same file again tells nobody twice.
+    const told = chat.texts('it.admin').length;
+    h.reload('again');
+    await h.flush();
+    expect(chat.texts('it.admin')).toHaveLength(told);
+  });
+});
