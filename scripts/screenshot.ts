@@ -55,9 +55,10 @@ async function main(): Promise<void> {
         tick();
       }
       await sim.actAs('li.lead');
-      const card = sim.cardWithButton('同意', '北方智慧园区');
-      await sim.button(card, '同意').click();
-      await sim.page.locator('[data-testid="card"][data-closed]').last().waitFor();
+      const id = (await sim.cardWithButton('同意', '北方智慧园区').getAttribute('data-message-id')) ?? '';
+      await sim.button(sim.cardById(id), '同意').click();
+      // Decided: the card is drawn again without the button.
+      await sim.cardById(id).locator('[data-testid="card-button"][data-label="同意"]').waitFor({ state: 'detached' });
       tick();
       await sim.pendingBadge(APPROVER).waitFor();
     } finally {

@@ -63,7 +63,9 @@ export function stepHoldersNow(p: Pick<Project, 'submitter'>, step: Step, org: O
 
 /** Who may decide a step now: its holders, each replaced by their delegate while a delegation runs. */
 export function approversOf(p: Pick<Project, 'submitter'>, step: Step, org: OrgView, def: ProcessDefinition): UserId[] {
-  return withDelegates(org, stepHoldersNow(p, step, org, def));
+  const users = withDelegates(org, stepHoldersNow(p, step, org, def));
+  // A holder who delegated to the submitter does not make the submitter an approver of their own project.
+  return def.noSelfApproval ? users.filter((u) => u !== p.submitter) : users;
 }
 
 /** Whether the facts are acceptable for registration, and every step of the chain has someone to act on it. */

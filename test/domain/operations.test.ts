@@ -318,6 +318,13 @@ describe('delegation 代理', () => {
     expect(next.history.at(-1)).toMatchObject({ action: 'approve', by: 'x', onBehalfOf: 'lead' });
   });
 
+  it('a delegation to the submitter does not let them approve their own project', () => {
+    const o = away({ lead: 's' });
+    const p = registered();
+    expect(holders(p, o)).toEqual([]);
+    expect(refused(p, approve('s'), o)).toBe('NOT_CURRENT_APPROVER');
+  });
+
   it('on delivery tasks too', () => {
     const o = away({ pmn: 'pms' });
     const p = accepted();

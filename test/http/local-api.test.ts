@@ -131,6 +131,13 @@ describe('simulator API without a token (the local default)', () => {
     });
   });
 
+  it('names every role in Chinese, the admin role too (never a role id)', async () => {
+    const r = await call(url, '/api/local/bootstrap', { headers: { 'sec-fetch-site': 'same-origin' } });
+    const people = (r.json as { people?: { id: string; roles: string[] }[] }).people ?? [];
+    expect(people.find((p) => p.id === 'sun.director')?.roles).toEqual(['项目总监', '管理员']);
+    for (const p of people) for (const role of p.roles) expect(role, p.id).not.toMatch(/[a-z]/i);
+  });
+
   it('the page cannot be framed by another site, and runs only its own scripts', async () => {
     const r = await call(url, '/', {});
     expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");

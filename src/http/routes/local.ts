@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Handoff } from '../../bootstrap';
 import { USAGE } from '../../commands/help';
-import { ANY_REGION, type OrgView } from '../../domain/org';
+import { ADMIN_ROLE, ANY_REGION, type OrgView } from '../../domain/org';
 import type { ProcessDefinition } from '../../domain/process/definition';
 import { dmConversation, type LocalAdapter, type LocalEvent } from '../../platforms/local/adapter';
 import { readRawBody } from '../middleware/raw-body';
@@ -205,14 +205,15 @@ function groupPurposes(handoff: Handoff): string[] {
   return handoff.deps.org.chatPurposes('local');
 }
 
-/** "销售主管", "特批领导（北方）" … for every role the user holds. */
+/** "销售主管", "特批领导（北方）", "管理员" … for every role the user holds (never a role id). */
 function roleLabels(org: OrgView, def: ProcessDefinition, userId: string): string[] {
   const labels: string[] = [];
   for (const role of Object.keys(org.members)) {
     for (const [region, users] of Object.entries(org.members[role] ?? {})) {
       if (!users.includes(userId)) continue;
       const where = region === ANY_REGION ? '' : `（${org.regionNames[region] ?? region}）`;
-      labels.push(`${def.roles[role]?.name ?? role}${where}`);
+      const name = role === ADMIN_ROLE ? '管理员' : (def.roles[role]?.name ?? role);
+      labels.push(`${name}${where}`);
     }
   }
   return labels;
