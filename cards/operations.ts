@@ -49,6 +49,8 @@ const POSITION_OPTIONS = (Object.keys(POSITION_LABELS) as (keyof typeof POSITION
 
 type Ref = { regNo: string; task?: number };
 
+const FORM_LABELS: Record<string, string> = { transfer: '转交', addsign: '加签', sendback: '退回', reassign: '改派' };
+
 function holderForms(ref: Ref, what: string, hold: Hold | undefined, owner: boolean, back: FormField | null) {
   const value = (op: ButtonOp) => ({ v: 1 as const, type: 'op' as const, op, ...ref });
   const forms: CardForm[] = [
@@ -108,9 +110,23 @@ function unsignButtons(org: OrgView, ref: Ref, hold: Hold | undefined, viewer: U
 export function operationsCard(p: Project, def: ProcessDefinition, org: OrgView, viewer: UserId): CardModel {
   const { actions, forms } = operationControls(p, def, org, viewer);
   const text = actions.length || forms.length ? '转交、加签、退回或撤销同意：' : '目前没有你可以执行的操作。';
+  // The typed commands, for platforms whose cards cannot hold inputs (WeCom) and for anyone who prefers typing.
+  const typed: Record<string, string> = {
+    transfer: `/transfer ${p.regNo} [任务编号] <人员> [说明]`,
+    addsign: `/addsign ${p.regNo} [任务编号] <人员> before|after|with`,
+    sendback: `/sendback ${p.regNo} [任务编号] <退回到的步骤> <原因>`,
+    reassign: `/reassign ${p.regNo} <任务编号> <人员>`,
+  };
+  const ops = [...new Set(forms.map((f) => (f.submit.value.type === 'op' ? f.submit.value.op : '')))].filter(
+    (op) => typed[op],
+  );
+  const lines = ops.map((op) => `${FORM_LABELS[op] ?? op}：${typed[op]}`);
   return {
     header: { title: '更多操作', subtitle: `${p.regNo} · ${p.facts.name}`, color: 'blue' },
-    blocks: [{ type: 'note', text }],
+    blocks: [
+      { type: 'note', text },
+      ...(lines.length ? [{ type: 'rich' as const, lines: ['也可发送命令：', ...lines] }] : []),
+    ],
     actions,
     forms,
   };

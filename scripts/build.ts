@@ -13,7 +13,13 @@ import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist');
-export const ASSETS = ['migrations', 'org.example.yaml', 'processes', 'src/platforms/local/web'] as const;
+export const ASSETS = [
+  'migrations',
+  'org.example.yaml',
+  'processes',
+  'src/platforms/local/web',
+  'src/http/admin/web',
+] as const;
 /** Everything the output is made from: `--if-stale` rebuilds when any of it is newer than the last build. */
 const INPUTS = ['src', 'cards', 'scripts/backup.ts', 'scripts/migrate.ts', 'scripts/build.ts', ...ASSETS];
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
@@ -47,7 +53,8 @@ export function withExtension(fromFile: string, spec: string): string {
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return p.endsWith(join('local', 'web')) ? [] : jsFiles(p);
+    if (statSync(p).isDirectory())
+      return p.endsWith(join('local', 'web')) || p.endsWith(join('admin', 'web')) ? [] : jsFiles(p);
     return p.endsWith('.js') ? [p] : [];
   });
 }

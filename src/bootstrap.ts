@@ -35,6 +35,7 @@ import { createMetrics, type Metrics } from './shared/metrics';
 import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
+import { SqliteConsoleQueries } from './store/console.queries';
 import { type DB, openDb } from './store/db';
 import { SqliteDelegationRepo } from './store/delegations.repo';
 import { SqliteDirectoryCache } from './store/directory-cache.repo';
@@ -217,6 +218,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     processes,
     work: new SqliteWorkQueries(db),
     reminderConfig: config.reminders,
+    console: new SqliteConsoleQueries(db),
     delegations,
   };
   // Work bound to people who left the org file goes to the role's current members (issue 10, finding 7).

@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig();
     const { mountLocalUi } = await import('./http/routes/local');
-    handoff = bootstrap(config, { mounts: config.localUi ? [mountLocalUi] : [] });
+    const { mountAdmin } = await import('./http/routes/admin');
+    handoff = bootstrap(config, { mounts: [...(config.localUi ? [mountLocalUi] : []), (r, h) => mountAdmin(r, h)] });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof OrgFileError || e instanceof ProcessFileError) {
       process.stderr.write(`Handoff cannot start: ${e.message}\n`);

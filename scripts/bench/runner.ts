@@ -53,7 +53,9 @@ export function selected(scenarios: Scenario[], opts: Pick<SuiteOptions, 'only' 
   return scenarios.filter((s) => (opts.only.length === 0 || matches(s.name, opts.only)) && !matches(s.name, opts.skip));
 }
 
-export async function runSuite(scenarios: Scenario[], opts: SuiteOptions): Promise<BenchRow[]> {
+/** Runs the scenarios `opts` selects (all by default: full sizes, a table on stdout, no JSON file). */
+export async function runSuite(scenarios: Scenario[], options: Partial<SuiteOptions> = {}): Promise<BenchRow[]> {
+  const opts: SuiteOptions = { only: [], skip: [], quick: false, sizes: {}, json: false, out: null, ...options };
   const rows: BenchRow[] = [];
   const started = new Date();
   const sizes: Record<string, number> = {};

@@ -1,4 +1,5 @@
 /** Every benchmark scenario, in the order they run. Add a file under scripts/bench/ and list it here. */
+import { consoleScenarios } from './console';
 import { decisionScenarios } from './decisions';
 import { outboxScenarios } from './outbox';
 import { registerScenarios } from './register';
@@ -12,4 +13,5 @@ export const SCENARIOS: Scenario[] = [
   ...decisionScenarios,
   ...sweepScenarios,
   ...startupScenarios,
+  ...consoleScenarios,
 ];

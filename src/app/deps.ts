@@ -1,5 +1,6 @@
 import type { Platform } from '../platforms/types';
 import type { Logger } from '../shared/logger';
+import type { ConsoleQueries } from './console-ports';
 import type {
   ActivityRepo,
   AuditRepo,
@@ -39,5 +40,7 @@ export interface AppDeps {
   /** The light lists of /mine and the reminder sweeps. */
   work: WorkQueries;
   reminderConfig: ReminderConfig;
+  /** The console's numbers (/stats, /admin); absent in unit tests that do not need them. */
+  console?: ConsoleQueries;
   delegations: DelegationRepo;
 }

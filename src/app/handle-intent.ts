@@ -15,6 +15,7 @@ import type { AppDeps } from './deps';
 import { tellAdmins } from './effects';
 import { orgGapText, refusalText, waitingText } from './messages';
 import { handleOperation } from './operation-intents';
+import { statsOutcome } from './stats';
 
 export type { Actor, Outcome } from './commit';
 export { StaleVersionError } from './commit';
@@ -29,6 +30,8 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
       return { ok: true, text: '请填写项目实施登记表。', view: { type: 'registerForm' } };
     case 'mine':
       return { ok: true, text: '', view: { type: 'mine' } };
+    case 'stats':
+      return statsOutcome(deps, actor);
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);

@@ -1,4 +1,4 @@
-import { reresolve } from '../domain/operations';
+import { reresolve, resettle } from '../domain/operations';
 import { commit } from './commit';
 import type { AppDeps } from './deps';
 
@@ -20,6 +20,14 @@ export function reresolveLeavers(deps: AppDeps): number {
       commit(deps, res.value, { user: 'system', platform: 'local' }, p.regNo, at, res.value.effects);
       deps.logger.info('work of people who left re-resolved', { regNo, reason: res.value.record.reason });
       return 1;
+    });
+  }
+  // Holds list who holds a step now (for /mine and the nudges): members who joined or left a role are reflected.
+  for (const regNo of deps.tx(() => deps.work.heldProjects())) {
+    deps.tx(() => {
+      const p = deps.projects.get(regNo);
+      const next = p && resettle(p, deps.processes.get(p.delivery.processVersion), deps.org.view());
+      if (p && next) deps.projects.update(next, p);
     });
   }
   return changed;

@@ -182,6 +182,8 @@ export interface WorkQueries {
   heldTasks(user: UserId, memberships: Membership[]): WorkRow[];
   /** Projects with open work bound to people no longer in the organisation (named holders, holds, team, owners). */
   orphaned(): string[];
+  /** Projects with a held step or task (a transfer, signers): their holds are recomputed after an org change. */
+  heldProjects(): string[];
   owedDocuments(user: UserId): WorkRow[];
   rejectedBy(submitter: UserId): WorkRow[];
   overdueDocuments(now: Date, after: OverdueCursor | null, limit: number): OverdueDocument[];

@@ -91,6 +91,7 @@ export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('registerForm') }),
   z.object({ type: z.literal('status'), regNo: RegNoSchema }),
   z.object({ type: z.literal('mine') }),
+  z.object({ type: z.literal('stats') }),
   z.object({ type: z.literal('help') }),
   z.object({ type: z.literal('resubmit'), regNo: RegNoSchema, changes: RegisterFieldsSchema.partial().optional() }),
   z.object({ type: z.literal('withdraw'), regNo: RegNoSchema }),

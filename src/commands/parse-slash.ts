@@ -37,6 +37,8 @@ const ALIASES: Record<string, CommandName> = {
   催办: 'remind',
   submit: 'submit',
   提交: 'submit',
+  stats: 'stats',
+  统计: 'stats',
   transfer: 'transfer',
   转交: 'transfer',
   reassign: 'reassign',
@@ -168,6 +170,7 @@ export function parseSlash(text: string, subflows: readonly SubflowCommand[] = [
   switch (cmd) {
     case 'help':
     case 'mine':
+    case 'stats':
     case 'approveAll':
       if (cmd === 'approveAll' && args.length)
         return fail(cmd, '无需参数：/approve-all 处理我待办中所有无需表单的审批');

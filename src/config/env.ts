@@ -2,21 +2,8 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { type PlatformLimits, parseLimits } from '../app/delivery/limiter';
 import type { ReminderConfig } from '../app/reminders';
-
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
-
-/** A base URL without path or trailing slash (tests point these at fakes on 127.0.0.1). */
-const baseUrl = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/+$/, '')), `must be a base URL like ${fallback}`)
-    .transform((u) => u.replace(/\/+$/, ''));
+import { ADMIN_ENV, type AdminConfig, adminConfig } from './admin-env';
+import { baseUrl, optional } from './env-keys';
 
 /** Every key the bot reads. `.env.example` lists the same keys (a test checks it). */
 export const EnvSchema = z.object({
@@ -92,6 +79,7 @@ export const EnvSchema = z.object({
   METRICS_TOKEN: optional,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   BACKUP_DIR: z.string().trim().min(1).default('./data/backups'),
+  ...ADMIN_ENV,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -158,6 +146,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Where `npm run backup` writes. */
   backupDir: string;
+  /** The admin console's sign-in (src/http/admin); unset in tests = defaults, no token. */
+  admin?: AdminConfig;
   /** When the directory re-resolves every e-mail/mobile (node-cron; default daily 06:30). */
   directoryCron?: string;
   /** Re-read ORG_FILE / PROCESS_FILE on change and on SIGHUP (default true). */
@@ -260,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     backupDir: e.BACKUP_DIR,
+    admin: adminConfig(e),
     directoryCron: e.DIRECTORY_CRON,
     watchConfig: e.CONFIG_WATCH === 'on',
   };

@@ -536,3 +536,24 @@ export function reresolve(p: Project, def: ProcessDefinition, org: OrgView, at: 
   const next: Project = { ...p, chain, delivery: d, version: p.version + 1, history: [...p.history, record] };
   return ok({ next, record, effects });
 }
+
+/**
+ * The org changed: every hold's snapshot of who holds it now (what /mine and the nudges read) is recomputed from
+ * the current role members. Returns the project with the new snapshots, or null when none changed. Decides nothing.
+ */
+export function resettle(p: Project, def: ProcessDefinition, org: OrgView): Project | null {
+  let changed = false;
+  const again = (base: UserId[], h: Hold | undefined): Hold | undefined => {
+    if (!h) return undefined;
+    const before = JSON.stringify(h.now);
+    const next = settle(base, cloneHold(h));
+    if (JSON.stringify(next?.now) !== before) changed = true;
+    return next;
+  };
+  const chain = cloneChain(p.chain);
+  const step = p.state === 'in_approval' ? chain[p.stepIndex] : undefined;
+  if (step?.hold) putHold(step, again(baseApproversOf(p, step, org, def), step.hold));
+  const d = cloneDelivery(p.delivery);
+  for (const t of d.tasks) if (t.state === 'open' && t.hold) putHold(t, again(baseHoldersOfTask(t, org), t.hold));
+  return changed ? { ...p, chain, delivery: d, version: p.version + 1 } : null;
+}

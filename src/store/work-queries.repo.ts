@@ -38,6 +38,10 @@ export class SqliteWorkQueries implements WorkQueries {
     return [...named, ...byRole, ...held].map(work);
   }
 
+  heldProjects(): string[] {
+    return (this.s.heldProjects.all() as { reg_no: string }[]).map((r) => r.reg_no);
+  }
+
   orphaned(): string[] {
     return (this.s.orphaned.all() as { reg_no: string }[]).map((r) => r.reg_no);
   }
@@ -200,6 +204,7 @@ function prepare(c: Database.Database) {
        from tasks t cross join projects p on p.reg_no = t.reg_no
        where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0 and t.held = 0`,
     ),
+    heldProjects: c.prepare('select distinct reg_no from holds'),
     orphaned: c.prepare(
       `select t.reg_no from tasks t cross join task_holders h on h.task_id = t.id
          where t.state = 'open' and h.user_id not in (select id from users)

@@ -199,6 +199,21 @@ describe('add signer 加签', () => {
     expect(refused(registered(), ev)).toBe(code);
   });
 
+  it('on a sub-flow review: a signer before decides first; revoke reopens the done step of the sub-flow', () => {
+    let p = ok(picked(), { type: 'raise', by: 'impl', at, kind: 'defect', fields: { title: '登录超时' } });
+    const confirm = taskNo(p, 'confirm', 1);
+    p = ok(p, addSigner('qa', 'x', 'before', confirm));
+    const t = p.delivery.tasks.find((x) => x.no === confirm);
+    expect(t && holdersOfTask(t, org)).toEqual(['x']);
+    p = ok(p, { type: 'task', by: 'x', at, taskId: confirm, action: 'approve', fields: {} });
+    expect(p.history.at(-1)?.action).toBe('sign');
+    p = ok(p, { type: 'task', by: 'qa', at, taskId: confirm, action: 'approve', fields: {} });
+    expect(open(p, 'fix')).toMatchObject({ subflow: 1 });
+    p = ok(p, revoke('qa', confirm));
+    expect(open(p, 'confirm')).toMatchObject({ subflow: 1 });
+    expect(open(p, 'fix')).toBeUndefined();
+  });
+
   it('on a delivery form task: the holder submits, the signer after approves, then the flow moves on', () => {
     let p = accepted();
     const no = taskNo(p, 'requirements');

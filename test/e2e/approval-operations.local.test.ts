@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PROCESS_FILE, loadProcessFile } from '../../src/config/process-file';
 import { auditLog } from '../../src/store/schema';
 import {
   COMMERCIAL_TYPED,
@@ -179,6 +180,39 @@ describe('approval operations on the local platform', () => {
     const ack = await chat.click('sun.director', '改派', { task: String(open), person: 'wu.pm' });
     expect(ack.toast?.text).toContain('已改派给 吴经理（南方）');
     expect(await mine('wu.pm')).toContain('确认需求');
+  });
+
+  it('after an org change, a held step is listed for the role’s new member too', async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'handoff-resettle-')), 'h.db');
+    start({ databasePath });
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    await chat.say('li.lead', `/addsign ${REG} 陈售前 after`);
+    await h.stop();
+    const org = demoOrg();
+    org.users = [...org.users, { id: 'xu.lead', name: '徐主管' }];
+    org.roles.sales_lead = ['li.lead', 'xu.lead'];
+    start({ databasePath, org });
+    expect(await mine('xu.lead')).toContain('销售主管审批');
+    await chat.say('xu.lead', `/approve ${REG}`);
+    expect(chat.lastText('xu.lead')).toContain('陈售前');
+  });
+
+  it('a timeout with transfer: after 16 working hours the step goes to the role, audit-logged by system', async () => {
+    const process = loadProcessFile(DEFAULT_PROCESS_FILE);
+    const special = process.approval.routes.flatMap((r) => r.steps).find((s) => s.role === 'special_approver');
+    if (special) special.timeout = { hours: 16, transfer: 'project_director' };
+    start({ process });
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    await chat.click('li.lead', '同意');
+    h.clock.advance(2 * 86_400_000); // Monday 10:00 → Wednesday 10:00: 18 working hours
+    await h.remind();
+    await h.flush();
+    expect(audit().at(-1)).toMatchObject({ action: 'transfer', actorId: 'system' });
+    expect(audit().at(-1)?.reason).toContain('超时自动转交');
+    expect(chat.buttons('sun.director')).toEqual(HOLDER);
+    expect(chat.buttons('yang.huiyu')).not.toContain('同意');
+    await chat.click('sun.director', '同意');
+    expect(chat.buttons('zhao.biz')).toContain('审核通过（电子签名）');
   });
 
   it('re-resolve at start-up: a task bound to someone who left goes to the role’s current members, who are told', async () => {

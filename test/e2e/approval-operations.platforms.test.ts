@@ -91,6 +91,9 @@ describe('approval operations on WeCom (encrypted callbacks, template cards)', (
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
     await chat.click('li.lead', '同意');
     await chat.click('yang.huiyu', '同意');
+    // WeCom cards hold no inputs: the 更多操作 card says what to type.
+    await chat.click('zhao.biz', '更多操作');
+    expect(chat.cardText('zhao.biz')).toContain(`/transfer ${REG} [任务编号] <人员> [说明]`);
     await chat.say('zhao.biz', `/transfer ${REG} 陈售前 请代为审核`);
     expect(await chat.waitForText('zhao.biz', '已转交给 陈售前')).toBeTruthy();
     expect(chat.cardText('chen.presales')).toContain('商务审核');

@@ -49,6 +49,8 @@ export interface TestHandoffOptions {
   mounts?: BootstrapOptions['mounts'];
   /** Delivery engine overrides (default: rate windows on a virtual clock that sleeping advances, no timers). */
   delivery?: BootstrapOptions['delivery'];
+  /** The process definition (default: processes/standard.yaml). */
+  process?: BootstrapOptions['process'];
   /** Ack deadline options passed to bootstrap (a slow handler, the margin). */
   ack?: Pick<BootstrapOptions, 'ackMarginMs' | 'wrapInbound'>;
 }
@@ -86,6 +88,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       scheduler: false,
       watch: false,
       ...(opts.mounts ? { mounts: opts.mounts } : {}),
+      ...(opts.process ? { process: opts.process } : {}),
       delivery: opts.delivery ?? virtualDelivery(),
       ...opts.ack,
     },

@@ -1,9 +1,11 @@
 import { roleName } from '../../../cards/labels';
 import { dueTimeouts, SYSTEM_ACTOR, shortestTimeout, timeoutKey } from '../../domain/around/timeouts';
 import { waitingItems } from '../../domain/around/waiting';
+import { transferStep } from '../../domain/operations';
 import { membersOf } from '../../domain/org';
 import { roleRegion } from '../../domain/process/holders';
 import { workingHoursBetween } from '../../shared/working-hours';
+import { commit } from '../commit';
 import type { AppDeps } from '../deps';
 import { sendToUser } from '../effects';
 import type { WaitingCursor, WaitingRow } from '../ports';
@@ -15,8 +17,8 @@ const CHUNK = 200;
 /**
  * Step timeouts (`timeout: { hours, escalate | transfer }` in the process file): a step waiting longer than its
  * working hours is escalated once — the members of the named role receive the project card with what waits, who
- * holds it and for how long, and the history shows it (an audit line by 系统). `transfer` is handled as an
- * escalation to that role until the transfer operation is available. Walks the waiting steps in the same
+ * holds it and for how long, and the history shows it (an audit line by 系统). `transfer` hands the step to that
+ * role's members (the transfer operation). Walks the waiting steps in the same
  * keyset-paginated chunks as the nudges (one short transaction each); each step times out once (a unique key).
  * Must NOT run inside `deps.tx`. Returns how many people were notified.
  */
@@ -52,6 +54,10 @@ function escalateProject(deps: AppDeps, regNo: string, now: Date): number {
     const role = timeout.escalate ?? timeout.transfer ?? '';
     const to = membersOf(org, role, roleRegion(def, role, p)).filter((u) => !item.holders.includes(u));
     if (!deps.reminders.claim(timeoutKey(p.regNo, item), SYSTEM_ACTOR, p.regNo, 'timeout', now)) continue;
+    if (timeout.transfer && autoTransfer(deps, regNo, item.task?.no ?? null, to, waited, now)) {
+      sent += to.length;
+      continue;
+    }
     const label = itemLabel(p, def, org, item);
     const holders = item.holders.length ? namesOf(org, item.holders) : '（无人）';
     const banner = `超时升级：「${label}」已等待 ${waited} 个工作小时（超过 ${timeout.hours} 小时），处理人 ${holders}，请督办。`;
@@ -72,4 +78,35 @@ function escalateProject(deps: AppDeps, regNo: string, now: Date): number {
   }
   if (sent || due.length) refreshCards(deps, p, now);
   return sent;
+}
+
+/**
+ * `transfer: <role>`: the step is handed to that role's members (the transfer operation, audit-logged by 系统); they
+ * get the card and the old holders' copies say where it went. False when it cannot be (nobody else holds the role,
+ * the step moved meanwhile): the timeout then escalates to that role instead.
+ */
+function autoTransfer(
+  deps: AppDeps,
+  regNo: string,
+  task: number | null,
+  to: string[],
+  waited: number,
+  now: Date,
+): boolean {
+  const p = deps.projects.get(regNo);
+  if (!p || to.length === 0) return false;
+  const def = deps.processes.get(p.delivery.processVersion);
+  const note = `等待 ${waited} 个工作小时，超时自动转交`;
+  const res = transferStep(p, { by: SYSTEM_ACTOR, at: now, task, to, note }, def, deps.org.view());
+  if (!res.ok || !deps.projects.update(res.value.next, p)) return false;
+  commit(
+    deps,
+    res.value,
+    { user: SYSTEM_ACTOR, platform: deps.platforms[0] ?? 'local' },
+    regNo,
+    now,
+    res.value.effects,
+  );
+  deps.logger.info('step timed out: transferred', { regNo, task, to });
+  return true;
 }

@@ -1,0 +1,2 @@
+CREATE INDEX `projects_console` ON `projects` (`state`,`kind`,`step_role`,`process_version`,`region`);--> statement-breakpoint
+CREATE INDEX `tasks_closed` ON `tasks` (`state`,`closed_at`,`def_id`,`opened_at`,`closed_by`,`reg_no`);
