@@ -1,4 +1,3 @@
-import { SYSTEM_ACTOR } from '../src/domain/around/timeouts';
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { matchesHolder } from '../src/domain/process/holders';
@@ -161,7 +160,7 @@ export function projectCard({
   if (history?.type === 'history' && activity.length) {
     const lines = activity.map((d) => ({
       at: d.at,
-      who: d.by === SYSTEM_ACTOR ? '系统' : displayName(org, d.by),
+      who: displayName(org, d.by),
       what: ACTION_LABELS[d.action],
       ...(d.reason ? { reason: d.reason } : {}),
     }));

@@ -44,8 +44,11 @@ export function holdsRole(org: OrgView, user: UserId, role: Role): boolean {
   return Object.values(byRegion).some((list) => list.includes(user));
 }
 
+/** The actor of what the bot does by itself (a step's timeout): audit lines and history show it as 系统. */
+export const SYSTEM_ACTOR = 'system';
+
 export function displayName(org: OrgView, user: UserId): string {
-  return org.users[user]?.name ?? user;
+  return org.users[user]?.name ?? (user === SYSTEM_ACTOR ? '系统' : user);
 }
 
 export function regionName(org: OrgView, region: string | null): string {

@@ -208,7 +208,7 @@ describe('approval operations on the local platform', () => {
     await h.remind();
     await h.flush();
     expect(audit().at(-1)).toMatchObject({ action: 'transfer', actorId: 'system' });
-    expect(audit().at(-1)?.reason).toContain('超时自动转交');
+    expect(audit().at(-1)?.reason).toContain('自动转交');
     expect(chat.buttons('sun.director')).toEqual(HOLDER);
     expect(chat.buttons('yang.huiyu')).not.toContain('同意');
     await chat.click('sun.director', '同意');

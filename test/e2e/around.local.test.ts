@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PROCESS_FILE } from '../../src/config/process-file';
 import { auditLog, reminders } from '../../src/store/schema';
 import { FakeClock } from '../helpers/fake-clock';
 import {
@@ -260,5 +264,30 @@ describe('operations around a step through the local platform (issue 13)', () =>
     await h.flush();
     expect(chat.cards('sun.director')).toHaveLength(1);
     expect(audit('escalate')).toHaveLength(1);
+  });
+
+  it('timeouts: transfer hands a special approval to the director after 16 working hours, once, as 系统', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handoff-timeout-'));
+    const processFile = join(dir, 'process.yaml');
+    const text = readFileSync(DEFAULT_PROCESS_FILE, 'utf8');
+    expect(text).toContain('timeout: { hours: 16, escalate: project_director }');
+    writeFileSync(processFile, text.replace('escalate: project_director }', 'transfer: project_director }'));
+    const clock = new FakeClock();
+    h = createTestHandoff({ clock, processFile });
+    const chat = new LocalChat(h);
+    await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED);
+    await chat.click('li.lead', '同意');
+    expect(chat.buttons('yang.huiyu')).toContain('同意');
+    clock.advance(2 * DAY);
+    await h.remind();
+    await h.flush();
+    expect(chat.buttons('yang.huiyu')).not.toContain('同意');
+    expect(chat.buttons('sun.director')).toContain('同意');
+    expect(audit('transfer').map((r) => [r.actorId, r.actorName])).toEqual([['system', '系统']]);
+    expect(audit('escalate')).toHaveLength(0);
+    await h.remind();
+    expect(audit('transfer')).toHaveLength(1);
+    await chat.click('sun.director', '同意');
+    expect(cardText(chat.lastCard('zhao.biz'))).toContain('请处理：商务审核');
   });
 });

@@ -42,6 +42,8 @@ export interface TestHandoffOptions {
   /** LOCAL_UI_TOKEN for the simulator API. */
   localUiToken?: string;
   databasePath?: string;
+  /** PROCESS_FILE (default: the standard process). */
+  processFile?: string;
   /** The port listen() binds (default 0: any free port). */
   port?: number;
   clock?: FakeClock;
@@ -80,6 +82,7 @@ export function createTestHandoff(opts: TestHandoffOptions = {}): Handoff & { cl
       localUiToken: opts.localUiToken ?? null,
       ...(opts.databasePath ? { databasePath: opts.databasePath } : {}),
       ...(opts.port ? { port: opts.port } : {}),
+      ...(opts.processFile ? { processFile: opts.processFile } : {}),
     }),
     {
       clock,

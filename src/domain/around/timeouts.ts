@@ -27,8 +27,7 @@ export function dueTimeouts(items: readonly WaitingItem[], workingHours: (since:
 export const timeoutKey = (regNo: string, item: Pick<WaitingItem, 'key' | 'since'>): string =>
   `timeout:${regNo}:${item.key}:${item.since.getTime()}`;
 
-/** The actor of what the timeout sweep does (audit lines, history: shown as 系统). */
-export const SYSTEM_ACTOR = 'system';
+export { SYSTEM_ACTOR } from '../org';
 
 /** The shortest timeout of a definition, in hours (the sweep looks back that far); null when it has none. */
 export function shortestTimeout(def: ProcessDefinition): number | null {
