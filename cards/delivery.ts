@@ -1,7 +1,7 @@
 import { displayName, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
 import { canActOn } from '../src/domain/process/holders';
-import { missingDocuments, openTasks, type TaskInstance } from '../src/domain/process/state';
+import { type Answers, missingDocuments, openTasks, type TaskInstance } from '../src/domain/process/state';
 import { valueText } from '../src/domain/process/summary';
 import type { Project } from '../src/domain/project';
 import { formInputs, names, subflowTitle, taskDefOf, taskHolders, taskName } from './labels';
@@ -11,8 +11,12 @@ import { joinRich, link } from './rich';
 
 const SUBFLOW_STATE = { open: '处理中', done: '已完成', rejected: '已驳回' } as const;
 
-/** The delivery part of the project card: team, what each done task recorded, documents, subflows, what is open. */
-export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView): CardBlock[] {
+/**
+ * The delivery part of the project card: team, what the done tasks recorded, documents, subflows, what is open.
+ * Compact (not `full`): only the latest recorded task (what a review looks at) and the subflows still open; who
+ * holds what is the card's ask line.
+ */
+export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView, full = true): CardBlock[] {
   if (p.state !== 'accepted' && p.state !== 'closed') return [];
   const d = p.delivery;
   const fields: { label: string; value: Rich }[] = [];
@@ -22,7 +26,8 @@ export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView)
   const done = new Map<string, TaskInstance>();
   for (const t of d.tasks)
     if (t.subflow === null && t.state === 'done' && Object.keys(t.answers).length) done.set(t.defId, t);
-  for (const t of done.values()) {
+  const latest = [...done.values()].sort((a, b) => (b.closedAt?.getTime() ?? 0) - (a.closedAt?.getTime() ?? 0))[0];
+  for (const t of full ? done.values() : latest ? [latest] : []) {
     const form = taskDefOf(p, def, t)?.form;
     // Link answers become links the card places (user text never becomes markup: see cards/rich.ts).
     const parts: Rich[] = (form?.fields ?? [])
@@ -39,16 +44,16 @@ export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView)
     fields.push({ label: '验收资料', value: `${got}/${d.documents.length} 已提交（/docs ${p.regNo}）` });
   }
   for (const s of d.subflows) {
+    if (!full && s.state !== 'open') continue;
     fields.push({ label: subflowTitle(p, def, s.no), value: SUBFLOW_STATE[s.state] });
   }
   const open = openTasks(d);
-  if (open.length) {
+  if (full && open.length) {
     fields.push({
       label: '待办',
       value: open.map((t) => `${taskName(p, def, t)} — ${taskHolders(t, org)}`).join('；'),
     });
   }
-  if (p.state === 'closed') fields.push({ label: '移交', value: '已完成移交' });
   return fields.length ? [{ type: 'divider' }, { type: 'fields', fields }] : [];
 }
 
@@ -75,8 +80,10 @@ export function taskControls(
     const name = taskName(p, def, t);
     // An added signer (加签) approves or rejects whatever the task asks of its holder.
     const signer = signsTask(t, org, viewer);
+    // A task sent back (its review rejected) comes back with the answers given last time.
+    const prefill = previousAnswers(p, t);
     if (td.decide === 'review' || signer) {
-      const fields = signer ? [] : formInputs(td.form, org, p);
+      const fields = signer ? [] : formInputs(td.form, org, p, prefill);
       if (fields.length) {
         forms.push({
           name: `task_${t.no}_approve`,
@@ -97,13 +104,18 @@ export function taskControls(
             placeholder: '请填写驳回原因（必填）',
           },
         ],
-        submit: { label: '驳回', style: 'danger', value: value('reject') },
+        submit: {
+          label: '驳回',
+          style: 'danger',
+          value: value('reject'),
+          confirm: { title: '确认驳回？', text: `「${name}」将被驳回，退回上一步修改。` },
+        },
       });
       continue;
     }
     forms.push({
       name: `task_${t.no}_form`,
-      fields: formInputs(td.form, org, p),
+      fields: formInputs(td.form, org, p, prefill),
       submit: { label: td.action ?? '提交', style: 'primary', value: value('submit') },
     });
   }
@@ -112,4 +124,12 @@ export function taskControls(
     actions.push({ label: '验收资料', style: 'default', value: { v: 1, type: 'docs', regNo: p.regNo } });
   }
   return { actions, forms };
+}
+
+/** The answers of the latest earlier instance of the same task (same subflow), e.g. before its review rejected it. */
+function previousAnswers(p: Project, t: TaskInstance): Answers {
+  const before = p.delivery.tasks.filter(
+    (x) => x.no !== t.no && x.defId === t.defId && x.subflow === t.subflow && x.state !== 'open',
+  );
+  return before.filter((x) => Object.keys(x.answers).length).at(-1)?.answers ?? {};
 }

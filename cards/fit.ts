@@ -89,6 +89,8 @@ function shrinkBlock(b: CardBlock, l: Limits, text: (s: string) => string, rich:
       return { ...b, items: b.items.map((it) => ({ ...it, text: rich(it.text) })) };
     case 'note':
       return { ...b, text: text(b.text) };
+    case 'ask':
+      return { ...b, text: rich(b.text) };
     case 'markdown':
       return b;
     case 'history': {
@@ -98,7 +100,7 @@ function shrinkBlock(b: CardBlock, l: Limits, text: (s: string) => string, rich:
         at: e.at,
         who: text(e.who),
         what: text(e.what),
-        ...(e.reason !== undefined ? { reason: text(e.reason) } : {}),
+        ...(e.note !== undefined ? { note: { ...e.note, text: rich(e.note.text) } } : {}),
       }));
       const omitted = (b.omitted ?? 0) + ordered.length - kept.length;
       return { ...b, entries, ...(omitted > 0 ? { omitted } : {}) };

@@ -37,8 +37,8 @@ export function holdersOf(p: Project, step: Step, org: OrgView, def: ProcessDefi
 export function noHolderText(p: Project, step: Step, org: OrgView, def: ProcessDefinition): string {
   const role = `「${roleName(def, step.role)}」${step.region !== null ? `（${regionName(org, step.region)}）` : ''}`;
   return membersOf(org, step.role, step.region).includes(p.submitter)
-    ? `（无人可审批：${role}只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）`
-    : `（无人可处理：${role}没有成员；需管理员在组织文件中补充）`;
+    ? `无人可审批：${role}只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员`
+    : `无人可处理：${role}没有成员；需管理员在组织文件中补充`;
 }
 
 /** The definition of a task instance (main flow or subflow step). */

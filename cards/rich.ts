@@ -116,3 +116,21 @@ export function clipText(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
+
+const URL_IN_TEXT = /https?:\/\/[^\s；，。、）)」]+/g;
+
+/** A recorded text with http(s) URLs in it: each URL becomes a link span labelled `label` (the rest stays literal). */
+export function linkify(text: string, label = '查看'): Rich {
+  const out: Span[] = [];
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const href = httpUrl(m[0]);
+    if (!href) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push({ link: label, url: href });
+    last = m.index + m[0].length;
+  }
+  if (last === 0) return text;
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

@@ -1,4 +1,5 @@
 import { formatTime, stepLabel } from '../../cards/labels';
+import type { DomainError } from '../domain/errors';
 import type { WorkflowEvent } from '../domain/events';
 import { displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -24,6 +25,8 @@ export interface Outcome {
   /** A card to send back to the user (status, /mine, the registration form). */
   view?: View;
   regNo?: string;
+  /** A refused form value: the field it is about (the form is re-rendered with the error next to it). */
+  field?: string;
 }
 
 /** Thrown inside the transaction when a compare-and-set loses; the whole transaction rolls back. */
@@ -58,7 +61,7 @@ export function applyEvent(deps: AppDeps, p: Project, ev: WorkflowEvent, actor: 
         intent: what,
       });
     }
-    return { ok: false, text: refusalText(res.error, org, p, def), regNo: p.regNo };
+    return { ok: false, text: refusalText(res.error, org, p, def), regNo: p.regNo, ...fieldOf(res.error) };
   }
   if (!deps.projects.update(res.value.next, p)) throw new StaleVersionError(p.regNo);
   commit(deps, res.value, actor, p.regNo, ev.at, res.value.effects);
@@ -80,6 +83,14 @@ function lostRace(p: Project, ev: WorkflowEvent, def: ProcessDefinition, org: Or
   if (!approversOf(p, step, org, def).includes(ev.by)) return null;
   const what = last.action === 'approve' ? '同意' : '驳回';
   return `该步骤已由 ${displayName(org, last.by)} 于 ${formatTime(last.at, tz)} ${what}，无需重复处理。`;
+}
+
+/** The form field a refusal is about, if it is about one. */
+export function fieldOf(e: DomainError): { field?: string } {
+  if (e.code === 'INVALID_FIELD' && typeof e.meta?.field === 'string') return { field: e.meta.field };
+  // "req|solution": the error goes next to the first of the document links.
+  if (e.code === 'MISSING_DOCUMENT') return { field: String(e.meta?.need ?? 'req').split('|')[0] ?? 'req' };
+  return {};
 }
 
 export function commit(

@@ -51,7 +51,7 @@ export function tellAdminsNobodyDecides(
   const step = currentStep(p);
   if (!step) return;
   const what = `项目「${p.facts.name}」（${p.regNo}）的「${stepLabel(p, def, org)}」`;
-  tellAdmins(deps, `${what}无人可处理${noHolderText(p, step, org, def)}。`, at);
+  tellAdmins(deps, `${what}${noHolderText(p, step, org, def)}。`, at);
 }
 
 const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u0000${m.kind}`;
@@ -189,7 +189,9 @@ function submitterNotice(
   const by = last ? displayName(org, last.by) : '';
   const step = currentStep(p);
   const holders = step ? holdersOf(p, step, org, def) : '';
-  const next = step ? `${stepLabel(p, def, org)}${holders ? `（${holders}）` : noHolderText(p, step, org, def)}` : '';
+  const next = step
+    ? `「${stepLabel(p, def, org)}」${holders ? ` — ${holders}` : `，${noHolderText(p, step, org, def)}`}`
+    : '';
   const prev = last ? stepLabel(p, def, org, last.stepIndex) : '';
   switch (e.event) {
     case 'registered':
@@ -201,7 +203,7 @@ function submitterNotice(
         banner: `「${prev}」被 ${by} 驳回，原因：${e.reason ?? ''}\n可点击“重新提交”，或发送 /resubmit ${p.regNo} 字段=新值 修改后重新提交。`,
       };
     case 'advanced':
-      return { type: 'text', text: `${title}已通过「${prev}」（${by}），下一步：${next}。` };
+      return { type: 'text', text: `${title}${by} 已同意「${prev}」，下一步：${next}。` };
     case 'accepted':
       return { type: 'text', text: `${title}已由 ${by} 受理，审批流程完成，项目进入执行阶段。` };
     case 'withdrawn':

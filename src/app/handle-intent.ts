@@ -1,3 +1,4 @@
+import { confirmedAction } from '../../cards/confirm.card';
 import { formatTime, STATE_LABELS } from '../../cards/labels';
 import { HELP_TEXT } from '../commands/help';
 import type { Intent, RegisterFields } from '../commands/intents';
@@ -6,9 +7,9 @@ import { displayName, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { decisionFor, isOpen, type Project, type ProjectFacts } from '../domain/project';
 import { assertNever } from '../domain/result';
-import { register } from '../domain/transition';
+import { mayRegister, register } from '../domain/transition';
 import { handleAroundIntent } from './around/intents';
-import { type Actor, applyEvent, commit, notFound, type Outcome } from './commit';
+import { type Actor, applyEvent, commit, fieldOf, notFound, type Outcome } from './commit';
 import { handleDelegate } from './delegation';
 import { decideTaskByCommand, handleDeliveryIntent } from './delivery-intents';
 import type { AppDeps } from './deps';
@@ -26,16 +27,27 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
   switch (intent.type) {
     case 'help':
       return { ok: true, text: '', view: { type: 'text', text: helpText(deps.processes.current().def) } };
-    case 'registerForm':
+    case 'registerForm': {
+      // Offered only to who may register: nobody fills ten fields to learn they may not.
+      const def = deps.processes.current().def;
+      const refused = mayRegister(actor.user, def, org);
+      if (refused) return { ok: false, text: refusalText(refused, org, null, def) };
       return { ok: true, text: '请填写项目实施登记表。', view: { type: 'registerForm' } };
+    }
     case 'mine':
       return { ok: true, text: '', view: { type: 'mine' } };
+    case 'confirm': {
+      const action = confirmedAction(intent.action);
+      if (!action) return { ok: false, text: '无法识别的卡片操作，请发送 /help 查看可用命令。' };
+      const { title, text, label } = intent;
+      return { ok: true, text: '', view: { type: 'confirm', title, text, label, action } };
+    }
     case 'stats':
       return statsOutcome(deps, actor);
     case 'status': {
       const p = deps.projects.get(intent.regNo);
       if (!p) return notFound(intent.regNo);
-      return { ok: true, text: '', view: { type: 'project', regNo: p.regNo }, regNo: p.regNo };
+      return { ok: true, text: '', view: { type: 'project', regNo: p.regNo, full: true }, regNo: p.regNo };
     }
     case 'register': {
       const year = Number(formatTime(at, deps.timeZone).slice(0, 4));
@@ -50,7 +62,7 @@ export function handleIntent(deps: AppDeps, intent: Intent, actor: Actor, at: Da
         const told =
           gap && tellAdmins(deps, `${who} 登记项目「${facts.name}」未成功：${orgGapText(res.error, org, def)}`, at);
         const error = told ? { ...res.error, meta: { ...res.error.meta, adminsTold: 1 } } : res.error;
-        return { ok: false, text: refusalText(error, org, null, def) };
+        return { ok: false, text: refusalText(error, org, null, def), ...fieldOf(res.error) };
       }
       const regNo = deps.projects.nextRegNo(year);
       const next = { ...res.value.next, regNo };

@@ -13,7 +13,7 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
     case 'NOT_CURRENT_APPROVER': {
       const step = p ? currentStep(p) : undefined;
       if (p && step && m.self)
-        return `你是该项目的提交人，不能审批自己的项目：「${stepLabel(p, def, org)}」由 ${holdersOf(p, step, org, def) || noHolderText(p, step, org, def)} 处理。`;
+        return `你是该项目的提交人，不能审批自己的项目：「${stepLabel(p, def, org)}」${holdersOf(p, step, org, def) ? `由 ${holdersOf(p, step, org, def)} 处理` : noHolderText(p, step, org, def)}。`;
       return p && step
         ? `你不是当前步骤的处理人：「${stepLabel(p, def, org)}」由 ${holdersOf(p, step, org, def)} 处理。`
         : '你不是当前步骤的处理人。';

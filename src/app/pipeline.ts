@@ -1,3 +1,5 @@
+import type { FormDraft } from '../../cards/draft';
+import type { CardModel } from '../../cards/model';
 import { NOT_A_COMMAND_HINT } from '../commands/help';
 import { parseCardAction } from '../commands/parse-card-action';
 import { type ParseResult, parseSlash } from '../commands/parse-slash';
@@ -125,7 +127,24 @@ function handleOnce(
   }
   if (!parsed.ok) {
     if (ev.kind === 'message') queue({ type: 'text', text: parsed.error }, user);
-    return { toast: { type: 'error', text: parsed.error } };
+    const reply: AckReply = { toast: { type: 'error', text: parsed.error } };
+    // A form refused before it reached the workflow (a required field left empty): the typed values stay.
+    const again =
+      ev.kind === 'cardAction' && ev.form
+        ? formAgain(
+            deps,
+            platform,
+            ev,
+            user,
+            { ok: false, text: parsed.error, ...(parsed.field ? { field: parsed.field } : {}) },
+            null,
+          )
+        : null;
+    if (again) {
+      reply.card = again.card;
+      clickedViews.set(reply, again.clicked);
+    }
+    return reply;
   }
 
   const outcome: Outcome = handleIntent(deps, parsed.intent, { user, platform }, at);
@@ -136,7 +155,15 @@ function handleOnce(
   }
   // A card click: the answer is a toast, the clicked card re-rendered inline, and any extra view as a message.
   if (outcome.view) queue(outcome.view, user);
-  const reply: AckReply = { toast: { type: outcome.ok ? 'success' : 'error', text: outcome.text || '已打开' } };
+  const reply: AckReply = outcome.text ? { toast: { type: outcome.ok ? 'success' : 'error', text: outcome.text } } : {};
+  if (!outcome.ok && ev.form) {
+    const again = formAgain(deps, platform, ev, user, outcome, parsed.intent);
+    if (again) {
+      reply.card = again.card;
+      clickedViews.set(reply, again.clicked);
+      return reply;
+    }
+  }
   if (outcome.regNo && ev.messageId) {
     const known = deps.cardMessages
       .forProject(outcome.regNo)
@@ -165,4 +192,59 @@ function handleOnce(
     }
   }
   return reply;
+}
+
+/** Form values as typed, as text (multi-selects as lists); anything else a form never sends is left out. */
+function typedValues(form: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(form)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string');
+  }
+  return out;
+}
+
+/**
+ * A refused form submission: the clicked card re-rendered for the clicker with every typed value kept and the
+ * refusal next to its field. The clicked card is found by its message (a project or docs copy), else by the
+ * intent (the registration and subflow forms are not tracked). Null when there is nothing to re-render.
+ */
+function formAgain(
+  deps: AppDeps,
+  platform: Platform,
+  ev: Extract<InboundEvent, { kind: 'cardAction' }>,
+  user: string,
+  outcome: Outcome,
+  intent: { type: string; regNo?: string | undefined; kind?: string | undefined } | null,
+): { card: CardModel; clicked: { view: View; viewer: string | null } } | null {
+  const action = ev.value as Record<string, unknown>;
+  const draft: FormDraft = {
+    action,
+    values: typedValues(ev.form ?? {}),
+    error: outcome.text,
+    ...(outcome.field ? { field: outcome.field } : {}),
+  };
+  const type = intent?.type ?? String(action.type ?? '');
+  const regNo = intent?.regNo ?? (typeof action.regNo === 'string' ? action.regNo : undefined);
+  const known = regNo
+    ? deps.cardMessages.forProject(regNo).find((m) => m.platform === platform && m.messageId === ev.messageId)
+    : undefined;
+  // An older, superseded copy is never brought back to life: the normal path answers with its locked state.
+  if (known && regNo && !liveCopies(deps, regNo).some((m) => m.messageId === known.messageId)) return null;
+  let view: View | null = null;
+  if (known && regNo) {
+    view =
+      known.kind === 'docs'
+        ? { type: 'docs', regNo, draft }
+        : { type: 'project', regNo, ...(known.banner ? { banner: known.banner } : {}), draft };
+  } else if (type === 'register') view = { type: 'registerForm', draft };
+  else if (type === 'raise' && regNo) {
+    const kind = intent?.kind ?? (typeof action.kind === 'string' ? action.kind : '');
+    view = { type: 'raiseForm', regNo, kind, draft };
+  }
+  if (!view) return null;
+  const viewer = known ? known.viewerId : user;
+  const rendered = renderView(deps, view, viewer);
+  if (rendered.content.kind !== 'card') return null;
+  return { card: rendered.content.card, clicked: { view, viewer } };
 }

@@ -1,4 +1,6 @@
+import { confirmCard } from '../../cards/confirm.card';
 import { docsCard } from '../../cards/docs.card';
+import { withDraft } from '../../cards/draft';
 import { mineCard } from '../../cards/mine.card';
 import { newsCard, reminderCard } from '../../cards/news.card';
 import { operationsCard } from '../../cards/operations';
@@ -32,9 +34,11 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
     case 'text':
       return text(view.text);
     case 'registerForm':
-      return { content: { kind: 'card', card: registerFormCard(org) } };
+      return { content: { kind: 'card', card: withDraft(registerFormCard(org), view.draft) } };
     case 'mine':
       return { content: { kind: 'card', card: mineCard(viewer ? mineItems(deps, viewer) : []) } };
+    case 'confirm':
+      return { content: { kind: 'card', card: confirmCard(view.title, view.text, view.label, view.action) } };
     case 'reminder':
       return { content: { kind: 'card', card: reminderCard(view.title, view.lines) } };
     case 'news': {
@@ -53,7 +57,7 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       const def = deps.processes.get(p.delivery.processVersion);
       const sd = def.subflows.find((s) => s.id === view.kind);
       if (!sd) return text(`当前流程没有「${view.kind}」。`);
-      return { content: { kind: 'card', card: raiseFormCard(p, sd, org) } };
+      return { content: { kind: 'card', card: withDraft(raiseFormCard(p, sd, org), view.draft) } };
     }
     case 'ops': {
       const p = deps.projects.get(view.regNo);
@@ -67,13 +71,9 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       return {
         content: {
           kind: 'card',
-          card: docsCard(
-            p,
-            deps.processes.get(p.delivery.processVersion),
-            org,
-            viewer,
-            deps.clock.now(),
-            deps.timeZone,
+          card: withDraft(
+            docsCard(p, deps.processes.get(p.delivery.processVersion), org, viewer, deps.clock.now(), deps.timeZone),
+            view.draft,
           ),
         },
         card: { regNo: p.regNo, kind: 'docs', banner: null, version: p.version },
@@ -86,16 +86,20 @@ export function renderView(deps: AppDeps, view: View, viewer: UserId | null): Re
       return {
         content: {
           kind: 'card',
-          card: projectCard({
-            project: p,
-            def: deps.processes.get(p.delivery.processVersion),
-            org,
-            timeZone: deps.timeZone,
-            viewer,
-            banner,
-            activity: deps.activity.activity(p.regNo),
-            ...(viewer ? { around: aroundFor(deps, p, viewer) } : {}),
-          }),
+          card: withDraft(
+            projectCard({
+              project: p,
+              def: deps.processes.get(p.delivery.processVersion),
+              org,
+              timeZone: deps.timeZone,
+              viewer,
+              banner,
+              full: view.full === true,
+              activity: deps.activity.activity(p.regNo),
+              ...(viewer ? { around: aroundFor(deps, p, viewer) } : {}),
+            }),
+            view.draft,
+          ),
         },
         card: { regNo: p.regNo, kind: 'project', banner, version: p.version },
       };

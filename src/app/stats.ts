@@ -16,7 +16,7 @@ export function statsOutcome(deps: AppDeps, actor: Actor): Outcome {
   if (!STATS_ROLES.some((r) => holdsRole(org, actor.user, r))) {
     return {
       ok: false,
-      text: '只有项目总监和管理员可以查看统计（/stats）。如需查看，请联系管理员在组织文件中为你添加 admin 角色。',
+      text: '只有项目总监和管理员可以查看统计（/stats）。如需查看，请联系管理员在组织文件中为你添加管理员角色。',
     };
   }
   if (!deps.console) return { ok: false, text: '统计暂不可用。' };

@@ -2,7 +2,7 @@
 export const USAGE = {
   register:
     '/register name=项目名称 customer=客户 kind=project|saas region=north contract=合同编号 signed=yes|no paid=yes|no req=需求采集表链接 solution=售前方案链接 form=实施登记表链接 [operated=yes|no cloud=yes|no]\n' +
-    '（别名 /立项；值含空格时用双引号，如 name="A B"；project 类需 req 或 solution，saas 类需 req；只发 /register 会收到一张登记表单）',
+    '（别名 /立项；值含空格时用双引号，如 name="北方 智慧园区"；项目类需 req= 或 solution= 之一，SaaS 类需 req=；只发 /register 会收到一张登记表单）',
   status: '/status <登记号>（别名 /状态）— 查看项目进度与历史',
   mine: '/mine（别名 /待办）— 列出等待我处理的事项',
   resubmit: '/resubmit <登记号> [字段=新值 ...]（别名 /重新提交）— 驳回后修改并重新提交',

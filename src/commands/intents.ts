@@ -6,7 +6,7 @@ export const RegNoSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{1,8}-\d{4}-\d{4,}$/, '登记号格式应为 HO-2026-0001 (registration number like HO-2026-0001)');
+  .regex(/^[A-Z]{1,8}-\d{4}-\d{4,}$/, '登记号格式应为 HO-2026-0001 这样');
 
 const YES = ['yes', 'y', 'true', '1', '是', '已签', '已付', '已回款'];
 const NO = ['no', 'n', 'false', '0', '否', '未签', '未付', '未回款'];
@@ -15,7 +15,7 @@ const YesNo = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   const s = v.trim().toLowerCase();
   if (YES.includes(s)) return true;
   if (NO.includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: '应为 yes 或 no（是/否）' });
+  ctx.addIssue({ code: 'custom', message: '应为 是 或 否' });
   return z.NEVER;
 });
 
@@ -45,7 +45,7 @@ export const RegisterFieldsSchema = z
   .object({
     name: Line(100),
     customer: Line(100),
-    kind: z.enum(PROJECT_KINDS, { error: '应为 project（项目类）或 saas（SaaS 类）' }),
+    kind: z.enum(PROJECT_KINDS, { error: '应为 项目类 或 SaaS 类' }),
     region: Line(32),
     contract: Line(64),
     signed: YesNo,
@@ -95,6 +95,14 @@ export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('help') }),
   z.object({ type: z.literal('resubmit'), regNo: RegNoSchema, changes: RegisterFieldsSchema.partial().optional() }),
   z.object({ type: z.literal('withdraw'), regNo: RegNoSchema }),
+  /** A button that asks first, on platforms without a native confirmation (cards/confirm.card.ts). Cards only. */
+  z.object({
+    type: z.literal('confirm'),
+    action: z.string().max(2000),
+    title: z.string().max(100),
+    text: z.string().max(300),
+    label: z.string().max(40),
+  }),
   z.object({
     type: z.literal('approve'),
     regNo: RegNoSchema,
@@ -171,25 +179,25 @@ export type Intent = z.infer<typeof IntentSchema>;
 export type IntentType = Intent['type'];
 
 export const FIELD_LABELS: Record<string, string> = {
-  name: '项目名称 name',
-  customer: '客户 customer',
-  kind: '项目类型 kind',
-  region: '区域 region',
-  contract: '合同编号 contract',
-  signed: '合同已签 signed',
-  paid: '首付款已到 paid',
-  req: '用户需求采集表 req',
-  solution: '售前解决方案 solution',
-  form: '项目实施登记表 form',
-  operated: '含需运营部分 operated',
-  cloud: '公司云服务器部署 cloud',
+  name: '项目名称',
+  customer: '客户',
+  kind: '项目类型',
+  region: '区域',
+  contract: '合同编号',
+  signed: '合同已签',
+  paid: '首付款已到',
+  req: '用户需求采集表',
+  solution: '售前解决方案',
+  form: '项目实施登记表',
+  operated: '含需运营部分',
+  cloud: '公司云服务器部署',
   regNo: '登记号',
-  reason: '驳回原因 reason',
-  doc: '资料编号 doc',
-  link: '链接 link',
-  date: '截止日期 date',
-  task: '任务 task',
-  comment: '意见 comment',
+  reason: '驳回原因',
+  doc: '资料编号',
+  link: '链接',
+  date: '截止日期',
+  task: '任务',
+  comment: '意见',
   text: '评论内容',
   person: '抄送人',
 };
@@ -199,8 +207,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
     const key = String(i.path.filter((p) => p !== 'fields' && p !== 'changes').at(-1) ?? '');
     if (i.code === 'unrecognized_keys')
-      return `未知字段：${i.keys.join(', ')}（可用字段：${REGISTER_KEYS.join(', ')}）`;
-    if (i.code === 'invalid_type' && i.input === undefined) return `缺少字段 ${FIELD_LABELS[key] ?? key}`;
-    return `字段 ${FIELD_LABELS[key] ?? key}：${i.message}`;
+      return `未知字段：${i.keys.join('、')}。可填的字段：${REGISTER_KEYS.map((k) => `${k}=`).join(' ')}`;
+    if (i.code === 'invalid_type' && i.input === undefined) return `缺少「${FIELD_LABELS[key] ?? key}」`;
+    return `「${FIELD_LABELS[key] ?? key}」${i.message}`;
   });
 }

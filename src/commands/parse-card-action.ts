@@ -116,6 +116,10 @@ export function parseCardAction(value: unknown, form?: Record<string, unknown>):
     candidate = { ...rest, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, one(v)])) };
   }
   const parsed = IntentSchema.safeParse(candidate);
-  if (!parsed.success) return { ok: false, error: describeIssues(parsed.error.issues).join('\n') };
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]?.path.filter((p) => p !== 'fields').at(-1);
+    const field = typeof first === 'string' && first in fields ? { field: first } : {};
+    return { ok: false, error: describeIssues(parsed.error.issues).join('\n'), ...field };
+  }
   return { ok: true, intent: parsed.data };
 }

@@ -1,7 +1,8 @@
 import { type CommandName, HELP_TEXT, USAGE } from './help';
 import { describeIssues, type Intent, IntentSchema, type Op } from './intents';
 
-export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string };
+/** `field`: a card form's field the refusal is about (the form is re-rendered with the error next to it). */
+export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: string; field?: string };
 
 const ALIASES: Record<string, CommandName> = {
   register: 'register',
@@ -129,7 +130,7 @@ export function tokenize(input: string): string[] | { error: string } {
       inToken = true;
     }
   }
-  if (close !== null) return { error: `引号未闭合：缺少 ${close} (unclosed quote)` };
+  if (close !== null) return { error: `引号未闭合：缺少 ${close}` };
   if (inToken) tokens.push(cur);
   return tokens;
 }
@@ -138,10 +139,10 @@ function keyValues(tokens: string[]): Record<string, string> | { error: string }
   const out: Record<string, string> = {};
   for (const t of tokens) {
     const m = /^([^=＝]+)[=＝](.*)$/s.exec(t);
-    if (!m?.[1]) return { error: `无法识别 "${t}"：参数应写成 字段=值 (expected key=value)` };
+    if (!m?.[1]) return { error: `无法识别“${t}”：参数应写成 字段=值，如 customer=某集团` };
     const raw = m[1].trim();
     const key = KEY_ALIASES[raw] ?? raw.toLowerCase();
-    if (key in out) return { error: `字段 ${key} 重复出现 (duplicate key)` };
+    if (key in out) return { error: `${key}= 写了两次，每个字段只写一次` };
     out[key] = m[2] ?? '';
   }
   return out;

@@ -2,18 +2,18 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Role } from '../domain/org';
 
-const Id = z.string().trim().min(1, '不能为空 (must not be empty)');
+const Id = z.string().trim().min(1, '不能为空');
 const IdList = z.array(Id);
 /** A role is a list of user ids, or a map region → list. */
 const RoleMembers = z.union([IdList, z.record(z.string().min(1), IdList)]);
 const PlatformIds = { feishu: Id.optional(), dingtalk: Id.optional(), wecom: Id.optional() };
 /** What an admin knows of a person: resolved to platform ids through each platform's contact API (directory). */
-const Email = z.string().trim().toLowerCase().pipe(z.email('不是有效的邮箱地址 (not an e-mail address)'));
+const Email = z.string().trim().toLowerCase().pipe(z.email('不是有效的邮箱地址'));
 /** Digits, optionally `+<country code>` first; spaces and dashes are dropped (`+86 138-0000-0000`). */
 const Mobile = z
   .string()
   .transform((s) => s.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\+?\d{5,20}$/, '不是有效的手机号 (not a mobile number: digits, optionally +country code)'));
+  .pipe(z.string().regex(/^\+?\d{5,20}$/, '不是有效的手机号（只写数字，可带 + 和国家区号）'));
 const Contacts = { email: Email.optional(), mobile: Mobile.optional() };
 
 export const OrgFileSchema = z

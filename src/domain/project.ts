@@ -122,3 +122,35 @@ export function decisionFor(p: Project, round: number, stepIndex: number): Decis
       (d.action === 'approve' || d.action === 'reject'),
   );
 }
+
+const FACT_LABELS: Record<keyof ProjectFacts, string> = {
+  name: '项目名称',
+  customer: '客户',
+  kind: '项目类型',
+  region: '区域',
+  contractNo: '合同编号',
+  signed: '合同已签',
+  paid: '首付款已到',
+  reqLink: '用户需求采集表',
+  solutionLink: '售前解决方案',
+  formLink: '项目实施登记表',
+  operated: '含需运营部分',
+  cloud: '公司云服务器部署',
+};
+
+const factText = (v: ProjectFacts[keyof ProjectFacts], regionNames: Record<string, string>): string =>
+  v === null
+    ? '无'
+    : typeof v === 'boolean'
+      ? v
+        ? '是'
+        : '否'
+      : (KIND_LABELS[v as ProjectKind] ?? regionNames[v] ?? v);
+
+/** What a resubmission changed, for the record and the approver's card: "客户：甲 → 乙；合同已签：否 → 是". */
+export function factChanges(before: ProjectFacts, after: ProjectFacts, regionNames: Record<string, string>): string {
+  return (Object.keys(FACT_LABELS) as (keyof ProjectFacts)[])
+    .filter((k) => before[k] !== after[k])
+    .map((k) => `${FACT_LABELS[k]}：${factText(before[k], regionNames)} → ${factText(after[k], regionNames)}`)
+    .join('；');
+}

@@ -2,7 +2,7 @@ import type { Effect } from './effects';
 import { type DomainError, domainError } from './errors';
 import type { RegisterEvent, WorkflowEvent } from './events';
 import { operate } from './operations';
-import { actingAs, holdsRole, membersOf, type OrgView, type UserId } from './org';
+import { actingAs, displayName, holdsRole, membersOf, type OrgView, type UserId } from './org';
 import type { FormDef, ProcessDefinition } from './process/definition';
 import { moveDue, submitDocument } from './process/documents';
 import { advance, cloneDelivery, mainScope, type Work } from './process/flow';
@@ -12,7 +12,7 @@ import { type Answers, emptyDelivery, type TaskInstance } from './process/state'
 import { startSubflow } from './process/subflows';
 import { summarize } from './process/summary';
 import { actOnTask } from './process/tasks';
-import { currentStep, type Decision, isLastStep, isOpen, type Project } from './project';
+import { currentStep, type Decision, factChanges, isLastStep, isOpen, type Project } from './project';
 import { assertNever, err, ok, type Result } from './result';
 import { approversOf, baseApproversOf, checkRegistration, type StepSpec, stepHoldersNow, stepSpec } from './routing';
 
@@ -24,6 +24,11 @@ export interface Transitioned {
 }
 
 export type TransitionResult = Result<Transitioned, DomainError>;
+
+/** Whether `user` may register projects (the /register form is offered only to them). */
+export function mayRegister(user: UserId, def: ProcessDefinition, org: OrgView): DomainError | null {
+  return holdsRole(org, user, def.registrar) ? null : domainError('NOT_ALLOWED_TO_REGISTER', { role: def.registrar });
+}
 
 export function register(ev: RegisterEvent, def: ProcessDefinition, org: OrgView): TransitionResult {
   if (!holdsRole(org, ev.by, def.registrar))
@@ -231,7 +236,8 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
       const chain = checkRegistration(facts, org, def, p.submitter);
       if (!chain.ok) return chain;
       const round = p.round + 1;
-      const record: Decision = { ...base('resubmit', null), round, stepIndex: 0, role: def.registrar };
+      const changed = factChanges(p.facts, facts, org.regionNames) || null;
+      const record: Decision = { ...base('resubmit', changed), round, stepIndex: 0, role: def.registrar };
       return applied({ ...p, facts, state: 'in_approval', round, chain: chain.value, stepIndex: 0 }, record, [
         refresh,
         { type: 'notify.assignees', regNo: p.regNo },
@@ -285,7 +291,7 @@ export function transition(p: Project, ev: WorkflowEvent, def: ProcessDefinition
       const reason =
         ev.type === 'doc'
           ? `《${name}》：${ev.link.trim()}`
-          : `《${name}》截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${w.d.documents.find((d) => d.no === ev.doc)?.owner ?? ev.owner}` : ''}`;
+          : `《${name}》截止 ${ev.due.toISOString().slice(0, 10)}${ev.owner ? `，负责人 ${displayName(org, w.d.documents.find((d) => d.no === ev.doc)?.owner ?? ev.owner)}` : ''}`;
       return applied({ ...p, delivery: w.d }, { ...base(ev.type, reason), role: def.registrar }, w.effects);
     }
     case 'raise': {

@@ -49,23 +49,20 @@ describe('parseSlash', () => {
   });
 
   it.each([
-    [
-      `/register ${base.replace('kind=project', 'kind=onprem')}`,
-      '字段 项目类型 kind：应为 project（项目类）或 saas（SaaS 类）',
-    ],
-    [`/register ${base.replace('signed=no', 'signed=maybe')}`, '字段 合同已签 signed：应为 yes 或 no'],
+    [`/register ${base.replace('kind=project', 'kind=onprem')}`, '「项目类型」应为 项目类 或 SaaS 类'],
+    [`/register ${base.replace('signed=no', 'signed=maybe')}`, '「合同已签」应为 是 或 否'],
     [
       `/register ${base.replace('req=https://d/req', 'req=not-a-link')}`,
-      '字段 用户需求采集表 req：应为以 http:// 或 https:// 开头的文档链接',
+      '「用户需求采集表」应为以 http:// 或 https:// 开头的文档链接',
     ],
     [
       `/register ${base.replace('form=https://d/form', 'form=javascript://%0aalert(1)')}`,
-      '字段 项目实施登记表 form：应为以 http:// 或 https:// 开头的文档链接',
+      '「项目实施登记表」应为以 http:// 或 https:// 开头的文档链接',
     ],
-    [`/register ${base.replace('form=https://d/form', 'form=data://text/html,x')}`, 'form：应为以 http://'],
-    [`/register ${base.replace(' customer=客户甲', '')}`, '缺少字段 客户 customer'],
+    [`/register ${base.replace('form=https://d/form', 'form=data://text/html,x')}`, '「项目实施登记表」应为以 http://'],
+    [`/register ${base.replace(' customer=客户甲', '')}`, '缺少「客户」'],
     [`/register ${base} colour=red`, '未知字段：colour'],
-    [`/register ${base} name=again`, '字段 name 重复出现'],
+    [`/register ${base} name=again`, 'name= 写了两次'],
     ['/register name="unclosed', '引号未闭合'],
     ['/register justaword', '参数应写成 字段=值'],
     ['/status', '缺少登记号'],
@@ -120,7 +117,7 @@ describe('parseSlash', () => {
     const click = parseCardAction({ v: 1, type: 'comment', regNo: 'HO-2026-0001' }, { comment_text: '好' });
     expect(click).toEqual({ ok: true, intent: { type: 'comment', regNo: 'HO-2026-0001', text: '好' } });
     const empty = parseCardAction({ v: 1, type: 'cc', regNo: 'HO-2026-0001' }, {});
-    expect(empty).toEqual({ ok: false, error: '字段 抄送人：请写明抄送给谁' });
+    expect(empty).toEqual({ ok: false, error: '「抄送人」请写明抄送给谁' });
   });
 
   it('plain text is not a command', () => {

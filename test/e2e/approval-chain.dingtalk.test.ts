@@ -24,7 +24,7 @@ describe('DingTalk end to end: dingtalk-stream client, fake gateway and OpenAPI'
     await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     await chat.click('sun.director', '立项并指派', { ...SETUP_FORM, pm: 'zhou.pm' });
     expect(env.h.db.select().from(projects).get()?.state).toBe('accepted');
-    expect(chat.body('wang.sales')).toContain('实施中');
+    expect(chat.body('wang.sales')).toContain('目前「确认需求」由 周经理（北方） 处理');
     for (const u of ['li.lead', 'yang.huiyu', 'zhao.biz']) expect(chat.buttons(u), u).toEqual([]);
     // The director may revoke the acceptance (更多操作 → 撤销同意) while no delivery task has moved.
     expect(chat.buttons('sun.director')).toEqual(['更多操作']);

@@ -45,7 +45,8 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
     await chat.click('yang.huiyu', '同意');
-    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('审核清单（请逐项核对后勾选）');
+    // The commercial review's checklist is its form: one tick per item.
+    expect(feishuCardText(chat.lastCard('zhao.biz'))).toContain('项目合同状态、首笔款项支付状态');
     await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, comment: '' });
     await chat.click('sun.director', '立项并指派', SETUP_FORM);
 
@@ -205,7 +206,7 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
   it('a malformed command gets a reply naming the field and the usage; @-mentions in groups are stripped', async () => {
     const { chat, fake } = env;
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('paid=no', 'paid=perhaps'));
-    expect(chat.lastText('wang.sales')).toContain('字段 首付款已到 paid：应为 yes 或 no');
+    expect(chat.lastText('wang.sales')).toContain('「首付款已到」应为 是 或 否');
     expect(chat.lastText('wang.sales')).toContain('用法：/register');
     const group = chat.textEvent('wang.sales', '@_user_1 /status HO-2026-0001');
     const msg = (group.event as { message: Record<string, unknown> }).message;

@@ -30,20 +30,22 @@ describe('approval chain through the local platform', () => {
     // The banner no longer asks the lead to act: it says who holds the step now (issue 11, "banners lie").
     const lead = chat.lastCard('li.lead').blocks[0];
     expect(lead).toEqual({
-      type: 'note',
-      text: '这一步已处理，目前无需你操作。当前：特批领导审批（北方）（杨辉玉（杨总））',
+      type: 'ask',
+      todo: false,
+      text: '无需你操作。目前由 杨辉玉（杨总） 处理「特批领导审批（北方）」。',
     });
     expect(cardText(chat.lastCard('yang.huiyu'))).toContain('特批领导审批（北方）');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
 
     await chat.click('yang.huiyu', '同意');
     const biz = chat.lastCard('zhao.biz');
-    expect(biz.blocks.some((b) => b.type === 'checklist')).toBe(true);
+    // The checklist is the form itself: one tick per item, next to the 外采 choice.
+    expect(biz.forms[0]?.fields.filter((f) => f.name.startsWith('check_'))).toHaveLength(4);
     await chat.click('zhao.biz', COMMERCIAL_OK, { ...COMMERCIAL_FORM, outsourcing: 'yes', comment: '需外采 OCR 模块' });
 
     expect(cardText(chat.lastCard('sun.director'))).toContain('项目总监审核并立项');
     expect(cardText(chat.lastCard('sun.director'))).toMatch(
-      /商务经理电子签名: 赵商务（商务经理） \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+      /商务经理电子签名: 赵商务 · 商务经理 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
     );
     await chat.click('sun.director', '立项并指派', SETUP_FORM);
 

@@ -42,7 +42,7 @@ describe('approval operations on the local platform', () => {
     // The lead's project card is locked: no decision left, and it says where the step went.
     const lead = chat
       .cards('li.lead')
-      .find((c) => c.card.header.title !== '更多操作' && c.card.blocks[0]?.type === 'note');
+      .find((c) => c.card.header.title !== '更多操作' && c.card.blocks.some((b) => b.type === 'note'));
     expect(lead && cardText(lead.card)).toContain('已由 李主管 转交给 赵商务（本周出差）');
     expect(chat.buttons('li.lead')).not.toContain('同意');
     expect(chat.buttons('zhao.biz')).toEqual(HOLDER);

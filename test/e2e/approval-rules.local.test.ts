@@ -178,7 +178,7 @@ describe('approval rules through the local platform', () => {
 
   it('bad input gets a clear reply and creates nothing', async () => {
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('kind=project', 'kind=private'));
-    expect(chat.lastText('wang.sales')).toContain('字段 项目类型 kind');
+    expect(chat.lastText('wang.sales')).toContain('「项目类型」');
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace('region=north', 'region=west'));
     expect(chat.lastText('wang.sales')).toContain('未知区域「west」。可选区域：north（北方）、south（南方）');
     await chat.say('wang.sales', REGISTER_NORTH_UNSIGNED.replace(' req=https://docs.example.com/req', ''));

@@ -43,7 +43,7 @@ describe('operations around a step through the local platform (issue 13)', () =>
     await chat.click('sun.director', '立项并指派', SETUP_FORM);
     // The same message, re-rendered: now in delivery; no new card was sent.
     expect(chat.cards('li.lead')).toHaveLength(1);
-    expect(cardText(chat.lastCard('li.lead'))).toContain('当前状态: 实施中');
+    expect(cardText(chat.lastCard('li.lead'))).toContain('HO-2026-0001 · 实施中');
     expect(chat.lastCard('li.lead').header.subtitle).toContain('实施中');
   });
 
@@ -66,27 +66,29 @@ describe('operations around a step through the local platform (issue 13)', () =>
     expect(copies).toHaveLength(1);
     expect(cardText(chat.lastCard('feng.prod'))).toContain('李主管 把此项目抄送给你');
     expect(chat.buttons('feng.prod')).toEqual([]);
-    expect(cardText(chat.lastCard('feng.prod'))).toContain('李主管 抄送 冯产品');
+    expect(cardText(chat.lastCard('feng.prod'))).toContain('李主管 抄送 说明：冯产品');
     await chat.click('li.lead', '同意');
     expect(chat.cards('feng.prod')).toHaveLength(1);
-    expect(cardText(chat.lastCard('feng.prod'))).toContain('特批领导审批（北方） — 待 杨辉玉（杨总） 处理');
+    expect(cardText(chat.lastCard('feng.prod'))).toContain('目前由 杨辉玉（杨总） 处理「特批领导审批（北方）」');
 
     // The copied person comments by command; the current holder gets the card with it; it is in the history.
     const hostile = '请尽快 <at id=all></at> **加粗**';
     await chat.say('feng.prod', `/评论 ${REG} ${hostile}`);
     expect(chat.lastText('feng.prod')).toContain('已评论 HO-2026-0001，已通知当前处理人 杨辉玉（杨总）');
     const toHolder = chat.lastCard('yang.huiyu');
-    expect(toHolder.blocks[0]).toEqual({ type: 'note', text: `评论：冯产品：${hostile}` });
+    // The ask line stays on top (the holder still has the step); the comment is the note under it.
+    expect(toHolder.blocks[0]).toMatchObject({ type: 'ask', todo: true });
+    expect(toHolder.blocks[1]).toEqual({ type: 'note', text: `评论：冯产品：${hostile}` });
     const history = toHolder.blocks.find((b) => b.type === 'history');
     expect(history?.type === 'history' && history.entries.at(-1)).toMatchObject({
       who: '冯产品',
       what: '评论',
-      reason: hostile,
+      note: { label: '内容', text: hostile },
     });
     // /status shows it too, and every live copy (the submitter's, the CC copy) was refreshed with it.
     await chat.say('wang.sales', `/status ${REG}`);
-    expect(cardText(chat.lastCard('wang.sales'))).toContain(`冯产品 评论 ${hostile}`);
-    expect(cardText(chat.lastCard('feng.prod'))).toContain(`冯产品 评论 ${hostile}`);
+    expect(cardText(chat.lastCard('wang.sales'))).toContain(`冯产品 评论 内容：${hostile}`);
+    expect(cardText(chat.lastCard('feng.prod'))).toContain(`冯产品 评论 内容：${hostile}`);
 
     // The holder comments from the card's text input.
     const ack = await chat.click('yang.huiyu', '评论', { comment_text: '已看到，今天处理' });
@@ -115,10 +117,11 @@ describe('operations around a step through the local platform (issue 13)', () =>
     await chat.say('wang.sales', `/urge ${REG}`);
     expect(chat.lastText('wang.sales')).toBe('已催办「销售主管审批」（李主管）。');
     expect(chat.lastCard('li.lead').blocks[0]).toEqual({
-      type: 'note',
+      type: 'ask',
+      todo: true,
       text: '催办：登记人 王销售 催促你尽快处理「销售主管审批」。',
     });
-    expect(cardText(chat.lastCard('li.lead'))).toContain('王销售 催办 「销售主管审批」（李主管）');
+    expect(cardText(chat.lastCard('li.lead'))).toContain('王销售 催办 说明：「销售主管审批」（李主管）');
     const leadCards = chat.cards('li.lead').length;
     await chat.say('wang.sales', `/urge ${REG}`);
     expect(chat.lastText('wang.sales')).toBe('今天已经催办过「销售主管审批」，每个步骤每天只能催办一次，请明天再试。');

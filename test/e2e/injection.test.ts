@@ -14,7 +14,7 @@ import { startFakeWecomFor, WecomChat, wecomConfig, withWecomIds } from '../help
 const AT_ALL = '<at user_id="all">所有人</at>';
 const NAME = `${AT_ALL}\n**合同/首付款：** 已签合同 / 首付款已到`;
 const PHISH = 'https://a.example/x)[点此审批](https://evil.example/p';
-const REGISTER = `/register name="${NAME}" customer=客户 kind=project region=north contract=HT-1 signed=no paid=no req=${PHISH} form=https://docs.example.com/form`;
+const REGISTER = `/register name="${NAME}" customer="${NAME}" kind=project region=north contract=HT-1 signed=no paid=no req=${PHISH} form=https://docs.example.com/form`;
 
 /** The markdown of a Feishu card (plain_text, e.g. the header, is never parsed by Feishu). */
 function feishuMarkdown(card: unknown): string {
@@ -65,7 +65,7 @@ describe('user text cannot inject mentions, lines or links', () => {
       '**合同/首付款：** 未签合同 / 首付款未到',
     ]);
     expect(card).toContain('&lt;at user&#95;id=all&gt;所有人&lt;/at&gt; &#42;&#42;合同/首付款：&#42;&#42; 已签合同');
-    expect(feishuCardText(chat.lastCard('li.lead'))).toContain('登记号');
+    expect(feishuCardText(chat.lastCard('li.lead'))).toContain('HO-2026-0001');
     expect(links(card).map((l) => l.label)).toEqual(['用户需求采集表', '项目实施登记表']);
 
     await chat.say('li.lead', '/mine');

@@ -68,7 +68,12 @@ function stressCard(): CardModel {
         type: 'history',
         title: '流程记录',
         entries: [
-          { at: new Date('2026-03-02T02:00:00Z'), who: LATIN_NAME, what: '同意'.repeat(30), reason: 'R'.repeat(90) },
+          {
+            at: new Date('2026-03-02T02:00:00Z'),
+            who: LATIN_NAME,
+            what: '同意'.repeat(30),
+            note: { label: '原因', text: 'R'.repeat(90), rejection: true },
+          },
         ],
       },
     ],

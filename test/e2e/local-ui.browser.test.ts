@@ -65,7 +65,7 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
       else await field.fill(value);
     }
     const seq = (await sim.toastSeq()) + 1;
-    await sim.button(card, label).click();
+    await sim.clickConfirmed(card, label);
     const toast = await sim.toast(seq);
     expect(toast.type).toBe('success');
     expect(toast.text).toContain(toastText);
@@ -123,7 +123,9 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
       const card = sim.cards().last();
       await card.locator('[data-testid="card-subtitle"]', { hasText: '销售主管审批' }).waitFor();
       expect(await card.getAttribute('data-color')).toBe('blue');
-      expect(await card.locator('[data-testid="card-note"]').textContent()).toContain('已提交登记');
+      expect(await card.locator('[data-testid="card-ask"]').textContent()).toContain(
+        '无需你操作。目前由 李主管 处理「销售主管审批」',
+      );
       const reqLink = card.locator('a', { hasText: '用户需求采集表' });
       expect(await reqLink.getAttribute('href')).toBe('https://docs.example.com/req');
       expect(await card.locator('[data-testid="history-entry"]').first().textContent()).toContain('2026-03-02 10:00');
@@ -172,7 +174,7 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
       await sim.actAs('li.lead');
       expect(await sim.pendingCount('li.lead')).toBe(1);
       const card = sim.cardWithButton('同意');
-      expect(await card.locator('[data-testid="card-note"]').textContent()).toContain('请处理：销售主管审批');
+      expect(await card.locator('[data-testid="card-ask"]').textContent()).toContain('请处理：销售主管审批');
       expect(await sim.button(card, '驳回').count()).toBe(1);
       await approverDecides('同意', '已同意「销售主管审批」');
       await expect.poll(() => sim.pendingCount('yang.huiyu'), POLL).toBe(1);
@@ -193,7 +195,6 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
     await step('commercial-review-rejects', async () => {
       await sim.actAs('zhao.biz');
       const card = sim.cardWithButton('审核通过（电子签名）');
-      await card.locator('[data-testid="card-checklist"]').waitFor();
       expect(await card.locator('[data-testid="card-form"]').count()).toBe(4); // approve, reject, 抄送, 评论
       await fits(card);
       // What is typed into a card's form stays with that card when someone else is acted as meanwhile.
@@ -218,6 +219,9 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
       const reason = card.locator('[data-testid="form-field-reason"]');
       await reason.fill('太长'.repeat(251));
       const seq = (await sim.toastSeq()) + 1;
+      // 驳回 asks first: the first click only arms the button.
+      await sim.button(card, '驳回').click();
+      expect(await sim.button(card, '驳回').getAttribute('data-armed')).toBe('true');
       await sim.button(card, '驳回').click();
       const toast = await sim.toast(seq);
       expect(toast).toEqual({ type: 'error', text: expect.stringContaining('原因最多 500 个字符') });
@@ -233,11 +237,11 @@ describe.runIf(hasChromium).each(VIEWPORTS)('local simulator page, $name $width�
     await step('sales-resubmits', async () => {
       await sim.actAs('wang.sales');
       // The rejection notice, not the registration card (which is refreshed first and has the button too).
-      const card = sim.cardWithButton('重新提交', '原因：产品清单与需求采集表不一致');
+      const card = sim.cardWithButton('重新提交', '产品清单与需求采集表不一致');
       expect(await card.getAttribute('data-color')).toBe('red');
-      expect(await card.locator('[data-testid="card-note"]').textContent()).toContain(
-        '原因：产品清单与需求采集表不一致',
-      );
+      expect(await card.locator('[data-testid="card-ask"]').textContent()).toContain('请修改后重新提交');
+      // The history is folded; one tap opens it.
+      await card.locator('[data-testid="card-history"] summary').click();
       await card.locator('[data-testid="history-entry"]', { hasText: '产品清单与需求采集表不一致' }).waitFor();
       await decide('重新提交', {}, '已重新提交 HO-2026-0001（第 2 轮）');
       await expect.poll(() => sim.pendingCount('li.lead'), POLL).toBe(1);

@@ -144,7 +144,7 @@ describe('no self-approval (real HTTP)', () => {
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
     expect(chat.buttons('xu.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
     expect(chat.buttons('li.lead')).not.toContain('同意');
-    expect(feishuCardText(chat.lastCard('li.lead'))).toContain('待 徐主管 处理');
+    expect(feishuCardText(chat.lastCard('li.lead'))).toContain('目前由 徐主管 处理「销售主管审批」');
     const before = stateOf(h.db);
 
     await chat.say('li.lead', `/approve ${REG}`);
@@ -200,12 +200,10 @@ describe('no self-approval (real HTTP)', () => {
     await chat.click('xu.lead', '同意');
     await chat.click('yang.huiyu', '同意');
     expect(stateOf(h.db)).toMatchObject({ stepIndex: 2, state: 'in_approval' });
-    const why = '（无人可审批：「商务经理」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）';
-    expect(cardText(chat.lastCard('li.lead'))).toContain(`商务审核 — ${why}`);
+    const why = '无人可审批：「商务经理」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员';
+    expect(cardText(chat.lastCard('li.lead'))).toContain(`「商务审核」${why}`);
     expect(chat.buttons('li.lead')).not.toContain('同意');
-    expect(chat.lastText('it.admin')).toBe(
-      `【管理员通知】项目「北方智慧园区」（${REG}）的「商务审核」无人可处理${why}。`,
-    );
+    expect(chat.lastText('it.admin')).toBe(`【管理员通知】项目「北方智慧园区」（${REG}）的「商务审核」${why}。`);
   });
 
   it('live reload that leaves the waiting step to the registrant alone: the admin is told, the card says why', async () => {
@@ -227,10 +225,10 @@ describe('no self-approval (real HTTP)', () => {
     expect(h.reload('test')).toMatchObject({ org: 'reloaded' });
     await h.flush();
     expect(chat.lastText('it.admin')).toBe(
-      `【管理员通知】项目「北方智慧园区」（${REG}）的「销售主管审批」无人可处理（无人可审批：「销售主管」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员）。`,
+      `【管理员通知】项目「北方智慧园区」（${REG}）的「销售主管审批」无人可审批：「销售主管」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员。`,
     );
     await chat.say('li.lead', `/status ${REG}`);
-    expect(cardText(chat.lastCard('li.lead'))).toContain('销售主管审批 — （无人可审批');
+    expect(cardText(chat.lastCard('li.lead'))).toContain('「销售主管审批」无人可审批');
     // Reloading the same file again tells nobody twice.
     const told = chat.texts('it.admin').length;
     h.reload('again');

@@ -346,6 +346,14 @@ export class SimulatorPage {
     return card.locator(this.buttonSelector(label));
   }
 
+  /** Clicks a card button, and once more when it asks for confirmation first (withdraw, reject). */
+  async clickConfirmed(card: Locator, label: string): Promise<void> {
+    const b = this.button(card, label);
+    const asks = (await b.getAttribute('data-confirm')) === 'true';
+    await b.click();
+    if (asks) await b.click();
+  }
+
   /** The newest text message from the bot that contains `text` (waits for it). */
   async botText(text: string): Promise<Locator> {
     const loc = this.page

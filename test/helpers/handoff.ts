@@ -179,8 +179,12 @@ export function cardText(card: CardModel): string {
     if (b.type === 'fields') parts.push(...b.fields.map((f) => `${f.label}: ${richText(f.value)}`));
     else if (b.type === 'rich') parts.push(...b.lines.map(richText));
     else if (b.type === 'markdown' || b.type === 'note') parts.push(b.text);
+    else if (b.type === 'ask') parts.push(richText(b.text));
     else if (b.type === 'checklist') parts.push(b.title, ...b.items.map((i) => richText(i.text)));
-    else if (b.type === 'history') parts.push(...b.entries.map((e) => `${e.who} ${e.what} ${e.reason ?? ''}`));
+    else if (b.type === 'history')
+      parts.push(
+        ...b.entries.map((e) => `${e.who} ${e.what} ${e.note ? `${e.note.label}：${richText(e.note.text)}` : ''}`),
+      );
   }
   return parts.join('\n');
 }

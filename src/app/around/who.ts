@@ -87,7 +87,8 @@ function readSample(
 ): Sample | { error: string } {
   const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : v)?.trim();
   const kindText = text(sample.kind) ?? 'project';
-  if (kindText !== 'project' && kindText !== 'saas') return { error: `kind 应为 project 或 saas，不是「${kindText}」` };
+  if (kindText !== 'project' && kindText !== 'saas')
+    return { error: `应写 kind=project 或 kind=saas，不是「${kindText}」` };
   const kind = kindText;
   const regionText = text(sample.region);
   const region = regionText
@@ -102,13 +103,13 @@ function readSample(
     if ((BOOLEAN_FACTS as readonly string[]).includes(key)) {
       if (YES.includes(v.toLowerCase())) facts[key] = true;
       else if (NO.includes(v.toLowerCase())) facts[key] = false;
-      else return { error: `${key} 应为 yes 或 no，不是「${v}」` };
+      else return { error: `应写 ${key}=yes 或 ${key}=no，不是「${v}」` };
       continue;
     }
     const field = key.includes('.') ? answerField(def, kind, key) : null;
     if (!field) {
       return {
-        error: `无法识别「${key}」：可写 kind、region、${BOOLEAN_FACTS.join('、')}，或表单答案 任务id.字段id=值（如 requirements.integration=no）`,
+        error: `无法识别「${key}」：可写 kind=、region=、${BOOLEAN_FACTS.map((k) => `${k}=`).join('、')}，或表单答案 任务id.字段id=值（如 requirements.integration=no）`,
       };
     }
     const value = answerValue(field, v);

@@ -18,7 +18,7 @@ export function planStepLine(s: PlannedStep, i: number, steps: PlannedStep[], in
 /** The dry run in words: the approval chain, the flow's tasks in order, and (optionally) the subflows. */
 export function planLines(plan: ProjectPlan, kind: string, withSubflows = true): string[] {
   const out: string[] = [];
-  out.push(`审批链：${plan.route.name}${plan.route.certain ? '' : '（取决于未知的 signed / paid）'}`);
+  out.push(`审批链：${plan.route.name}${plan.route.certain ? '' : '（取决于合同是否已签、首付款是否已到）'}`);
   out.push(...plan.approval.map((s, i) => planStepLine(s, i, plan.tasks)));
   out.push('');
   out.push(`流程任务（${kind}，按先后）：`);

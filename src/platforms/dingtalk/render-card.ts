@@ -17,6 +17,7 @@
  *   (cards/fit.ts: long values clipped with "…", history trimmed, long links shown as labels); buttons are kept.
  */
 
+import { askFirst } from '../../../cards/confirm.card';
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { CardBlock, CardButton, CardModel, FormField, Rich } from '../../../cards/model';
 import { type Dialect, renderRich } from '../../../cards/rich';
@@ -53,14 +54,18 @@ export function renderCardParams(model: CardModel, opts: RenderOptions = {}): Ca
   const overflow = hasOverflow(model);
   const card = fitCard(
     model,
-    (c) => renderBody(c.blocks, timeZone, overflow).length <= maxChars && paramsSize(c) <= MAX_PARAM_CHARS,
+    (c) =>
+      renderBody(c.blocks, timeZone, overflow, formErrors(c)).length <= maxChars && paramsSize(c) <= MAX_PARAM_CHARS,
   );
   const params: CardParams = {
     title: foldLineBreaks(card.header.title),
     subtitle: foldLineBreaks(card.header.subtitle ?? ''),
     color: card.header.color,
   };
-  const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({ button }));
+  // DingTalk buttons cannot ask first: a button with `confirm` becomes a second step (cards/confirm.card.ts).
+  const buttons: { button: CardButton; slots?: Record<string, string> }[] = card.actions.map((button) => ({
+    button: askFirst(button),
+  }));
   const inputs: { field: FormField }[] = [];
   for (const form of card.forms) {
     if (inputs.length + form.fields.length > MAX_INPUTS) continue;
@@ -76,8 +81,16 @@ export function renderCardParams(model: CardModel, opts: RenderOptions = {}): Ca
   for (let k = 1; k <= MAX_INPUTS; k++) Object.assign(params, inputParams(k, inputs[k - 1]?.field));
   params.has_actions = String(shown.length > 0);
   params.has_inputs = String(inputs.length > 0);
-  params.body = renderBody(card.blocks, timeZone, overflow);
+  params.body = renderBody(card.blocks, timeZone, overflow, formErrors(card));
   return params;
+}
+
+/** The refusals of a re-rendered form: "「label」：why" for a field, the form's own error as is. */
+function formErrors(card: CardModel): string[] {
+  return card.forms.flatMap((f) => [
+    ...f.fields.flatMap((x) => (x.error ? [`「${x.label}」：${x.error}`] : [])),
+    ...(f.error ? [f.error] : []),
+  ]);
 }
 
 /** Whether some buttons or forms cannot be shown in the fixed slots (then the body says so). */
@@ -145,7 +158,7 @@ function inputParams(k: number, f: FormField | undefined): CardParams {
     [`${p}show`]: String(f !== undefined),
     [`${p}show_text`]: String(f?.kind === 'text'),
     [`${p}show_select`]: String(f?.kind === 'select'),
-    [`${p}label`]: f ? `${f.label}${f.required ? ' *' : ''}` : '',
+    [`${p}label`]: f ? `${f.error ? '❌ ' : ''}${f.label}${f.required ? ' *' : ''}` : '',
     [`${p}required`]: String(f?.required === true),
     [`${p}placeholder`]: f?.placeholder ?? (f?.kind === 'select' ? '请选择' : f ? '请输入' : ''),
     [`${p}initial`]: f?.initial ?? '',
@@ -153,9 +166,12 @@ function inputParams(k: number, f: FormField | undefined): CardParams {
   };
 }
 
-function renderBody(blocks: CardBlock[], timeZone: string, overflow: boolean): string {
+function renderBody(blocks: CardBlock[], timeZone: string, overflow: boolean, errors: string[] = []): string {
   const parts = blocks.map((b) => renderBlock(b, timeZone)).filter((x) => x.length > 0);
   if (overflow) parts.push(`> ${OVERFLOW_NOTE}`);
+  // A refused submission: the template's inputs have no error slot, so the refusal closes the body, right above
+  // the inputs (whose labels are marked) that keep the typed values.
+  for (const e of errors) parts.push(`> ❌ ${escapeText(e)}`);
   return parts.join('\n\n');
 }
 
@@ -180,13 +196,20 @@ function renderBlock(block: CardBlock, timeZone: string): string {
         `**${escapeText(block.title)}**`,
         ...block.items.map((it) => `${checkMark(it.checked)} ${md(it.text)}`),
       ]);
+    case 'ask':
+      return block.todo ? `**${md(block.text)}**` : md(block.text);
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
       const rows = ordered.map((e) => {
-        const reason = e.reason ? `（原因：${escapeText(e.reason)}）` : '';
-        return `• ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${reason}`;
+        const note = e.note ? ` — ${escapeText(e.note.label)}：${md(e.note.text)}` : '';
+        return `• ${formatTime(e.at, timeZone)} ${escapeText(e.who)} ${escapeText(e.what)}${note}`;
       });
       if (block.omitted) rows.unshift(HISTORY_TRIMMED_LINE);
+      // DingTalk cannot fold: a folded history shows its newest entry and how to see the rest.
+      if (block.folded) {
+        const hint = block.hint ? [`> ${escapeText(block.hint)}`] : [];
+        return lines([`**${escapeText(block.title)}**`, ...rows.slice(-1), ...hint]);
+      }
       return lines([`**${escapeText(block.title)}**`, ...rows]);
     }
     case 'note':

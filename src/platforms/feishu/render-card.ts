@@ -75,14 +75,26 @@ function renderBlock(block: CardBlock, timeZone: string): Json {
       const lines = block.items.map((it) => `${checkMark(it.checked)} ${md(it.text)}`);
       return markdown([`**${mdText(block.title)}**`, ...lines].join('\n'));
     }
+    case 'ask':
+      // What the viewer is asked to do stands out; "nothing asked" reads as a quiet line.
+      return block.todo
+        ? { tag: 'markdown', content: `<font color='orange'>**${md(block.text)}**</font>` }
+        : { tag: 'markdown', content: `<font color='grey'>${md(block.text)}</font>` };
     case 'history': {
       const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
       const lines = ordered.map((e) => {
-        const reason = e.reason ? `（原因：${mdText(e.reason)}）` : '';
-        return `- ${formatTime(e.at, timeZone)} ${mdText(e.who)} ${mdText(e.what)}${reason}`;
+        const note = e.note ? ` — ${mdText(e.note.label)}：${md(e.note.text)}` : '';
+        return `- ${formatTime(e.at, timeZone)} ${mdText(e.who)} ${mdText(e.what)}${note}`;
       });
       if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);
-      return markdown([`**${mdText(block.title)}**`, ...lines].join('\n'));
+      if (!block.folded) return markdown([`**${mdText(block.title)}**`, ...lines].join('\n'));
+      // Card 2.0 folds it: one tap opens the whole record (a panel may not hold a form; this one holds text only).
+      return {
+        tag: 'collapsible_panel',
+        expanded: false,
+        header: { title: { tag: 'markdown', content: `**${mdText(block.title)}**` } },
+        elements: [markdown(lines.join('\n'))],
+      };
     }
     case 'note':
       return { tag: 'markdown', content: `<font color='grey'>${mdText(block.text)}</font>`, text_size: 'notation' };
@@ -115,7 +127,13 @@ function button(b: CardButton): Json {
     behaviors: [callback(b.value)],
   };
   if (b.disabled) out.disabled = true;
+  if (b.confirm) out.confirm = confirmOf(b.confirm);
   return out;
+}
+
+/** Feishu's own confirmation dialog before the click is sent (button `confirm: { title, text }`). */
+function confirmOf(c: NonNullable<CardButton['confirm']>): Json {
+  return { title: plain(c.title), text: plain(c.text) };
 }
 
 function callback(value: ActionValue): Json {
@@ -134,6 +152,8 @@ function renderForm(form: CardForm, formIndex: number, seen: Set<string>): Json 
     behaviors: [callback(form.submit.value)],
   };
   if (form.submit.disabled) submit.disabled = true;
+  if (form.submit.confirm) submit.confirm = confirmOf(form.submit.confirm);
+  if (form.error) elements.push(errorLine(form.error));
   elements.push(submit);
   return { tag: 'form', name: form.name, elements };
 }
@@ -149,12 +169,18 @@ function renderField(field: FormField, name: string): Json[] {
     else if (!field.multiple && initial[0] !== undefined && field.initial === initial[0])
       select.initial_option = initial[0];
     // select_static has no label property in 2.0; show the label as a line above it.
-    return [markdown(`**${mdText(field.label)}**${field.required ? ' *' : ''}`), select];
+    const label = markdown(`**${mdText(field.label)}**${field.required ? ' *' : ''}`);
+    return field.error ? [label, select, errorLine(field.error)] : [label, select];
   }
   const input: Json = { tag: 'input', name, required: field.required, label: plain(field.label) };
   if (field.placeholder) input.placeholder = plain(field.placeholder);
   if (field.initial !== undefined) input.default_value = field.initial;
-  return [input];
+  return field.error ? [input, errorLine(field.error)] : [input];
+}
+
+/** A refusal shown right under the field (or above the submit button) it is about. */
+function errorLine(text: string): Json {
+  return { tag: 'markdown', content: `<font color='red'>${mdText(text)}</font>`, text_size: 'notation' };
 }
 
 function plain(content: string): Json {

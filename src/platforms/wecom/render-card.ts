@@ -23,6 +23,7 @@
  * them is fitted on the model (cards/fit.ts: long values clipped with "…", history trimmed), buttons kept.
  */
 
+import { askFirst } from '../../../cards/confirm.card';
 import { fitCard, HISTORY_OMITTED_LINE } from '../../../cards/fit';
 import type { CardBlock, CardButton, CardForm, CardModel, FormField, Rich } from '../../../cards/model';
 import { httpUrl, linksOf, plainRich } from '../../../cards/rich';
@@ -78,7 +79,8 @@ export function cardButtons(card: CardModel, keys: KeyStore | null): { buttons: 
   const planned: PlannedButton[] = [];
   const hints: string[] = [];
   for (const b of card.actions) {
-    if (!b.disabled) planned.push({ label: b.label, style: b.style, payload: { value: b.value } });
+    // WeCom buttons cannot ask first: a button with `confirm` becomes a second step (cards/confirm.card.ts).
+    if (!b.disabled) planned.push({ label: b.label, style: b.style, payload: { value: askFirst(b).value } });
   }
   for (const form of card.forms) {
     const { buttons, hint } = planForm(form);
@@ -171,7 +173,12 @@ function buildTemplateCard(
   const { buttons, hints } = cardButtons(card, opts.keys);
   const fields = card.blocks.flatMap((b) => (b.type === 'fields' ? b.fields : []));
   const horizontal = fields.slice(0, MAX_HORIZONTAL).map(horizontalItem);
-  const notes = [...card.blocks.flatMap((b) => (b.type === 'note' ? [b.text] : [])), ...hints];
+  const asks = card.blocks.flatMap((b) => (b.type === 'ask' ? [plainRich(b.text)] : []));
+  const errors = card.forms.flatMap((f) => [
+    ...f.fields.flatMap((x) => (x.error ? [`❌「${x.label}」：${x.error}`] : [])),
+    ...(f.error ? [`❌ ${f.error}`] : []),
+  ]);
+  const notes = [...asks, ...errors, ...card.blocks.flatMap((b) => (b.type === 'note' ? [b.text] : [])), ...hints];
   const overflow = fields.slice(MAX_HORIZONTAL).map((f) => `${f.label}：${plainRich(f.value)}`);
   const full = subTitleText(card.blocks, overflow, timeZone);
   const out: Json = {
@@ -219,13 +226,16 @@ export function historyLines(
   block: Extract<CardBlock, { type: 'history' }>,
   timeZone: string,
   esc: (s: string) => string = (s) => s,
+  rich: (r: Rich) => string = (r) => plainRich(r),
 ): string[] {
   const ordered = [...block.entries].sort((a, b) => a.at.getTime() - b.at.getTime());
   const lines = ordered.map((e) => {
-    const reason = e.reason ? `（原因：${esc(e.reason)}）` : '';
-    return `- ${formatTime(e.at, timeZone)} ${esc(e.who)} ${esc(e.what)}${reason}`;
+    const note = e.note ? ` — ${esc(e.note.label)}：${rich(e.note.text)}` : '';
+    return `- ${formatTime(e.at, timeZone)} ${esc(e.who)} ${esc(e.what)}${note}`;
   });
   if (block.omitted) lines.unshift(HISTORY_TRIMMED_LINE);
+  // WeCom cannot fold: a folded history shows its newest entry and how to see the rest.
+  if (block.folded) return [...lines.slice(-1), ...(block.hint ? [esc(block.hint)] : [])];
   return lines;
 }
 

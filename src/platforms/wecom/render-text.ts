@@ -64,10 +64,12 @@ function blockLines(block: CardBlock, timeZone: string): string[] {
       return [block.text];
     case 'note':
       return block.text.split('\n').map((l) => `> ${escapeMarkdown(l)}`);
+    case 'ask':
+      return [`> ${block.todo ? `**${md(block.text)}**` : md(block.text)}`];
     case 'checklist':
       return [`**${escapeMarkdown(block.title)}**`, ...block.items.map((it) => `${mark(it.checked)} ${md(it.text)}`)];
     case 'history':
-      return [`**${escapeMarkdown(block.title)}**`, ...historyLines(block, timeZone, escapeMarkdown)];
+      return [`**${escapeMarkdown(block.title)}**`, ...historyLines(block, timeZone, escapeMarkdown, md)];
     case 'divider':
       return [''];
   }

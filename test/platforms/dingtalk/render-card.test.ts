@@ -43,7 +43,12 @@ const projectCard: CardModel = {
       type: 'history',
       title: '审批记录',
       entries: [
-        { at: new Date('2026-03-02T03:00:00Z'), who: '李四', what: '驳回', reason: '缺附件' },
+        {
+          at: new Date('2026-03-02T03:00:00Z'),
+          who: '李四',
+          what: '驳回',
+          note: { label: '原因', text: '缺附件', rejection: true },
+        },
         { at: new Date('2026-03-02T02:00:00Z'), who: '张三', what: '提交登记' },
       ],
     },
@@ -66,7 +71,7 @@ describe('DingTalk card params', () => {
     expect(p.body).toContain('**项目名称：** 华东智慧园区  \n**客户：** 某集团 ＜at id=all＞');
     expect(p.body).toContain('**商务审核清单**  \n✅ 合同已签  \n➖ 核对清单  \n⬜ 外采');
     expect(p.body).toContain(
-      '**审批记录**  \n• 2026-03-02 10:00 张三 提交登记  \n• 2026-03-02 11:00 李四 驳回（原因：缺附件）',
+      '**审批记录**  \n• 2026-03-02 10:00 张三 提交登记  \n• 2026-03-02 11:00 李四 驳回 — 原因：缺附件',
     );
     expect(p.body).toContain('\n\n---\n\n[链接](https://example.com)');
     for (const v of Object.values(p)) expect(typeof v).toBe('string');

@@ -39,7 +39,12 @@ const fullCard: CardModel = {
       type: 'history',
       title: '记录',
       entries: [
-        { at: new Date('2024-05-01T02:05:00Z'), who: '李四', what: '驳回', reason: '预算不足' },
+        {
+          at: new Date('2024-05-01T02:05:00Z'),
+          who: '李四',
+          what: '驳回',
+          note: { label: '原因', text: '预算不足', rejection: true },
+        },
         { at: new Date('2024-04-30T16:30:00Z'), who: '张三', what: '提交' },
       ],
     },
@@ -110,7 +115,7 @@ describe('renderCard', () => {
     // Chronological, Asia/Shanghai (UTC+8): 2024-04-30T16:30Z is 2024-05-01 00:30 there.
     expect(els[4]).toEqual({
       tag: 'markdown',
-      content: '**记录**\n- 2024-05-01 00:30 张三 提交\n- 2024-05-01 10:05 李四 驳回（原因：预算不足）',
+      content: '**记录**\n- 2024-05-01 00:30 张三 提交\n- 2024-05-01 10:05 李四 驳回 — 原因：预算不足',
     });
     expect(els[5]).toEqual({
       tag: 'markdown',
@@ -201,7 +206,7 @@ describe('size budget', () => {
           at: new Date(Date.UTC(2024, 0, 1, 0, i)),
           who: `用户${i}`,
           what: '评论',
-          reason: `第 ${i} 条：${'很长的说明'.repeat(8)}`,
+          note: { label: '意见', text: `第 ${i} 条：${'很长的说明'.repeat(8)}` },
         })),
       },
     ],

@@ -158,28 +158,42 @@ function block(b, timeZone) {
           ),
         ),
       );
-    case 'history':
-      return el(
-        'div',
-        { class: 'card-history', 'data-testid': 'card-history' },
-        el('div', { class: 'block-title' }, b.title),
-        el(
-          'ol',
-          {},
-          [...b.entries]
-            .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))
-            .map((e) =>
-              el(
-                'li',
-                { 'data-testid': 'history-entry' },
-                el('time', { datetime: e.at }, formatTime(e.at, timeZone)),
-                el('span', { class: 'who' }, e.who),
-                el('span', { class: 'what' }, e.what),
-                e.reason ? el('span', { class: 'reason' }, `原因：${e.reason}`) : null,
-              ),
+    case 'ask':
+      return el('div', { class: 'card-ask', 'data-testid': 'card-ask', 'data-todo': b.todo === true }, rich(b.text));
+    case 'history': {
+      const entries = el(
+        'ol',
+        {},
+        [...b.entries]
+          .sort((x, y) => Date.parse(x.at) - Date.parse(y.at))
+          .map((e) =>
+            el(
+              'li',
+              { 'data-testid': 'history-entry' },
+              el('time', { datetime: e.at }, formatTime(e.at, timeZone)),
+              el('span', { class: 'who' }, e.who),
+              el('span', { class: 'what' }, e.what),
+              e.note
+                ? el('span', { class: e.note.rejection ? 'reason' : 'note' }, `${e.note.label}：`, rich(e.note.text))
+                : null,
             ),
-        ),
+          ),
       );
+      // A folded history opens with one tap (like Feishu's collapsible panel).
+      return b.folded
+        ? el(
+            'details',
+            { class: 'card-history', 'data-testid': 'card-history' },
+            el('summary', { class: 'block-title' }, b.title),
+            entries,
+          )
+        : el(
+            'div',
+            { class: 'card-history', 'data-testid': 'card-history' },
+            el('div', { class: 'block-title' }, b.title),
+            entries,
+          );
+    }
     case 'note':
       return el('div', { class: 'card-note', 'data-testid': 'card-note' }, lines(b.text));
     case 'divider':
@@ -197,6 +211,7 @@ function button(b, type = 'button') {
       class: `btn btn-${b.style}`,
       'data-testid': 'card-button',
       'data-label': b.label,
+      'data-confirm': b.confirm ? 'true' : null,
       title: b.label,
       disabled: b.disabled === true,
     },
@@ -226,7 +241,11 @@ function formField(f, formName) {
     });
   }
   if (f.initial !== undefined) input.value = f.initial;
-  return el('div', { class: 'form-row', 'data-required': f.required }, label, input);
+  const error = f.error
+    ? el('div', { class: 'field-error', 'data-testid': 'field-error', role: 'alert' }, f.error)
+    : null;
+  if (error) input.classList.add('invalid');
+  return el('div', { class: 'form-row', 'data-required': f.required }, label, input, error);
 }
 
 /** Client-side `required`: returns the values, or null after showing which fields are missing. */
@@ -247,8 +266,24 @@ function collect(formEl, form) {
   return missing.length ? null : values;
 }
 
+/**
+ * A button with `confirm` (withdraw, reject) asks first: the first click turns it into "<title>再点一次确认", the
+ * second sends. Returns true when the click may go on.
+ */
+function confirmed(node, b) {
+  if (!b.confirm || node.dataset.armed === 'true') return true;
+  node.dataset.armed = 'true';
+  node.textContent = `${b.confirm.title}再点一次确认`;
+  node.title = b.confirm.text;
+  return false;
+}
+
 function renderForm(form, onAction) {
-  const error = el('div', { class: 'form-error', 'data-testid': 'form-error', role: 'alert', hidden: true });
+  const error = el(
+    'div',
+    { class: 'form-error', 'data-testid': 'form-error', role: 'alert', hidden: !form.error },
+    form.error ?? '',
+  );
   const formEl = el(
     'form',
     { class: 'card-form', 'data-testid': 'card-form', 'data-form': form.name, novalidate: true },
@@ -259,7 +294,7 @@ function renderForm(form, onAction) {
   formEl.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const values = collect(formEl, form);
-    if (values) onAction(form.submit, values);
+    if (values && confirmed(formEl.querySelector('button[type="submit"]'), form.submit)) onAction(form.submit, values);
   });
   formEl.addEventListener('input', (ev) => ev.target.classList?.remove('invalid'));
   return formEl;
@@ -277,7 +312,9 @@ export function renderCard(message, card, { timeZone, onAction }) {
         { class: 'card-actions', 'data-testid': 'card-actions' },
         card.actions.map((b) => {
           const node = button(b);
-          node.addEventListener('click', () => onAction(b, undefined));
+          node.addEventListener('click', () => {
+            if (confirmed(node, b)) onAction(b, undefined);
+          });
           return node;
         }),
       )
