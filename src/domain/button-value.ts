@@ -35,6 +35,8 @@ export type ButtonValue = { v: 1 } & (
   | ({ type: 'urge' } & On)
   | { type: 'approveAll' }
   | ({ type: 'who' } & Partial<On>)
+  /** Asks first (DingTalk, WeCom): `action` is the JSON of the button value it stands for (cards/confirm.card.ts). */
+  | { type: 'confirm'; action: string; title: string; text: string; label: string }
 );
 
 export type ButtonType = ButtonValue['type'];
@@ -66,4 +68,5 @@ export const BUTTON_TYPES = [
   'urge',
   'approveAll',
   'who',
+  'confirm',
 ] as const satisfies readonly ButtonType[];
