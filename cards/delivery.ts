@@ -72,7 +72,7 @@ export function taskControls(
     if (!td) continue;
     const value = (action: 'approve' | 'reject' | 'submit') => ({
       v: 1 as const,
-      type: 'task',
+      type: 'task' as const,
       regNo: p.regNo,
       task: t.no,
       action,

@@ -24,7 +24,7 @@ export function mineCard(items: MineItem[]): CardModel {
       ...items.slice(0, 10).map((i) => ({
         label: `查看 ${i.regNo}`,
         style: 'default' as const,
-        value: { v: 1 as const, type: 'status', regNo: i.regNo },
+        value: { v: 1 as const, type: 'status' as const, regNo: i.regNo },
       })),
     ],
     forms: [],
@@ -34,5 +34,7 @@ export function mineCard(items: MineItem[]): CardModel {
 function approveAllButton(items: MineItem[]) {
   const n = items.filter((i) => i.quick).length;
   if (!n) return [];
-  return [{ label: `全部同意（${n} 项）`, style: 'primary' as const, value: { v: 1 as const, type: 'approveAll' } }];
+  return [
+    { label: `全部同意（${n} 项）`, style: 'primary' as const, value: { v: 1 as const, type: 'approveAll' as const } },
+  ];
 }

@@ -4,8 +4,10 @@
  */
 export type CardColor = 'blue' | 'green' | 'red' | 'orange' | 'grey' | 'purple';
 
-/** The value a button carries: an intent in the shape of IntentSchema (`{ v: 1, type, ... }`). */
-export type ActionValue = { v: 1; type: string } & Record<string, string | number | boolean>;
+import type { ButtonValue } from '../src/domain/button-value';
+
+/** The value a button carries: an intent in the shape of IntentSchema (`{ v: 1, type, ... }`), see ButtonValue. */
+export type ActionValue = ButtonValue;
 
 export interface CardButton {
   label: string;

@@ -1,3 +1,4 @@
+import type { ButtonOp } from '../src/domain/button-value';
 import { POSITION_LABELS, revocable } from '../src/domain/operations';
 import { actingAs, displayName, holdsRole, type OrgView, type UserId } from '../src/domain/org';
 import type { ProcessDefinition } from '../src/domain/process/definition';
@@ -51,7 +52,7 @@ type Ref = { regNo: string; task?: number };
 const FORM_LABELS: Record<string, string> = { transfer: '转交', addsign: '加签', sendback: '退回', reassign: '改派' };
 
 function holderForms(ref: Ref, what: string, hold: Hold | undefined, owner: boolean, back: FormField | null) {
-  const value = (op: string) => ({ v: 1 as const, type: 'op', op, ...ref });
+  const value = (op: ButtonOp) => ({ v: 1 as const, type: 'op' as const, op, ...ref });
   const forms: CardForm[] = [
     {
       name: `transfer_${ref.task ?? 'step'}`,
@@ -116,7 +117,9 @@ export function operationsCard(p: Project, def: ProcessDefinition, org: OrgView,
     sendback: `/sendback ${p.regNo} [任务编号] <退回到的步骤> <原因>`,
     reassign: `/reassign ${p.regNo} <任务编号> <人员>`,
   };
-  const ops = [...new Set(forms.map((f) => String(f.submit.value.op)))].filter((op) => typed[op]);
+  const ops = [...new Set(forms.map((f) => (f.submit.value.type === 'op' ? f.submit.value.op : '')))].filter(
+    (op) => typed[op],
+  );
   const lines = ops.map((op) => `${FORM_LABELS[op] ?? op}：${typed[op]}`);
   return {
     header: { title: '更多操作', subtitle: `${p.regNo} · ${p.facts.name}`, color: 'blue' },

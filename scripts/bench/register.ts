@@ -7,9 +7,7 @@ import Database from 'better-sqlite3';
 import { bootstrap } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/env';
 import { silentLogger } from '../../src/shared/logger';
-import type { BenchRow, Scenario } from './runner';
-
-const N = Number(process.env.BENCH_N ?? 300);
+import type { BenchContext, BenchRow, Scenario } from './runner';
 
 function baseline(n: number): number {
   const db = new Database(':memory:');
@@ -52,7 +50,8 @@ async function pipeline(n: number): Promise<number> {
   return ms / n;
 }
 
-async function run(): Promise<BenchRow[]> {
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const N = ctx.size('commands');
   const base = baseline(N * 3);
   const full = await pipeline(N);
   return [
@@ -67,4 +66,6 @@ async function run(): Promise<BenchRow[]> {
   ];
 }
 
-export const registerScenarios: Scenario[] = [{ name: 'register', run }];
+export const registerScenarios: Scenario[] = [
+  { name: 'register', sizes: { commands: { full: 300, quick: 100, help: 'registrations typed in a row' } }, run },
+];

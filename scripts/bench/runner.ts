@@ -1,4 +1,6 @@
-/** The benchmark runner: scenarios return rows (product vs bare baseline); printed as a table and/or JSON. */
+/** The benchmark runner: scenarios return rows (product vs bare baseline); printed as a table and as JSON. */
+import { writeFileSync } from 'node:fs';
+
 export interface BenchRow {
   scenario: string;
   metric: string;
@@ -6,29 +8,76 @@ export interface BenchRow {
   value: number;
   /** The bare baseline measured in the same run (null when the metric has no baseline, e.g. a count). */
   baseline: number | null;
-  /** value / baseline, or baseline / value for metrics where lower is better (set by the scenario). */
+  /** value / baseline (product ÷ baseline), null without a baseline. */
   ratio: number | null;
   /** The target as text (e.g. ">= 45", "<= 1000") and whether it is met. */
   target?: string;
   ok?: boolean;
 }
 
+/** A size a scenario can be run at: `full` by default, `quick` with --quick, any value with --<name> N. */
+export interface SizeKnob {
+  full: number;
+  quick: number;
+  help: string;
+}
+
+export interface BenchContext {
+  /** The value of one of the scenario's size knobs for this run. */
+  size(name: string): number;
+}
+
 export interface Scenario {
   name: string;
-  run(): Promise<BenchRow[]>;
+  sizes?: Record<string, SizeKnob>;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+export interface SuiteOptions {
+  /** Scenario names (or parts of them) to run; empty = all. */
+  only: string[];
+  skip: string[];
+  quick: boolean;
+  /** Explicit sizes by knob name (`--projects 20000`). */
+  sizes: Record<string, number>;
+  /** Print JSON instead of the table on stdout. */
+  json: boolean;
+  /** Where the JSON results are written (null: nowhere). */
+  out: string | null;
 }
 
 const round = (n: number | null) => (n === null ? null : Math.abs(n) >= 100 ? Math.round(n) : +n.toFixed(2));
+const matches = (name: string, patterns: string[]) => patterns.some((p) => name.includes(p));
 
-export async function runSuite(scenarios: Scenario[], opts: { json: boolean; only?: string }): Promise<BenchRow[]> {
+export function selected(scenarios: Scenario[], opts: Pick<SuiteOptions, 'only' | 'skip'>): Scenario[] {
+  return scenarios.filter((s) => (opts.only.length === 0 || matches(s.name, opts.only)) && !matches(s.name, opts.skip));
+}
+
+/** Runs the scenarios `opts` selects (all by default: full sizes, a table on stdout, no JSON file). */
+export async function runSuite(scenarios: Scenario[], options: Partial<SuiteOptions> = {}): Promise<BenchRow[]> {
+  const opts: SuiteOptions = { only: [], skip: [], quick: false, sizes: {}, json: false, out: null, ...options };
   const rows: BenchRow[] = [];
-  for (const s of scenarios) {
-    if (opts.only && !s.name.includes(opts.only)) continue;
+  const started = new Date();
+  const sizes: Record<string, number> = {};
+  for (const s of selected(scenarios, opts)) {
+    const ctx: BenchContext = {
+      size(name) {
+        const knob = s.sizes?.[name];
+        if (!knob) throw new Error(`scenario ${s.name} has no size "${name}"`);
+        const v = opts.sizes[name] ?? (opts.quick ? knob.quick : knob.full);
+        sizes[name] = v;
+        return v;
+      },
+    };
     process.stderr.write(`bench: ${s.name}…\n`);
     const t0 = performance.now();
-    const out = await s.run();
+    try {
+      rows.push(...(await s.run(ctx)));
+    } catch (e) {
+      process.stderr.write(`bench: ${s.name} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      rows.push({ scenario: s.name, metric: 'failed', unit: '', value: 0, baseline: null, ratio: null, ok: false });
+    }
     process.stderr.write(`bench: ${s.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    rows.push(...out);
   }
   const clean = rows.map((r) => ({
     ...r,
@@ -36,8 +85,12 @@ export async function runSuite(scenarios: Scenario[], opts: { json: boolean; onl
     baseline: round(r.baseline),
     ratio: round(r.ratio),
   }));
-  if (opts.json) process.stdout.write(`${JSON.stringify(clean, null, 2)}\n`);
-  else process.stdout.write(table(clean));
+  if (opts.out) {
+    const doc = { date: started.toISOString(), node: process.version, quick: opts.quick, sizes, rows: clean };
+    writeFileSync(opts.out, `${JSON.stringify(doc, null, 2)}\n`);
+    process.stderr.write(`bench: results written to ${opts.out}\n`);
+  }
+  process.stdout.write(opts.json ? `${JSON.stringify(clean, null, 2)}\n` : table(clean));
   return clean;
 }
 
@@ -55,4 +108,16 @@ function table(rows: BenchRow[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]) => `${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join('  ')}\n`;
   return line(head) + line(widths.map((w) => '-'.repeat(w))) + cells.map(line).join('');
+}
+
+/** The scenarios and their size knobs, for --list. */
+export function listing(scenarios: Scenario[]): string {
+  return scenarios
+    .map((s) => {
+      const knobs = Object.entries(s.sizes ?? {}).map(
+        ([k, v]) => `    --${k} N   ${v.help} (default ${v.full}, --quick ${v.quick})`,
+      );
+      return [`  ${s.name}`, ...knobs].join('\n');
+    })
+    .join('\n');
 }

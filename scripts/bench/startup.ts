@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { BenchContext, BenchRow, Scenario } from './runner';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'dist/src/main.js');
-const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3);
 
 export interface BenchResult {
   name: string;
@@ -77,7 +77,7 @@ process.on('SIGTERM', () => process.exit(0));`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-export async function benchStartup(): Promise<BenchResult> {
+export async function benchStartup(RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3)): Promise<BenchResult> {
   if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'handoff-startup-'));
   const values: number[] = [];
@@ -109,6 +109,33 @@ export async function benchStartup(): Promise<BenchResult> {
     unit: 'ms',
   };
 }
+
+/** Builds dist/ when it is older than the sources (what `npm start` does), then measures. */
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const build = spawn(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--if-stale'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const code = await new Promise((r) => build.once('exit', r));
+  if (code !== 0) throw new Error(`build failed (${code})`);
+  const r = await benchStartup(ctx.size('runs'));
+  return [
+    {
+      scenario: 'start-up to healthy',
+      metric: r.name,
+      unit: r.unit,
+      value: r.value,
+      baseline: r.baseline,
+      ratio: r.ratio,
+      target: '<= 2000 ms',
+      ok: r.value <= 2000,
+    },
+  ];
+}
+
+export const startupScenarios: Scenario[] = [
+  { name: 'startup', sizes: { runs: { full: 5, quick: 3, help: 'start-ups measured (the median is reported)' } }, run },
+];
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const r = await benchStartup();

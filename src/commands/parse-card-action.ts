@@ -1,5 +1,20 @@
+import type { z } from 'zod';
+import { BUTTON_TYPES, type ButtonType, type ButtonValue } from '../domain/button-value';
 import { describeIssues, IntentSchema } from './intents';
 import type { ParseResult } from './parse-slash';
+
+/** Compile-time: every button value is (part of) an intent IntentSchema accepts, and every type is listed. */
+type IntentInput = z.input<typeof IntentSchema>;
+type Accepted<B> = B extends { type: infer T }
+  ? Omit<B, 'v'> extends Partial<Extract<IntentInput, { type: T }>>
+    ? true
+    : false
+  : false;
+const everyButtonIsAnIntent: false extends Accepted<ButtonValue> ? never : true = true;
+const everyTypeListed: Exclude<ButtonType, (typeof BUTTON_TYPES)[number]> extends never ? true : never = true;
+void everyButtonIsAnIntent;
+void everyTypeListed;
+const BUTTON_TYPE_SET: ReadonlySet<string> = new Set(BUTTON_TYPES);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,7 +72,13 @@ const one = (v: string | string[] | undefined): string | undefined => (Array.isA
  * it goes through the same IntentSchema, and the use case re-checks who may act.
  */
 export function parseCardAction(value: unknown, form?: Record<string, unknown>): ParseResult {
-  if (!isRecord(value) || value.v !== 1 || typeof value.type !== 'string' || tooDeep(value, MAX_DEPTH)) {
+  if (
+    !isRecord(value) ||
+    value.v !== 1 ||
+    typeof value.type !== 'string' ||
+    !BUTTON_TYPE_SET.has(value.type) ||
+    tooDeep(value, MAX_DEPTH)
+  ) {
     return { ok: false, error: BAD_ACTION };
   }
   const { v: _v, ...rest } = value;

@@ -64,6 +64,11 @@ export interface PlatformAdapter {
   readonly platform: Platform;
   /** How long the platform waits for the reply to a delivery (Feishu: 3 s). */
   readonly ackDeadlineMs: number;
+  /**
+   * True when the next API call needs no set-up first (its access token is cached), so it reaches the platform
+   * when it leaves. The delivery engine sends a lone first call until it knows this (see DeliveryEngine).
+   */
+  warm?(): boolean;
   /** `idempotencyKey` is stable across retries of the same message, so a retry never posts twice. */
   send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }>;
   update(messageId: string, card: CardModel): Promise<void>;

@@ -1,22 +1,23 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { ActivityRepo } from '../app/ports';
 import { ACTIVITY_ACTIONS, type Decision } from '../domain/project';
 import type { DB } from './db';
 import { toDecision } from './projects.repo';
 import { auditLog, projectCc } from './schema';
 
-/** The activity around a project's steps: who a holder copied (project_cc) and the audit lines of comments etc. */
+/**
+ * The activity around a project's steps: who a holder copied (project_cc) and the audit lines of comments etc.
+ * Both reads run on every project-card render, so they are prepared once (the decision path's hot spot otherwise).
+ */
 export class SqliteActivityRepo implements ActivityRepo {
-  constructor(private readonly db: DB) {}
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: DB) {
+    this.s = prepare(db);
+  }
 
   copied(regNo: string): string[] {
-    return this.db
-      .select({ userId: projectCc.userId })
-      .from(projectCc)
-      .where(eq(projectCc.regNo, regNo))
-      .orderBy(asc(projectCc.addedAt))
-      .all()
-      .map((r) => r.userId);
+    return this.s.copied.all({ regNo }).map((r) => r.userId);
   }
 
   addCopy(regNo: string, userId: string, addedBy: string, at: Date): boolean {
@@ -25,12 +26,24 @@ export class SqliteActivityRepo implements ActivityRepo {
   }
 
   activity(regNo: string): Decision[] {
-    return this.db
+    return this.s.activity.all({ regNo }).map(toDecision);
+  }
+}
+
+function prepare(db: DB) {
+  const regNo = sql.placeholder('regNo');
+  return {
+    copied: db
+      .select({ userId: projectCc.userId })
+      .from(projectCc)
+      .where(eq(projectCc.regNo, regNo))
+      .orderBy(asc(projectCc.addedAt))
+      .prepare(),
+    activity: db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.regNo, regNo), inArray(auditLog.action, [...ACTIVITY_ACTIONS])))
       .orderBy(asc(auditLog.id))
-      .all()
-      .map(toDecision);
-  }
+      .prepare(),
+  };
 }

@@ -1,15 +1,23 @@
-import { lt } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { InboundLog } from '../app/ports';
 import type { Platform } from '../platforms/types';
 import type { DB } from './db';
 import { inboundEvents } from './schema';
 
 export class SqliteInboundLog implements InboundLog {
-  constructor(private readonly db: DB) {}
+  private readonly insert;
+
+  constructor(private readonly db: DB) {
+    const p = (n: string) => sql.placeholder(n);
+    this.insert = db
+      .insert(inboundEvents)
+      .values({ platform: p('platform'), eventId: p('eventId'), receivedAt: p('receivedAt') })
+      .onConflictDoNothing()
+      .prepare();
+  }
 
   claim(platform: Platform, eventId: string, at: Date): boolean {
-    const res = this.db.insert(inboundEvents).values({ platform, eventId, receivedAt: at }).onConflictDoNothing().run();
-    return res.changes === 1;
+    return this.insert.run({ platform, eventId, receivedAt: at }).changes === 1;
   }
 
   purgeBefore(at: Date): number {

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { OrgRepo } from '../app/ports';
 import { type OrgFile, regionsOf } from '../config/org-file';
 import { ANY_REGION, type OrgView, type Role, type UserId } from '../domain/org';
@@ -10,6 +9,12 @@ const CHAT_PLATFORMS = ['feishu', 'dingtalk', 'wecom'] as const;
 
 export class SqliteOrgRepo implements OrgRepo {
   private cached: OrgView | null = null;
+  /** The identity and chat tables in memory (read on every delivery and render; replaced only by `load`). */
+  private lookups: {
+    byIdentity: Map<string, UserId>;
+    ofUser: Map<UserId, { platform: Platform; platformUserId: string }[]>;
+    chats: Map<string, { platform: Platform; chatId: string }[]>;
+  } | null = null;
 
   /** With `delegations`, every view carries the delegations running at `now()` (OrgView.delegates). */
   constructor(
@@ -52,6 +57,7 @@ export class SqliteOrgRepo implements OrgRepo {
       }
     });
     this.cached = null;
+    this.lookups = null;
   }
 
   view(): OrgView {
@@ -79,36 +85,41 @@ export class SqliteOrgRepo implements OrgRepo {
   }
 
   userByIdentity(platform: Platform, platformUserId: string): UserId | null {
-    const row = this.db
-      .select({ userId: identities.userId })
-      .from(identities)
-      .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId)))
-      .get();
-    return row?.userId ?? null;
+    return this.tables().byIdentity.get(`${platform}\u0000${platformUserId}`) ?? null;
   }
 
   identitiesOf(userId: UserId): { platform: Platform; platformUserId: string }[] {
-    return this.db
-      .select({ platform: identities.platform, platformUserId: identities.platformUserId })
-      .from(identities)
-      .where(eq(identities.userId, userId))
-      .all() as { platform: Platform; platformUserId: string }[];
+    return [...(this.tables().ofUser.get(userId) ?? [])];
   }
 
   chatPurposes(platform: Platform): string[] {
-    const rows = this.db
-      .selectDistinct({ purpose: orgChats.purpose })
-      .from(orgChats)
-      .where(eq(orgChats.platform, platform))
-      .all();
-    return rows.map((r) => r.purpose);
+    const out = new Set<string>();
+    for (const [purpose, list] of this.tables().chats) if (list.some((c) => c.platform === platform)) out.add(purpose);
+    return [...out];
   }
 
   chats(purpose: string): { platform: Platform; chatId: string }[] {
-    return this.db
-      .select({ platform: orgChats.platform, chatId: orgChats.chatId })
-      .from(orgChats)
-      .where(eq(orgChats.purpose, purpose))
-      .all() as { platform: Platform; chatId: string }[];
+    return [...(this.tables().chats.get(purpose) ?? [])];
+  }
+
+  private tables() {
+    if (this.lookups) return this.lookups;
+    const byIdentity = new Map<string, UserId>();
+    const ofUser = new Map<UserId, { platform: Platform; platformUserId: string }[]>();
+    for (const r of this.db.select().from(identities).all()) {
+      const platform = r.platform as Platform;
+      byIdentity.set(`${platform}\u0000${r.platformUserId}`, r.userId);
+      const list = ofUser.get(r.userId) ?? [];
+      list.push({ platform, platformUserId: r.platformUserId });
+      ofUser.set(r.userId, list);
+    }
+    const chats = new Map<string, { platform: Platform; chatId: string }[]>();
+    for (const r of this.db.select().from(orgChats).all()) {
+      const list = chats.get(r.purpose) ?? [];
+      list.push({ platform: r.platform as Platform, chatId: r.chatId });
+      chats.set(r.purpose, list);
+    }
+    this.lookups = { byIdentity, ofUser, chats };
+    return this.lookups;
   }
 }

@@ -19,18 +19,30 @@ interface RawRow {
 
 export class SqliteOutboxRepo implements OutboxRepo {
   private readonly headsStmt: Statement;
+  private readonly insertStmt: Statement;
+  private readonly sentStmt: Statement;
   private readonly claimStmt: Statement;
   private readonly wakeStmt: Statement;
 
   constructor(private readonly db: DB) {
     // Hot path of the delivery engine: plain prepared statements, built once.
+    // One scan per lane in id order on outbox_lane, so it stops after `limit` heads however long the backlog.
     this.headsStmt = db.$client.prepare(
-      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane from outbox o
-       where o.platform = ? and o.status = 'pending' and o.next_attempt_at <= ?
+      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane
+       from outbox o indexed by outbox_lane
+       where o.platform = ? and o.status = 'pending' and o.lane = ? and o.next_attempt_at <= ?
          and (o.locked_until is null or o.locked_until <= ?)
          and not exists (select 1 from outbox p where p.platform = o.platform and p.status = 'pending'
                          and p.conversation = o.conversation and p.id < o.id)
-       order by case o.lane when 'interactive' then 0 else 1 end, o.id limit ?`,
+       order by o.id limit ?`,
+    );
+    this.insertStmt = db.$client.prepare(
+      `insert into outbox (key, platform, payload_json, status, next_attempt_at, created_at, conversation, lane)
+       values (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    );
+    this.sentStmt = db.$client.prepare(
+      `update outbox set status = 'sent', message_id = ?, sent_at = ?, locked_until = null, last_error = null
+       where id = ?`,
     );
     this.claimStmt = db.$client.prepare(
       `update outbox set locked_until = ? where id = ? and status = 'pending'
@@ -68,19 +80,9 @@ export class SqliteOutboxRepo implements OutboxRepo {
   }
 
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
-    this.db
-      .insert(outbox)
-      .values({
-        key: randomUUID(),
-        platform,
-        payloadJson: JSON.stringify(payload),
-        status: 'pending',
-        nextAttemptAt: at,
-        createdAt: at,
-        conversation: conversationOf(payload),
-        lane: opts.lane ?? laneOf(payload),
-      })
-      .run();
+    const t = at.getTime();
+    const lane = opts.lane ?? laneOf(payload);
+    this.insertStmt.run(randomUUID(), platform, JSON.stringify(payload), t, t, conversationOf(payload), lane);
   }
 
   /**
@@ -90,16 +92,25 @@ export class SqliteOutboxRepo implements OutboxRepo {
    */
   heads(platform: Platform, now: Date, limit: number): OutboxRow[] {
     const t = now.getTime();
-    const rows = this.headsStmt.all(platform, t, t, limit) as RawRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      platform: r.platform as Platform,
-      payload: JSON.parse(r.payload_json) as OutboxPayload,
-      attempts: r.attempts,
-      conversation: r.conversation,
-      lane: r.lane as Lane,
-    }));
+    const rows = this.headsStmt.all(platform, 'interactive', t, t, limit) as RawRow[];
+    if (rows.length < limit)
+      rows.push(...(this.headsStmt.all(platform, 'bulk', t, t, limit - rows.length) as RawRow[]));
+    // The payload is parsed when first read: the engine looks at many heads and launches few of them.
+    return rows.map((r) => {
+      let payload: OutboxPayload | undefined;
+      return {
+        id: r.id,
+        key: r.key,
+        platform: r.platform as Platform,
+        get payload(): OutboxPayload {
+          payload ??= JSON.parse(r.payload_json) as OutboxPayload;
+          return payload;
+        },
+        attempts: r.attempts,
+        conversation: r.conversation,
+        lane: r.lane as Lane,
+      };
+    });
   }
 
   /** Compare-and-set lease: false when another dispatcher took the row (or it is no longer pending). */
@@ -120,11 +131,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
 
   markSent(id: number, messageId: string | null, at: Date): void {
     this.held.delete(id);
-    this.db
-      .update(outbox)
-      .set({ status: 'sent', messageId, sentAt: at, lockedUntil: null, lastError: null })
-      .where(eq(outbox.id, id))
-      .run();
+    this.sentStmt.run(messageId, at.getTime(), id);
   }
 
   markFailed(id: number, error: string, nextAttemptAt: Date | null): void {

@@ -17,17 +17,42 @@ const NOT_HISTORY = ['denied' as const, ...ACTIVITY_ACTIONS];
  */
 export class SqliteProjectRepo implements ProjectRepo {
   private readonly delivery: SqliteDeliveryRepo;
+  private readonly s: ReturnType<typeof prepare>;
+  /**
+   * The last projects read outside a transaction (so only committed states), by registration number. A read
+   * checks the stored version first (one indexed lookup) and reuses the entry while it matches: rendering every
+   * outbox row and every card click then costs no history reload. Entries are frozen, as the domain never
+   * mutates a project.
+   */
+  private readonly recent = new Map<string, Project>();
 
   constructor(
     private readonly db: DB,
     private readonly prefix = 'HO',
   ) {
     this.delivery = new SqliteDeliveryRepo(db);
+    this.s = prepare(db);
   }
 
   get(regNo: string): Project | null {
-    const row = this.db.select().from(projects).where(eq(projects.regNo, regNo)).get();
-    return row ? this.toDomain(row) : null;
+    const cached = this.recent.get(regNo);
+    if (cached) {
+      const v = this.s.version.get(regNo) as { version: number } | undefined;
+      if (v?.version === cached.version) {
+        this.recent.delete(regNo);
+        this.recent.set(regNo, cached);
+        return cached;
+      }
+      this.recent.delete(regNo);
+    }
+    const row = this.s.get.get({ regNo });
+    if (!row) return null;
+    const p = this.toDomain(row);
+    if (!this.db.$client.inTransaction) {
+      this.recent.set(regNo, deepFreeze(p));
+      if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
+    }
+    return p;
   }
 
   insert(p: Project): void {
@@ -38,16 +63,29 @@ export class SqliteProjectRepo implements ProjectRepo {
 
   update(p: Project, before: Project): boolean {
     const { regNo, createdAt: _c, ...rest } = this.toRow(p);
-    const res = this.db
-      .update(projects)
-      .set(rest)
-      .where(and(eq(projects.regNo, regNo), eq(projects.version, before.version)))
-      .run();
+    const res = this.updateStatement(Object.keys(rest)).run({ ...rest, regNo, before: before.version });
     if (res.changes !== 1) return false;
     this.delivery.save(regNo, before.delivery, p.delivery);
     this.delivery.setStep(regNo, currentStep(p) ?? null);
     return true;
   }
+
+  /** The compare-and-set update of these columns, prepared once per column set (in practice one). */
+  private updateStatement(keys: string[]) {
+    const sig = keys.join(',');
+    let stmt = this.updates.get(sig);
+    if (!stmt) {
+      const set = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
+      stmt = this.db
+        .update(projects)
+        .set(set)
+        .where(and(eq(projects.regNo, sql.placeholder('regNo')), eq(projects.version, sql.placeholder('before'))))
+        .prepare();
+      this.updates.set(sig, stmt);
+    }
+    return stmt;
+  }
+  private readonly updates = new Map<string, { run(values: Record<string, unknown>): { changes: number } }>();
 
   nextRegNo(year: number): string {
     const row = this.db
@@ -60,13 +98,7 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
 
   private toDomain(row: Row): Project {
-    const history = this.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.regNo, row.regNo), notInArray(auditLog.action, NOT_HISTORY)))
-      .orderBy(asc(auditLog.id))
-      .all()
-      .map(toDecision);
+    const history = this.s.history.all({ regNo: row.regNo }).map(toDecision);
     return this.fromRow(row, history);
   }
 
@@ -118,6 +150,28 @@ export class SqliteProjectRepo implements ProjectRepo {
 }
 
 const sqlIncrement = sql`${regCounters.last} + 1`;
+const RECENT = 512;
+
+function prepare(db: DB) {
+  const regNo = sql.placeholder('regNo');
+  return {
+    get: db.select().from(projects).where(eq(projects.regNo, regNo)).prepare(),
+    version: db.$client.prepare('select version from projects where reg_no = ?'),
+    history: db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.regNo, regNo), notInArray(auditLog.action, NOT_HISTORY)))
+      .orderBy(asc(auditLog.id))
+      .prepare(),
+  };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v) || v instanceof Date) return v;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+  return v;
+}
 
 export function toDecision(e: typeof auditLog.$inferSelect): Decision {
   return {

@@ -294,6 +294,8 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_conversation').on(t.platform, t.status, t.conversation, t.id),
+    /** The delivery engine's scan for conversation heads: per lane, oldest first, stopping at its limit. */
+    index('outbox_lane').on(t.platform, t.status, t.lane, t.id),
   ],
 );
 

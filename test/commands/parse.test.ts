@@ -184,4 +184,11 @@ describe('parseCardAction: a click yields the same intent as the typed command',
     expect(parseCardAction({ ...value, extra: deep }).ok).toBe(false);
     expect(parseCardAction(value, { reason: ['金额不符'] }).ok).toBe(true);
   });
+
+  it('a button value must be one of the button types: an intent no card carries is refused from a card', () => {
+    // /submit is a typed command only; as a card value it is refused even though IntentSchema knows it.
+    const typed = { type: 'submit', regNo: 'HO-2026-0001', fields: { link: 'https://x.example/1' } };
+    expect(parseCardAction({ v: 1, ...typed }).ok).toBe(false);
+    expect(parseCardAction({ v: 1, type: 'status', regNo: 'HO-2026-0001' }).ok).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CardModel } from '../../cards/model';
+import type { ActionValue, CardModel } from '../../cards/model';
 import { mineItems } from '../../src/app/mine';
 import { mountLocalUi } from '../../src/http/routes/local';
 import {
@@ -43,7 +43,8 @@ function stressCard(): CardModel {
   const action = (label: string, style: 'primary' | 'danger' | 'default') => ({
     label,
     style,
-    value: { v: 1 as const, type: 'noop' },
+    // A made-up action no card builder can type: the server refuses it (the tap below checks the error toast).
+    value: { v: 1, type: 'noop' } as unknown as ActionValue,
   });
   return {
     header: { title: '超长标题'.repeat(12), subtitle: `HO-2026-0099 · ${'x'.repeat(120)}`, color: 'blue' },

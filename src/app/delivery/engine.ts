@@ -151,6 +151,7 @@ class PlatformRunner {
   private fill(): number | null {
     const concurrency = this.opts.concurrency ?? 16;
     let free = concurrency - this.inFlight.size;
+    if (!this.warm && this.adapters.get(this.platform)?.warm?.()) this.warm = true;
     if (!this.warm) free = this.inFlight.size > 0 ? 0 : 1;
     if (free <= 0) return null;
     const mono = this.now();

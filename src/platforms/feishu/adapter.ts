@@ -82,6 +82,10 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
     );
   }
 
+  warm(): boolean {
+    return this.cache.hasLive();
+  }
+
   async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
     const res = await this.call('send', () =>
       this.client.im.v1.message.create({

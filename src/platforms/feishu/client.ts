@@ -63,6 +63,11 @@ export class TokenCache implements Lark.Cache {
   clear(): void {
     this.values.clear();
   }
+  /** True when some value (the tenant access token is the only one) is cached and not expired. */
+  hasLive(now = Date.now()): boolean {
+    for (const v of this.values.values()) if (v.expiresAt === undefined || v.expiresAt > now) return true;
+    return false;
+  }
 }
 
 function cacheKey(key: CacheKey, namespace: string | undefined): string {

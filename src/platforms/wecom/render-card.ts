@@ -138,7 +138,7 @@ const POSITIONAL_COMMANDS = new Set(['reject', 'comment', 'cc']);
 
 export function formHint(form: CardForm, requiredText: FormField[]): string {
   const v = form.submit.value;
-  const regNo = typeof v.regNo === 'string' ? ` ${v.regNo}` : '';
+  const regNo = 'regNo' in v && typeof v.regNo === 'string' ? ` ${v.regNo}` : '';
   const head = `${form.submit.label}请发送：/${v.type}${regNo}`;
   const single = requiredText[0];
   if (POSITIONAL_COMMANDS.has(v.type) && regNo && single && form.fields.every((f) => f === single || !f.required)) {

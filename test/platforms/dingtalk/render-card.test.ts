@@ -138,7 +138,7 @@ describe('DingTalk card params', () => {
     const many = Array.from({ length: MAX_BUTTONS + 2 }, (_, i) => ({
       label: `查看 ${i}`,
       style: 'default' as const,
-      value: { v: 1 as const, type: 'status', regNo: `R-${i}` },
+      value: { v: 1 as const, type: 'status' as const, regNo: `R-${i}` },
     }));
     const r = renderCardParams({ ...projectCard, actions: many, forms: [] });
     expect(r[`btn${MAX_BUTTONS}_text`]).toBe(`查看 ${MAX_BUTTONS - 1}`);

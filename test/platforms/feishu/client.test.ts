@@ -10,7 +10,7 @@ const APP = { appId: 'cli_client_test', appSecret: 'sec-client' };
 const card: CardModel = {
   header: { title: '立项审批', color: 'blue' },
   blocks: [{ type: 'markdown', text: 'hello' }],
-  actions: [{ label: '同意', style: 'primary', value: { v: 1, type: 'approve', requestId: 'R-1' } }],
+  actions: [{ label: '同意', style: 'primary', value: { v: 1, type: 'approve', regNo: 'HO-2026-0001' } }],
   forms: [],
 };
 

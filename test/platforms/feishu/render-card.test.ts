@@ -11,8 +11,8 @@ import {
 
 type J = Record<string, unknown>;
 
-const approve = { v: 1 as const, type: 'approve', requestId: 'R-42' };
-const reject = { v: 1 as const, type: 'reject', requestId: 'R-42' };
+const approve = { v: 1 as const, type: 'approve' as const, regNo: 'HO-2026-0042' };
+const reject = { v: 1 as const, type: 'reject' as const, regNo: 'HO-2026-0042' };
 
 const fullCard: CardModel = {
   header: { title: '立项审批 R-42', subtitle: '张三 提交', color: 'orange' },
@@ -76,7 +76,12 @@ const fullCard: CardModel = {
     {
       name: 'return_form',
       fields: [{ name: 'reason', label: '退回原因', kind: 'text', required: false, initial: '补材料' }],
-      submit: { label: '退回', style: 'default', value: { v: 1, type: 'return', requestId: 'R-42' }, disabled: true },
+      submit: {
+        label: '退回',
+        style: 'default',
+        value: { v: 1, type: 'withdraw', regNo: 'HO-2026-0042' },
+        disabled: true,
+      },
     },
   ],
 };

@@ -132,7 +132,7 @@ describe('WecomAdapter.parseHttp: callbacks (POST)', () => {
   it('stores the response code a click brings, once, for its card', () => {
     const state = new MapAdapterState(() => NOW);
     const a = adapter(state);
-    const value = { v: 1 as const, type: 'withdraw', regNo: 'HO-2026-0001' };
+    const value = { v: 1 as const, type: 'withdraw' as const, regNo: 'HO-2026-0001' };
     const xml = cardClickXml({
       corpId: SECRETS.corpId,
       from: 'lisi',

@@ -60,7 +60,7 @@ describe('parseXml', () => {
 });
 
 describe('button keys', () => {
-  const value = { v: 1 as const, type: 'approve', regNo: 'HO-2026-0001', round: 1, step: 2 };
+  const value = { v: 1 as const, type: 'approve' as const, regNo: 'HO-2026-0001', round: 1, step: 2 };
 
   it('round-trips a value and a form through [a-z0-9_] keys', () => {
     const key = encodeButtonKey(3, { value, form: { outsourcing: 'yes' } }, null);
@@ -110,7 +110,7 @@ describe('normalizeCallback', () => {
   });
 
   it('turns a card click into a cardAction with the decoded intent, and returns its response code', () => {
-    const value = { v: 1 as const, type: 'approve', regNo: 'HO-2026-0001' };
+    const value = { v: 1 as const, type: 'approve' as const, regNo: 'HO-2026-0001' };
     const eventKey = encodeButtonKey(0, { value, form: { outsourcing: 'no' } }, null);
     const xml = cardClickXml({
       corpId: CORP,

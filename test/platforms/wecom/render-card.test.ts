@@ -116,10 +116,19 @@ describe('renderTemplateCard', () => {
       {
         label: '重新提交',
         style: 'primary' as const,
-        value: { v: 1 as const, type: 'resubmit', regNo: 'HO-2026-0001' },
+        value: { v: 1 as const, type: 'resubmit' as const, regNo: 'HO-2026-0001' },
       },
-      { label: '撤回', style: 'default' as const, value: { v: 1 as const, type: 'withdraw', regNo: 'HO-2026-0001' } },
-      { label: '停用', style: 'danger' as const, value: { v: 1 as const, type: 'x' }, disabled: true },
+      {
+        label: '撤回',
+        style: 'default' as const,
+        value: { v: 1 as const, type: 'withdraw' as const, regNo: 'HO-2026-0001' },
+      },
+      {
+        label: '停用',
+        style: 'danger' as const,
+        value: { v: 1 as const, type: 'remind' as const, regNo: 'HO-2026-0001' },
+        disabled: true,
+      },
     ];
     const { buttons, hints } = cardButtons(card({ actions, forms: [] }), null);
     expect(buttons.map((b) => b.text)).toEqual(['重新提交', '撤回']);
@@ -137,7 +146,7 @@ describe('renderTemplateCard', () => {
     const actions = Array.from({ length: 8 }, (_, i) => ({
       label: `查看 ${i}`,
       style: 'default' as const,
-      value: { v: 1 as const, type: 'status', regNo: `HO-2026-000${i}` },
+      value: { v: 1 as const, type: 'status' as const, regNo: `HO-2026-000${i}` },
     }));
     const { buttons, hints } = cardButtons(card({ actions, forms: [] }), null);
     expect(buttons).toHaveLength(6);
@@ -169,7 +178,7 @@ describe('renderTemplateCard', () => {
       submit: {
         label: '驳回',
         style: 'danger',
-        value: { v: 1, type: 'task', regNo: 'HO-2026-0001', action: 'reject' },
+        value: { v: 1, type: 'task', regNo: 'HO-2026-0001', task: 1, action: 'reject' },
       },
     };
     const { buttons, hints } = cardButtons(card({ forms: [register, task] }), null);
@@ -225,7 +234,7 @@ describe('renderMarkdown / splitText', () => {
 });
 
 describe('the typed alternative of the forms around a step (WeCom cards have no inputs)', () => {
-  const form = (type: string, name: string, label: string): CardForm => ({
+  const form = (type: 'cc' | 'comment', name: string, label: string): CardForm => ({
     name: `${type}_form`,
     fields: [{ name, label, kind: 'text', required: true }],
     submit: { label: type === 'cc' ? '抄送' : '评论', style: 'default', value: { v: 1, type, regNo: 'HO-2026-0001' } },
@@ -234,7 +243,7 @@ describe('the typed alternative of the forms around a step (WeCom cards have no 
     ['comment', 'comment_text', '评论', '评论请发送：/comment HO-2026-0001 <评论>'],
     ['cc', 'cc_person', '抄送给', '抄送请发送：/cc HO-2026-0001 <抄送给>'],
   ])('%s', (type, name, label, hint) => {
-    const f = form(type, name, label);
+    const f = form(type as 'cc' | 'comment', name, label);
     expect(formHint(f, f.fields)).toBe(hint);
   });
 });

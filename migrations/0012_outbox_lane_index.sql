@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_lane` ON `outbox` (`platform`,`status`,`lane`,`id`);

@@ -1,0 +1,265 @@
+/**
+ * Decisions over HTTP (issue 9): signed, encrypted Feishu card callbacks — the commercial reviewer approving, each
+ * on another project — through the whole app (webhook route, verification, decryption, pipeline, transition,
+ * outbox, the clicked card re-rendered inline; the outbox delivering to a local fake Feishu meanwhile), against a
+ * bare Koa route doing the same verify + decrypt + one SQLite transaction. Each server runs in its own process
+ * (scripts/bench/decision-server.ts); this process generates the load and hosts the fake Feishu.
+ * Measured for both: throughput saturated at 16 connections, p99 latency at a steady 100 decisions/s, and the
+ * server's RSS after every decision of the run (warm-up + saturated + paced: 10k by default).
+ * BENCH_CPU_PROF=dir writes a CPU profile of the product server there (node --cpu-prof).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
+import { startFakeFeishu } from '../../test/helpers/fake-feishu';
+import { cardActionEvent, type Delivery, signAndEncrypt } from '../../test/helpers/feishu-deliveries';
+import { COMMERCIAL_FORM } from '../../test/helpers/handoff';
+import {
+  APP,
+  BENCH_ENCRYPT_KEY,
+  BENCH_VERIFICATION_TOKEN,
+  cardIdOf,
+  REVIEWER_OPEN_ID,
+  regNoOf,
+} from './decision-shared';
+import type { BenchContext, BenchRow, Scenario } from './runner';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CONNECTIONS = 16;
+const RATE = 100;
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  ask<T>(m: string): Promise<T>;
+}
+
+async function startServer(mode: 'product' | 'bare', fakeUrl: string, projects: number): Promise<Server> {
+  const prof =
+    mode === 'product' && process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
+      : [];
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...prof, '--import', 'tsx', 'scripts/bench/decision-server.ts', mode, fakeUrl, String(projects)],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const next = <T>() =>
+    new Promise<T>((ok, fail) => {
+      child.once('message', (m) => ok(m as T));
+      child.once('exit', (code) => fail(new Error(`${mode} server exited (${code})`)));
+    });
+  const { port } = await next<{ port: number }>();
+  return {
+    child,
+    port,
+    ask<T>(m: string) {
+      const p = next<T>();
+      child.send(m);
+      return p;
+    },
+  };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.send('stop');
+  await exited;
+}
+
+/** Signed deliveries approving projects [from, to), stamped now (the server checks freshness). */
+function deliveries(from: number, to: number): Delivery[] {
+  const out: Delivery[] = [];
+  const now = Date.now();
+  for (let i = from; i < to; i++) {
+    const envelope = cardActionEvent({
+      openId: REVIEWER_OPEN_ID,
+      messageId: cardIdOf(i),
+      chatId: 'oc_zhao_biz',
+      value: { v: 1, type: 'approve', regNo: regNoOf(i), round: 1, step: 0 },
+      name: 'approve_form',
+      formValue: { ...COMMERCIAL_FORM },
+      createTime: now,
+    });
+    out.push(
+      signAndEncrypt(envelope, {
+        encryptKey: BENCH_ENCRYPT_KEY,
+        verificationToken: BENCH_VERIFICATION_TOKEN,
+        timestamp: Math.floor(now / 1000),
+      }),
+    );
+  }
+  return out;
+}
+
+/** POSTs one delivery; resolves with the latency (ms) and whether the answer was a success toast. */
+function post(agent: Agent, port: number, d: Delivery): Promise<{ ms: number; ok: boolean }> {
+  const t0 = performance.now();
+  return new Promise((ok, fail) => {
+    const req = request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/feishu/cards', headers: d.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const success = res.statusCode === 200 && /"type":"success"/.test(body);
+          ok({ ms: performance.now() - t0, ok: success });
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(d.body);
+  });
+}
+
+/** Keeps `connections` requests in flight until all are sent; returns decisions per second and failures. */
+async function saturate(port: number, ds: Delivery[], connections: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < ds.length) {
+        const d = ds[next++] as Delivery;
+        if (!(await post(agent, port, d)).ok) failed++;
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  agent.destroy();
+  return { perSecond: (ds.length / ms) * 1000, failed };
+}
+
+/** Sends at a steady `rate` (open loop: a slow answer does not delay the next send); returns p50/p99 ms. */
+async function paced(port: number, ds: Delivery[], rate: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const t0 = performance.now();
+  const calls: Promise<{ ms: number; ok: boolean }>[] = [];
+  for (let i = 0; i < ds.length; i++) {
+    const wait = t0 + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    calls.push(post(agent, port, ds[i] as Delivery));
+  }
+  const got = await Promise.all(calls);
+  agent.destroy();
+  const ms = got.map((g) => g.ms).sort((a, b) => a - b);
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] as number;
+  return { p50: q(0.5), p99: q(0.99), failed: got.filter((g) => !g.ok).length };
+}
+
+async function measure(mode: 'product' | 'bare', fakeUrl: string, saturated: number, PACED: number) {
+  const WARMUP = Math.min(500, Math.ceil(saturated / 4));
+  const total = WARMUP + saturated + PACED;
+  const s = await startServer(mode, fakeUrl, total);
+  const log = (what: string) => process.stderr.write(`bench: decisions: ${mode}: ${what}\n`);
+  try {
+    log(`listening, ${total} projects seeded`);
+    const warm = await saturate(s.port, deliveries(0, WARMUP), CONNECTIONS);
+    log(`warm-up done (${warm.perSecond.toFixed(0)}/s, ${warm.failed} failed)`);
+    const sat = await saturate(s.port, deliveries(WARMUP, WARMUP + saturated), CONNECTIONS);
+    log(`saturated: ${sat.perSecond.toFixed(0)}/s`);
+    await new Promise((r) => setTimeout(r, 500));
+    const pace = await paced(s.port, deliveries(WARMUP + saturated, total), RATE);
+    log(`paced: p99 ${pace.p99.toFixed(1)} ms`);
+    const mem = await s.ask<{ rss: number; heap: number }>('rss');
+    const failed = sat.failed + pace.failed;
+    if (failed > 0) throw new Error(`${mode}: ${failed} decisions were not accepted`);
+    return {
+      perSecond: sat.perSecond,
+      p50: pace.p50,
+      p99: pace.p99,
+      rssMb: mem.rss / 2 ** 20,
+      heapMb: mem.heap / 2 ** 20,
+      total,
+    };
+  } finally {
+    await stopServer(s);
+  }
+}
+
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const saturated = ctx.size('decisions');
+  const PACED = ctx.size('paced');
+  const fake = await startFakeFeishu(APP, {});
+  // The reviewer's cards the seed records, as if the bot had sent them: the card updates after each decision
+  // then succeed as in real use instead of failing with "message not found".
+  for (let i = 0; i < Math.min(500, Math.ceil(saturated / 4)) + saturated + PACED; i++) {
+    const content = {};
+    fake.messages.push({
+      messageId: cardIdOf(i),
+      receive_id_type: 'open_id',
+      receive_id: REVIEWER_OPEN_ID,
+      msg_type: 'interactive',
+      content,
+      uuid: undefined,
+    });
+  }
+  try {
+    const bare = await measure('bare', fake.baseUrl, saturated, PACED);
+    const product = await measure('product', fake.baseUrl, saturated, PACED);
+    const scenario = 'decisions: signed Feishu card callbacks over HTTP';
+    return [
+      {
+        scenario,
+        metric: `throughput, ${CONNECTIONS} connections (${saturated})`,
+        unit: '/s',
+        value: product.perSecond,
+        baseline: bare.perSecond,
+        ratio: product.perSecond / bare.perSecond,
+        target: '>= 0.5× bare',
+        ok: product.perSecond >= 0.5 * bare.perSecond,
+      },
+      {
+        scenario,
+        metric: `p50 at ${RATE}/s (${PACED})`,
+        unit: 'ms',
+        value: product.p50,
+        baseline: bare.p50,
+        ratio: product.p50 / bare.p50,
+      },
+      {
+        scenario,
+        metric: `p99 at ${RATE}/s (${PACED})`,
+        unit: 'ms',
+        value: product.p99,
+        baseline: bare.p99,
+        ratio: product.p99 / bare.p99,
+        target: '<= 25 ms',
+        ok: product.p99 <= 25,
+      },
+      {
+        scenario,
+        metric: `server RSS after ${product.total} decisions`,
+        unit: 'MB',
+        value: product.rssMb,
+        baseline: bare.rssMb,
+        ratio: product.rssMb / bare.rssMb,
+        target: '<= 150 MB',
+        ok: product.rssMb <= 150,
+      },
+      {
+        scenario,
+        metric: 'server JS heap in use after a full GC',
+        unit: 'MB',
+        value: product.heapMb,
+        baseline: bare.heapMb,
+        ratio: product.heapMb / bare.heapMb,
+      },
+    ];
+  } finally {
+    await fake.close();
+  }
+}
+
+export const decisionScenarios: Scenario[] = [
+  {
+    name: 'decisions',
+    sizes: {
+      decisions: { full: 8500, quick: 2000, help: 'decisions in the saturated run (RSS is read after all)' },
+      paced: { full: 1000, quick: 500, help: 'decisions sent at 100/s for the p99' },
+    },
+    run,
+  },
+];
