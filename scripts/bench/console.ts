@@ -18,20 +18,10 @@ import { silentLogger } from '../../src/shared/logger';
 import { SqliteConsoleQueries } from '../../src/store/console.queries';
 import { openDb } from '../../src/store/db';
 import { seedDatabase } from '../seed/fill';
-import type { BenchRow, Scenario } from './runner';
+import { type BenchRow, best, type Scenario } from './runner';
 
 const N = Number(process.env.BENCH_CONSOLE_N ?? 100_000);
 const TOKEN = 'bench-console-admin-token';
-
-function best(runs: number, f: () => void): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
 
 async function timed(f: () => Promise<void>): Promise<number> {
   const t0 = performance.now();

@@ -49,6 +49,17 @@ export interface SuiteOptions {
 const round = (n: number | null) => (n === null ? null : Math.abs(n) >= 100 ? Math.round(n) : +n.toFixed(2));
 const matches = (name: string, patterns: string[]) => patterns.some((p) => name.includes(p));
 
+/** Best of `runs` (the machine is shared and noisy; the minimum is the least disturbed run). */
+export function best(runs: number, f: () => void): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}
+
 export function selected(scenarios: Scenario[], opts: Pick<SuiteOptions, 'only' | 'skip'>): Scenario[] {
   return scenarios.filter((s) => (opts.only.length === 0 || matches(s.name, opts.only)) && !matches(s.name, opts.skip));
 }

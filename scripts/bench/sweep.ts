@@ -17,7 +17,7 @@ import type { Membership, OverdueCursor } from '../../src/app/ports';
 import { openDb } from '../../src/store/db';
 import { SqliteWorkQueries } from '../../src/store/work-queries.repo';
 import { seedDatabase } from '../seed/fill';
-import type { BenchContext, BenchRow, Scenario } from './runner';
+import { type BenchContext, type BenchRow, best, type Scenario } from './runner';
 
 export interface Result {
   name: string;
@@ -28,17 +28,6 @@ export interface Result {
 }
 
 const NOW = new Date('2026-12-01T00:00:00Z');
-
-/** Best of `runs` (the machine is shared and noisy; the minimum is the least disturbed run). */
-function best(runs: number, f: () => void): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    min = Math.min(min, performance.now() - t0);
-  }
-  return min;
-}
 
 const result = (name: string, value: number, baseline: number, unit: string): Result => ({
   name,
