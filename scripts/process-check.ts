@@ -8,112 +8,13 @@
  * Files: `--process PATH` (or PROCESS_FILE; default processes/standard.yaml), `--org PATH` (or ORG_FILE; default
  * org.example.yaml). Exit 1 on any error in either file or in the arguments. People given by e-mail/mobile are listed
  * with what the platforms answered so far (`--db PATH`, else DATABASE_PATH, else ./data/handoff.db; read-only).
+ * The work is done in process-check-run.ts.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { OrgFileError, parseOrgFile } from '../src/config/org-file';
-import { checkOrgAgainstProcess, isWarning, orgView } from '../src/config/org-process';
-import { DEFAULT_PROCESS_FILE, loadProcessFile, ProcessFileError } from '../src/config/process-file';
-import { processHash } from '../src/config/process-hash';
-import { regionName } from '../src/domain/org';
-import { answerField, answerValue, planProject } from '../src/domain/process/plan';
-import { planLines } from '../src/domain/process/plan-text';
-import type { FieldValue } from '../src/domain/process/state';
-import { directoryStatus } from './directory-status';
+import { runProcessCheck } from './process-check-run';
 
-const DEMO_ORG = new URL('../org.example.yaml', import.meta.url).pathname;
-const BOOLEAN_FACTS = ['signed', 'paid', 'operated', 'cloud'] as const;
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-const { values } = parseArgs({
-  options: {
-    process: { type: 'string' },
-    org: { type: 'string' },
-    kind: { type: 'string', default: 'project' },
-    region: { type: 'string' },
-    signed: { type: 'string' },
-    paid: { type: 'string' },
-    operated: { type: 'string' },
-    cloud: { type: 'string' },
-    answer: { type: 'string', multiple: true, default: [] },
-    db: { type: 'string' },
-  },
-  strict: true,
+process.exitCode = runProcessCheck({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
 });
-
-const processPath = values.process ?? (process.env.PROCESS_FILE || DEFAULT_PROCESS_FILE);
-const orgPath = values.org ?? (process.env.ORG_FILE || DEMO_ORG);
-const shown = (p: string) => relative(process.cwd(), p) || p;
-
-let def: ReturnType<typeof loadProcessFile>;
-let orgFile: ReturnType<typeof parseOrgFile>;
-try {
-  def = loadProcessFile(processPath);
-  let text: string;
-  try {
-    text = readFileSync(orgPath, 'utf8');
-  } catch (e) {
-    throw new OrgFileError(`cannot read org file ${orgPath}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  orgFile = parseOrgFile(text, orgPath);
-} catch (e) {
-  if (e instanceof ProcessFileError || e instanceof OrgFileError) fail(e.message);
-  throw e;
-}
-const org = orgView(orgFile);
-
-if (values.kind !== 'project' && values.kind !== 'saas') fail(`--kind: project or saas, not "${values.kind}"`);
-const kind = values.kind;
-const region = values.region ?? org.regions[0] ?? null;
-if (region !== null && org.regions.length && !org.regions.includes(region))
-  fail(`--region: "${region}" is not a region of the org file (regions are: ${org.regions.join(', ')})`);
-
-const facts: Record<string, string | boolean> = {};
-for (const f of BOOLEAN_FACTS) {
-  const v = values[f];
-  if (v === undefined) continue;
-  if (!['yes', 'no'].includes(v)) fail(`--${f}: yes or no, not "${v}"`);
-  facts[f] = v === 'yes';
-}
-const answers: Record<string, FieldValue> = {};
-for (const a of values.answer) {
-  const at = a.indexOf('=');
-  const ref = a.slice(0, Math.max(at, 0));
-  const field = at > 0 ? answerField(def, kind, ref) : null;
-  if (!field) fail(`--answer ${a}: name a form field as taskId.fieldId=value or approval.<role>.<field>=value`);
-  const value = answerValue(field, a.slice(at + 1));
-  if (value === null) {
-    const options = field.options?.map((o) => o.value).join(', ') ?? 'yes, no';
-    fail(`--answer ${a}: not a valid answer for ${field.kind} field "${ref}" (${options})`);
-  }
-  answers[ref] = value;
-}
-
-const problems = checkOrgAgainstProcess(orgFile, [def]);
-const errors = problems.filter((p) => !isWarning(p));
-const out: string[] = [];
-out.push(`process file: ${shown(processPath)} — ${def.label} (sha256 ${processHash(def).slice(0, 12)})`);
-out.push(
-  `org file: ${shown(orgPath)} — ${orgFile.users.length} people, regions: ${org.regions.map((r) => `${r} (${regionName(org, r)})`).join(', ') || 'none'}`,
-);
-out.push(problems.length ? `problems (${errors.length} errors):` : 'problems: none');
-for (const p of problems) out.push(`  - ${isWarning(p) ? p : `error: ${p}`}`);
-out.push(...directoryStatus(orgFile, values.db ?? (process.env.DATABASE_PATH || './data/handoff.db'), process.env));
-
-const plan = planProject(def, org, { kind, region, facts, answers });
-const yn = (v: string | boolean | undefined) => (v === undefined ? '?' : v === true ? 'yes' : v === false ? 'no' : v);
-out.push('');
-out.push(
-  `sample project: kind=${kind} region=${region ?? '?'} ${BOOLEAN_FACTS.map((f) => `${f}=${yn(facts[f])}`).join(' ')}`,
-);
-for (const [ref, v] of Object.entries(answers)) out.push(`  answer ${ref}=${Array.isArray(v) ? v.join(',') : yn(v)}`);
-
-out.push('');
-out.push(...planLines(plan, kind));
-process.stdout.write(`${out.join('\n')}\n`);
-if (errors.length) process.exit(1);

@@ -1,29 +1,56 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProcessCheck } from '../../scripts/process-check-run';
 import { openDb } from '../../src/store/db';
 import { SqliteDirectoryCache } from '../../src/store/directory-cache.repo';
 
 const root = resolve(import.meta.dirname, '../..');
+const cleanEnv = (env: Record<string, string>) => ({
+  ...process.env,
+  PROCESS_FILE: '',
+  ORG_FILE: '',
+  FEISHU_APP_ID: '',
+  DINGTALK_CLIENT_ID: '',
+  WECOM_CORP_ID: '',
+  ...env,
+});
 const run = (...args: string[]) => runWith({}, ...args);
+/** The command in-process: what it writes to stdout and stderr, and its exit code. */
 const runWith = (env: Record<string, string>, ...args: string[]) => {
-  const r = spawnSync('npx', ['tsx', 'scripts/process-check.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PROCESS_FILE: '',
-      ORG_FILE: '',
-      FEISHU_APP_ID: '',
-      DINGTALK_CLIENT_ID: '',
-      WECOM_CORP_ID: '',
-      ...env,
-    },
+  let out = '';
+  let err = '';
+  const code = runProcessCheck({
+    argv: args,
+    env: cleanEnv(env),
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return { code, out, err };
 };
+/** The real command, as `npm run process:check` starts it: its entry point, streams and exit status. */
+const spawnCommand = (...args: string[]) =>
+  new Promise<{ code: number | null; out: string; err: string }>((done, failed) => {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/process-check.ts', ...args], {
+      cwd: root,
+      env: cleanEnv({}),
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
+    child.on('error', failed);
+    child.on('close', (code) => done({ code, out, err }));
+  });
+/** The standard process with a step held by a role no org has. */
+function badProcessFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'process-check-')), 'bad.yaml');
+  const text = readFileSync(join(root, 'processes/standard.yaml'), 'utf8');
+  writeFileSync(file, text.replace('holder: { role: test_group }', 'holder: { role: qa_team }'));
+  return file;
+}
 const sample = ['--kind', 'project', '--signed', 'no', '--paid', 'no', '--operated', 'yes', '--cloud', 'no'];
 
 describe('npm run process:check', () => {
@@ -55,15 +82,27 @@ describe('npm run process:check', () => {
   });
 
   it('a bad process file exits 1 with the key path and no stack trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'process-check-'));
-    const file = join(dir, 'bad.yaml');
-    const text = readFileSync(join(root, 'processes/standard.yaml'), 'utf8');
-    writeFileSync(file, text.replace('holder: { role: test_group }', 'holder: { role: qa_team }'));
-    const r = run('--process', file);
+    const r = run('--process', badProcessFile());
     expect(r.code).toBe(1);
     expect(r.err).toContain('subflows.0.steps.0.holder.role: unknown role "qa_team"');
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.out).toBe('');
+  });
+
+  it('the command itself: the dry run on stdout with exit 0; a refusal on stderr with exit 1, no stack trace', async () => {
+    const bad = badProcessFile();
+    const [ok, refused] = await Promise.all([
+      spawnCommand(...sample, '--region', 'south'),
+      spawnCommand('--process', bad),
+    ]);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toBe(run(...sample, '--region', 'south').out);
+    expect(ok.out).toContain('  2. 特批领导审批 — 特批领导（南方）：戴娟翔（戴总）');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('subflows.0.steps.0.holder.role: unknown role "qa_team"');
+    expect(refused.err).toBe(run('--process', bad).err);
+    expect(refused.out).toBe('');
   });
 
   it('an org file missing a role the process needs exits 1 and says which', () => {
