@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'threads',
     isolate: false,
+    // One Chromium for the run's browser tests, launched when the first one asks (a context per test session).
+    globalSetup: ['test/helpers/chromium-broker.ts'],
   },
 });

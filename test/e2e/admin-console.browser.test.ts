@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleServer, startConsole } from '../helpers/admin-console';
 import { type BrowserSession, launchChromium, RESULTS_DIR, saveScreenshot } from '../helpers/browser';
@@ -46,6 +45,11 @@ async function drawnPixels(p: Page): Promise<number[]> {
       return n;
     }),
   );
+}
+
+/** A download's bytes (read through the connection: the file itself is on the browser's side). */
+async function downloaded(d: Download): Promise<Buffer> {
+  return Buffer.concat(await (await d.createReadStream()).toArray());
 }
 
 async function chartsReady(p: Page, ids: string[]): Promise<void> {
@@ -172,7 +176,7 @@ describe('admin console in Chromium', () => {
       page.waitForEvent('download'),
       page.locator('a[href="/admin/export/projects.csv"]').click(),
     ]);
-    const csv = readFileSync((await csvDl.path()) as string);
+    const csv = await downloaded(csvDl);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const wb = new ExcelJS.Workbook();
     const sheet = await wb.csv.read(Readable.from(csv.subarray(3).toString('utf8')));
@@ -186,7 +190,7 @@ describe('admin console in Chromium', () => {
     ]);
     expect(xlsxDl.suggestedFilename()).toMatch(/\.xlsx$/);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile((await xlsxDl.path()) as string);
+    await book.xlsx.read(Readable.from([await downloaded(xlsxDl)]));
     const ws = book.getWorksheet('任务');
     expect(ws?.getRow(1).getCell(1).value).toBe('登记号');
     expect(ws?.getRow(1).getCell(3).value).toBe('任务');

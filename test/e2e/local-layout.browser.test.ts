@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ActionValue, CardModel } from '../../cards/model';
 import { mineItems } from '../../src/app/mine';
 import { mountLocalUi } from '../../src/http/routes/local';
@@ -193,7 +193,14 @@ describe.runIf(hasChromium).each(VIEWPORTS)('simulator layout, $name $width×$he
   }, 60_000);
 
   it.runIf(vp.phone)('puts the people list in a drawer that a button opens and closes', async () => {
+    // The drawer as most people see it: sliding (the sessions otherwise ask for reduced motion).
+    await sim.page.emulateMedia({ reducedMotion: 'no-preference' });
+    onTestFinished(() => sim.page.emulateMedia({ reducedMotion: 'reduce' }));
     const sidebar = sim.page.locator('[data-testid="sidebar"]');
+    const slide = (n: unknown) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { transitionDuration: string } }).getComputedStyle(n)
+        .transitionDuration;
+    expect(await sidebar.evaluate(slide)).not.toMatch(/^0s(, 0s)*$/);
     const toggle = sim.page.locator('[data-testid="drawer-toggle"]');
     const width = (sel: string) =>
       sim.page

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium, driven by playwright-core (no browser download). CI installs it (.ci/run). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,19 +35,46 @@ export interface LaunchOptions {
   timezoneId?: string;
 }
 
-/** Headless Chromium with a fresh temporary profile, cut off from everything but the app. */
+/**
+ * A fresh browser context (its own cookies and storage) in headless Chromium, cut off from everything but the app.
+ * Under vitest the run's one shared Chromium (test/helpers/chromium-broker.ts) hosts it; elsewhere (scripts) a
+ * Chromium of its own is launched and closed with the session.
+ */
 export async function launchChromium(opts: LaunchOptions): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
-  const userDataDir = mkdtempSync(join(tmpdir(), 'handoff-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
+  const endpoint = await sharedChromium();
+  const browser = endpoint
+    ? await chromium.connect(endpoint)
+    : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  try {
+    return await openSession(browser, opts);
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
+/** The shared Chromium's WebSocket endpoint when running under vitest with the broker set up, else null. */
+async function sharedChromium(): Promise<string | null> {
+  if (!process.env.VITEST) return null;
+  const { inject } = await import('vitest');
+  const broker = inject('chromiumBroker');
+  if (!broker) return null;
+  const res = await fetch(broker);
+  if (!res.ok) throw new Error(await res.text());
+  return res.text();
+}
+
+async function openSession(browser: Browser, opts: LaunchOptions): Promise<BrowserSession> {
+  const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1280, height: 900 },
     locale: 'zh-CN',
     timezoneId: opts.timezoneId ?? 'Asia/Shanghai',
+    // The pages honour it: the phone drawer appears at once instead of sliding for 0.2 s, which every click on a
+    // phone would wait out. The drawer test turns motion back on (page.emulateMedia).
+    reducedMotion: 'reduce',
   });
   const externalRequests: string[] = [];
   const pageErrors: string[] = [];
@@ -59,7 +85,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<BrowserSessio
     externalRequests.push(url);
     return route.abort('blockedbyclient');
   });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return {
     context,
@@ -68,7 +94,8 @@ export async function launchChromium(opts: LaunchOptions): Promise<BrowserSessio
     pageErrors,
     async close() {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      // A connection to the shared Chromium is dropped; a Chromium of its own is closed.
+      await browser.close();
     },
   };
 }
