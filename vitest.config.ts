@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits on a condition; 1 s (the default) is too short when both cores are busy.
+    expect: { poll: { timeout: 10_000, interval: 20 } },
     pool: 'threads',
     isolate: false,
     // One Chromium for the run's browser tests, launched when the first one asks (a context per test session).

@@ -9,6 +9,8 @@ import { WorkerConsoleReader } from '../../src/store/console-reader';
 import { CONSOLE_ORG } from '../helpers/admin-console';
 import { createTestHandoff, LocalChat } from '../helpers/handoff';
 
+/** How long the worker thread may take on a busy machine (vi.waitFor's 1 s default is too short under load). */
+const WORKER_WAIT = { timeout: 15_000, interval: 20 };
 let h: ReturnType<typeof createTestHandoff> | null = null;
 let dir = '';
 afterEach(async () => {
@@ -59,7 +61,7 @@ describe('console queries in a worker thread', () => {
     await vi.waitFor(async () => {
       await h.flush();
       expect(chat.lastText('sun.director')).toContain('项目统计');
-    });
+    }, WORKER_WAIT);
   });
 
   it('a stopped worker fails its callers at once instead of leaving them waiting', async () => {

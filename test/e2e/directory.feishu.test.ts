@@ -147,8 +147,10 @@ describe('directory (Feishu, through the bot)', () => {
     org.roles.sales_lead = ['li.lead', 'niu.lead'];
     writeFileSync(orgFile, JSON.stringify(org));
     expect(h.reload()).toMatchObject({ org: 'reloaded' });
-    await vi.waitFor(() =>
-      expect(h.deps.org.identitiesOf('niu.lead')).toContainEqual({ platform: 'feishu', platformUserId: 'ou_niu' }),
+    await vi.waitFor(
+      () =>
+        expect(h.deps.org.identitiesOf('niu.lead')).toContainEqual({ platform: 'feishu', platformUserId: 'ou_niu' }),
+      { timeout: 10_000, interval: 20 },
     );
     await h.flush();
 

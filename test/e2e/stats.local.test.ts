@@ -6,6 +6,8 @@ import { parseOrgFile } from '../../src/config/org-file';
 import { CONSOLE_ORG } from '../helpers/admin-console';
 import { createTestHandoff, LocalChat } from '../helpers/handoff';
 
+/** How long the report may take on a busy machine (vi.waitFor's 1 s default is too short under load). */
+const REPORT_WAIT = { timeout: 15_000, interval: 20 };
 let h: ReturnType<typeof createTestHandoff> | null = null;
 afterEach(async () => {
   await h?.stop();
@@ -30,7 +32,7 @@ describe('/stats in chat', () => {
     await vi.waitFor(async () => {
       await h?.flush();
       expect(chat.lastText('sun.director')).toContain('项目统计');
-    });
+    }, REPORT_WAIT);
     expect(chat.texts('sun.director').at(-2)).toContain('正在统计');
     const text = chat.lastText('sun.director');
     expect(text).toContain('项目统计');
