@@ -25,6 +25,22 @@ function withoutExtensions(raw: unknown): unknown {
  * key path and what is wrong, all problems at once, never a stack trace.
  */
 export function parseProcessFile(text: string, source: string): ProcessDefinition {
+  const known = parsed.get(text);
+  if (known) return structuredClone(known);
+  const def = parseUncached(text, source);
+  parsed.set(text, structuredClone(def));
+  if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value ?? '');
+  return def;
+}
+
+/**
+ * Valid definitions by file text, each handed out as a copy: parsing and checking is a pure function of the text and
+ * costs tens of milliseconds, and every start-up parses the standard and the legacy process (tests start hundreds).
+ */
+const parsed = new Map<string, ProcessDefinition>();
+const PARSED_KEPT = 8;
+
+function parseUncached(text: string, source: string): ProcessDefinition {
   let raw: unknown;
   try {
     raw = parseYaml(text, { merge: true, maxAliasCount: 1000 });

@@ -88,6 +88,24 @@ describe('the shipped process files', () => {
   it('broken YAML is refused without a stack trace', () => {
     expect(() => parseProcessFile('label: [unclosed', 'p.yaml')).toThrow('p.yaml: not valid YAML');
   });
+
+  it('the same text parses once: each caller gets its own copy, so a change to one reaches no other', () => {
+    // A text no other test parses, so the first call here is the one that parses it.
+    const text = `${readFileSync(DEFAULT_PROCESS_FILE, 'utf8')}\n# parsed once\n`;
+    const first = parseProcessFile(text, 'a.yaml');
+    const pristine = structuredClone(first);
+    first.label = 'changed by its caller';
+    first.flows.project.tasks.length = 0;
+    const second = parseProcessFile(text, 'b.yaml');
+    expect(second).not.toBe(first);
+    expect(second).toEqual(pristine);
+    second.roles.special_approver = { name: 'x', byRegion: false };
+    expect(parseProcessFile(text, 'c.yaml')).toEqual(pristine);
+    // A refusal is never remembered as a success, nor a success as a refusal.
+    const bad = text.replace('holder: { role: test_group }', 'holder: { role: qa_team }');
+    for (let i = 0; i < 2; i++) expect(() => parseProcessFile(bad, 'p.yaml')).toThrow('unknown role "qa_team"');
+    expect(parseProcessFile(text, 'd.yaml')).toEqual(pristine);
+  });
 });
 
 const pi = index(standard(), 'project', 'pickup_issue');
