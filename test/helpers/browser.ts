@@ -78,11 +78,11 @@ async function openSession(browser: Browser, opts: LaunchOptions): Promise<Brows
   });
   const externalRequests: string[] = [];
   const pageErrors: string[] = [];
-  const allowed = [opts.origin, ...(opts.alsoAllow ?? [])];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (allowed.some((o) => url.startsWith(`${o}/`) || url === o)) return route.continue();
-    externalRequests.push(url);
+  // Only requests to anywhere else are intercepted (the browser matches the pattern): the app's own requests do
+  // not each wait for a round trip to this process.
+  const allowed = [opts.origin, ...(opts.alsoAllow ?? [])].map((o) => o.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  await context.route(new RegExp(`^(?!(?:${allowed.join('|')})(?:/|$))`), (route) => {
+    externalRequests.push(route.request().url());
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
