@@ -129,8 +129,10 @@ export function operate(p: Project, ev: OperationEvent, def: ProcessDefinition, 
   const effects: Effect[] = [];
   switch (ev.type) {
     case 'transfer': {
-      // One person (转交), or several (a timeout's transfer to a role's members): the first bad one refuses.
-      const targets = [...new Set(Array.isArray(ev.to) ? ev.to : [ev.to])];
+      // One person (转交), or several (a timeout's transfer to a role's members): the first bad one refuses. Among
+      // several, the submitter barred from the slot is left out (the others decide).
+      const many = Array.isArray(ev.to);
+      const targets = [...new Set(Array.isArray(ev.to) ? ev.to : [ev.to])].filter((u) => !many || u !== slot.barred);
       for (const t of targets) {
         const bad = checkPerson(slot, t, before, org);
         if (bad) return err(bad);
