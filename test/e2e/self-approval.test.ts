@@ -60,6 +60,20 @@ const actions = (db: ReturnType<typeof createTestHandoff>['db']) =>
     .all()
     .map((a) => `${a.action}:${a.actorId}`);
 
+/** The bot on an org file it reloads on demand (`h.reload`), as live reload does. */
+function reloadable(org: OrgFile) {
+  const orgFile = join(mkdtempSync(join(tmpdir(), 'handoff-self-reload-')), 'org.yaml');
+  writeFileSync(orgFile, stringify(org));
+  const h = bootstrap(testConfig({ orgFile, localUi: true }), {
+    clock: new FakeClock(),
+    logger: silentLogger,
+    scheduler: false,
+    delivery: virtualDelivery(),
+    watch: false,
+  });
+  return { h, orgFile };
+}
+
 describe('no self-approval (real HTTP)', () => {
   const stops: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -209,16 +223,7 @@ describe('no self-approval (real HTTP)', () => {
   });
 
   it('live reload that leaves the waiting step to the registrant alone: the admin is told, the card says why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'handoff-self-reload-'));
-    const orgFile = join(dir, 'org.yaml');
-    writeFileSync(orgFile, stringify(selfOrg(demoOrg())));
-    const h = bootstrap(testConfig({ orgFile, localUi: true }), {
-      clock: new FakeClock(),
-      logger: silentLogger,
-      scheduler: false,
-      delivery: virtualDelivery(),
-      watch: false,
-    });
+    const { h, orgFile } = reloadable(selfOrg(demoOrg()));
     stops.push(() => h.stop());
     const chat = new LocalChat(h);
     await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
@@ -363,6 +368,26 @@ describe('no self-approval of review tasks during delivery (real HTTP)', () => {
     await chat.say('sun.director', `/reassign ${REG} ${no} zhou.pm`);
     await chat.click('zhou.pm', '通过');
     expect(deliveryState(h.db).tasks.find((t) => t.no === no)).toMatchObject({ state: 'done', closedBy: 'zhou.pm' });
+  });
+
+  it('live reload that leaves a waiting review to the submitter alone: the admin is told, the status says why', async () => {
+    const { h, orgFile } = reloadable(deliveryOrg(demoOrg()));
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.say('wang.sales', SAAS);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('ma.support', '确认需求', { need: '已确认', integration: 'no' });
+    // ma.support leaves 售后支持组: wang, who registered the project, is its only member.
+    const after = deliveryOrg(demoOrg());
+    after.roles.after_sales_support = ['wang.sales'];
+    writeFileSync(orgFile, stringify(after));
+    expect(h.reload('test')).toMatchObject({ org: 'reloaded' });
+    await h.flush();
+    const why = '无人可审批：「售后支持组」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员';
+    expect(chat.lastText('it.admin')).toBe(`【管理员通知】项目「北方智慧园区」（${REG}）的「${TAKEOVER}」${why}。`);
+    await chat.say('wang.sales', `/status ${REG}`);
+    expect(cardText(chat.lastCard('wang.sales'))).toContain(`${TAKEOVER} — ${why}`);
+    expect(chat.buttons('wang.sales')).not.toContain('接管');
   });
 
   it('Feishu (real SDK): no take-over button for the submitter, typed and forged approvals refused, the other member decides', async () => {
