@@ -11,7 +11,9 @@ import {
 
 // biome-ignore lint/suspicious/noExplicitAny: tests edit the plain YAML tree freely
 type Doc = any;
-const standard = (): Doc => parse(readFileSync(DEFAULT_PROCESS_FILE, 'utf8'), { merge: true });
+const STANDARD: Doc = parse(readFileSync(DEFAULT_PROCESS_FILE, 'utf8'), { merge: true });
+/** A fresh copy of the standard process's YAML tree for a test to edit (parsed once). */
+const standard = (): Doc => structuredClone(STANDARD);
 const task = (doc: Doc, kind: string, id: string) => doc.flows[kind].tasks.find((t: Doc) => t.id === id);
 const index = (doc: Doc, kind: string, id: string) => doc.flows[kind].tasks.findIndex((t: Doc) => t.id === id);
 const failure = (doc: Doc): string => {
