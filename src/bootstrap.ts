@@ -247,7 +247,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   });
   // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
   const kick = () => {
-    setImmediate(() => void runner.kick());
+    setImmediate(() => runner.nudge());
   };
   deps.afterCommit = kick;
   const ackMarginMs = opts.ackMarginMs ?? 500;

@@ -45,6 +45,14 @@ export class DeliveryEngine {
     return Promise.all(PLATFORMS.map((p) => this.runner(p).kick())).then(() => {});
   }
 
+  /**
+   * Wakes every platform's runner, waiting for nothing: what a commit does. A pass can last minutes under a backlog,
+   * and awaiting it (as kick() does) from every commit in between would keep a reaction per commit alive until then.
+   */
+  nudge(): void {
+    for (const p of PLATFORMS) void this.runner(p).kick();
+  }
+
   /** Resolves when no runner is working. */
   async idle(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.idle()));
