@@ -249,9 +249,10 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     ...opts.delivery,
     onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
   });
-  // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
+  // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first). Only the
+  // platforms the commits queued rows for are woken (the cron tick and the timers look at every platform).
   const kick = () => {
-    setImmediate(() => runner.nudge());
+    setImmediate(() => runner.nudge(outboxRepo.takeQueued()));
   };
   deps.afterCommit = kick;
   const ackMarginMs = opts.ackMarginMs ?? 500;

@@ -85,7 +85,18 @@ export class SqliteOutboxRepo implements OutboxRepo {
     return this.held.size;
   }
 
+  /** Platforms rows were queued for since the last takeQueued() (a rolled-back row only costs a needless wake-up). */
+  private readonly queued = new Set<Platform>();
+
+  /** The platforms rows were queued for since the last call, for the engine to wake only those. */
+  takeQueued(): Platform[] {
+    const out = [...this.queued];
+    this.queued.clear();
+    return out;
+  }
+
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
+    this.queued.add(platform);
     const t = at.getTime();
     const lane = opts.lane ?? laneOf(payload);
     this.insertStmt.run({

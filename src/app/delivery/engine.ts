@@ -46,11 +46,12 @@ export class DeliveryEngine {
   }
 
   /**
-   * Wakes every platform's runner, waiting for nothing: what a commit does. A pass can last minutes under a backlog,
+   * Wakes the runners of `platforms` (default: all), waiting for nothing: what a commit does, for the platforms it
+   * queued rows for. A pass can last minutes under a backlog,
    * and awaiting it (as kick() does) from every commit in between would keep a reaction per commit alive until then.
    */
-  nudge(): void {
-    for (const p of PLATFORMS) void this.runner(p).kick();
+  nudge(platforms: Iterable<Platform> = PLATFORMS): void {
+    for (const p of platforms) void this.runner(p).kick();
   }
 
   /** Resolves when no runner is working. */
