@@ -93,6 +93,19 @@ async function startServer(mode: 'product' | 'bare', fakeUrl: string, projects: 
 
 const tail = (file: string) => readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
 
+/**
+ * CPU time the server process has used (user + system, all its threads), in ms. Less disturbed than throughput by
+ * other processes on a shared machine: waiting for a core costs wall time, not CPU time.
+ */
+function cpuMsOf(s: Server): number {
+  // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th (clock ticks).
+  const stat = readFileSync(`/proc/${s.child.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (100 on every mainstream architecture). */
+const CLOCK_TICKS = 100;
+
 /** The server's resident set as the kernel counts it (VmRSS), read from outside: no GC forced, as in production. */
 function rssOf(s: Server): number {
   const line = readFileSync(`/proc/${s.child.pid}/status`, 'utf8')
@@ -203,7 +216,10 @@ async function measure(mode: 'product' | 'bare', fakeUrl: string, saturated: num
     log(`listening, ${total} projects seeded`);
     const warm = await saturate(s.port, deliveries(0, WARMUP), CONNECTIONS);
     log(`warm-up done (${warm.perSecond.toFixed(0)}/s, ${warm.failed} failed)`);
-    const sat = await saturate(s.port, deliveries(WARMUP, WARMUP + saturated), CONNECTIONS);
+    const batch = deliveries(WARMUP, WARMUP + saturated);
+    const cpu0 = cpuMsOf(s);
+    const sat = await saturate(s.port, batch, CONNECTIONS);
+    const cpuPerDecision = (cpuMsOf(s) - cpu0) / saturated;
     log(`saturated: ${sat.perSecond.toFixed(0)}/s`);
     await new Promise((r) => setTimeout(r, 500));
     const pace = await paced(s.port, deliveries(WARMUP + saturated, total), RATE);
@@ -213,6 +229,7 @@ async function measure(mode: 'product' | 'bare', fakeUrl: string, saturated: num
     if (failed > 0) throw new Error(`${mode}: ${failed} decisions were not accepted`);
     return {
       perSecond: sat.perSecond,
+      cpuPerDecision,
       p50: pace.p50,
       p99: pace.p99,
       rssMb: rss / 2 ** 20,
@@ -255,6 +272,14 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
         ratio: product.perSecond / bare.perSecond,
         target: '>= 0.5× bare',
         ok: product.perSecond >= 0.5 * bare.perSecond,
+      },
+      {
+        scenario,
+        metric: `server CPU time per decision, saturated (${saturated})`,
+        unit: 'ms',
+        value: product.cpuPerDecision,
+        baseline: bare.cpuPerDecision,
+        ratio: product.cpuPerDecision / bare.cpuPerDecision,
       },
       {
         scenario,
