@@ -81,8 +81,10 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
   });
   plan.sort((a, b) => a.created - b.created);
 
+  const lengths = new Lengths();
   const one = (n: number, { target, created }: Planned) => {
     const at = new Date(created);
+    const year = formatTime(at, config.timeZone).slice(0, 4);
     const kind = rnd() < 0.75 ? 'project' : 'saas';
     const signed = rnd() < 0.85;
     const customer = pick(CUSTOMERS);
@@ -91,7 +93,7 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
       customer,
       kind,
       region: rnd() < 0.5 ? 'north' : 'south',
-      contractNo: `HT-${formatTime(at, config.timeZone).slice(0, 4)}-${String(n + 1).padStart(5, '0')}`,
+      contractNo: `HT-${year}-${String(n + 1).padStart(5, '0')}`,
       signed,
       paid: signed && rnd() < 0.9,
       reqLink: `https://docs.example/req/${n + 1}`,
@@ -100,7 +102,7 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
       operated: kind === 'saas' || rnd() < 0.25,
       cloud: kind === 'project' && rnd() < 0.15,
     };
-    const regNo = projects.nextRegNo(Number(formatTime(at, config.timeZone).slice(0, 4)));
+    const regNo = projects.nextRegNo(Number(year));
     const res = register(
       { type: 'register', by: pick(people.sales), at, regNo, processVersion: version, facts },
       def,
@@ -108,7 +110,7 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
     );
     if (!res.ok) throw new Error(`seed register: ${res.error.code}`);
     const c: Choices = { rnd, outsourcing: rnd() < 0.2, customization: customization(rnd()), integration: rnd() < 0.4 };
-    const p = stopped(new Play(res.value.next, def, org, now, c), target);
+    const p = stopped(new Play(res.value.next, def, org, now, c), target, lengths);
     projects.insert(p);
     for (const d of p.history) audit.append({ ...d, regNo, actorName: displayName(org, d.by), platform: 'local' });
     byState[p.state]++;
@@ -123,7 +125,7 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
 }
 
 /** Plays the project towards `target` and returns it where it stops (time may stop it earlier, at `now`). */
-function stopped(play: Play, target: ProjectState): Project {
+function stopped(play: Play, target: ProjectState, lengths: Lengths): Project {
   const { rnd } = play.c;
   const somewhere = () => Math.floor(rnd() * play.p.chain.length);
   switch (target) {
@@ -143,12 +145,26 @@ function stopped(play: Play, target: ProjectState): Project {
       return play.p;
     case 'accepted':
     case 'closed':
-      return delivered(play, target);
+      return delivered(play, target, lengths);
   }
 }
 
-function delivered(play: Play, target: 'accepted' | 'closed'): Project {
+/** Delivery moves of the projects played to the end so far, by kind: where to stop one caught in delivery. */
+class Lengths {
+  private readonly sum = new Map<string, [number, number]>();
+  add(kind: string, moves: number): void {
+    const [total, n] = this.sum.get(kind) ?? [0, 0];
+    this.sum.set(kind, [total + moves, n + 1]);
+  }
+  mean(kind: string): number {
+    const [total, n] = this.sum.get(kind) ?? [0, 0];
+    return n ? total / n : 30;
+  }
+}
+
+function delivered(play: Play, target: 'accepted' | 'closed', lengths: Lengths): Project {
   const { rnd } = play.c;
+  const kind = play.p.facts.kind;
   // A tenth are rejected once on the way and resubmitted (the first payment may have arrived meanwhile).
   if (rnd() < 0.1) {
     if (!play.approveUpTo(Math.floor(rnd() * play.p.chain.length), 2) || !play.wait(2)) return play.p;
@@ -157,16 +173,21 @@ function delivered(play: Play, target: 'accepted' | 'closed'): Project {
     play.resubmit();
   }
   if (!play.approveUpTo(Number.POSITIVE_INFINITY, 2)) return play.p;
-  for (let n = 0; n < 200 && play.p.state === 'accepted'; n++) {
+  // One caught in delivery stalls after about any number of moves a whole delivery of its kind takes (its documents
+  // fall overdue); a shorter delivery that ends before is caught at any of its moves below.
+  const limit = target === 'closed' ? 200 : Math.floor(rnd() * 1.2 * lengths.mean(kind));
+  let moves = 0;
+  while (moves < limit && play.p.state === 'accepted') {
     if (!play.wait(2.5) || !play.deliveryMove({ raise: 0.03, reject: 0.06 })) break;
+    moves++;
   }
-  if (play.p.state === 'closed') {
+  if (target === 'closed' && play.p.state === 'closed') lengths.add(kind, moves);
+  if (target === 'closed' && play.p.state === 'closed') {
     // After the hand-over: support requests, defects and cloud orders, some worked through, some still open.
     const after = Math.floor(rnd() * rnd() * 6);
     for (let n = 0; n < after; n++) if (!play.wait(15) || !play.deliveryMove({ raise: 0.3, reject: 0.1 })) break;
   }
   if (target === 'closed' || play.p.state !== 'closed') return play.p;
-  // In delivery: caught at any move of its delivery, uniformly (it stalled there; its documents fall overdue).
   const during = play.seen.filter((s) => s.state === 'accepted');
   return during[Math.floor(rnd() * during.length)] ?? play.p;
 }
