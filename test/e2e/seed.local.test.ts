@@ -6,7 +6,7 @@ import { seedDatabase } from '../../scripts/seed/fill';
 import { seedOrg } from '../../scripts/seed/people';
 import { openDb } from '../../src/store/db';
 import { FakeClock } from '../helpers/fake-clock';
-import { cardText, createTestHandoff, LocalChat } from '../helpers/handoff';
+import { COMMERCIAL_TYPED, cardText, createTestHandoff, LocalChat } from '../helpers/handoff';
 
 let h: ReturnType<typeof createTestHandoff> | null = null;
 let dir = '';
@@ -33,11 +33,13 @@ describe('a seeded database, opened by the app (npm run seed, then start)', () =
     const c = h.db.$client;
 
     const step = c
-      .prepare("select reg_no from projects where state = 'in_approval' and step_role = 'sales_lead' limit 1")
-      .get() as { reg_no: string };
-    await chat.say('li.lead', `/approve ${step.reg_no}`);
-    expect(chat.lastText('li.lead')).toContain('已同意「销售主管审批」');
-    expect(h.deps.projects.get(step.reg_no)?.stepIndex).toBe(1);
+      .prepare(
+        "select reg_no, step_index from projects where state = 'in_approval' and step_role = 'commercial_reviewer' limit 1",
+      )
+      .get() as { reg_no: string; step_index: number };
+    await chat.say('zhao.biz', `/approve ${step.reg_no} ${COMMERCIAL_TYPED}`);
+    expect(chat.lastText('zhao.biz')).toContain('已同意「商务审核」');
+    expect(h.deps.projects.get(step.reg_no)?.stepIndex).toBe(step.step_index + 1);
 
     const task = c
       .prepare(
