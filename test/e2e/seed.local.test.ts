@@ -1,25 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../scripts/seed/fill';
 import { seedOrg } from '../../scripts/seed/people';
 import { openDb } from '../../src/store/db';
 import { FakeClock } from '../helpers/fake-clock';
 import { COMMERCIAL_TYPED, cardText, createTestHandoff, LocalChat } from '../helpers/handoff';
 
-let h: ReturnType<typeof createTestHandoff> | null = null;
-let dir = '';
-afterEach(async () => {
+const dir = mkdtempSync(join(tmpdir(), 'handoff-seeded-'));
+let h: ReturnType<typeof createTestHandoff> | undefined;
+afterAll(async () => {
   await h?.stop();
-  h = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = '';
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a seeded database, opened by the app (npm run seed, then start)', () => {
   it('the holders of a seeded approval step and of a seeded delivery task act on them; /mine lists a busy person’s work', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'handoff-seeded-'));
     const databasePath = join(dir, 'h.db');
     const clock = new FakeClock(new Date('2026-12-01T02:00:00Z'));
     const seeded = openDb(databasePath);
