@@ -12,6 +12,7 @@
  * - HTTP 200 with `code != 0` resolves instead of throwing: `expectOk` turns it into an error.
  * - The SDK never refreshes a token the server calls invalid: on 99991663/99991661 we clear our cache and retry once.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Lark from '@larksuiteoapi/node-sdk';
@@ -78,12 +79,28 @@ export function trimBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
 }
 
+const departures = new AsyncLocalStorage<() => void>();
+
+/**
+ * Runs an SDK call so that each HTTP request it makes calls `onDeparture` as it leaves (the token fetch, if any,
+ * then the API request). The SDK passes nothing of ours down to its HTTP instance, so the hook rides the async
+ * context. From here to the socket write the request takes only microtasks (pooled keep-alive sockets).
+ */
+export function reportingDepartures<T>(onDeparture: (() => void) | undefined, call: () => Promise<T>): Promise<T> {
+  return onDeparture ? departures.run(onDeparture, call) : call();
+}
+
 /** An HttpInstance that delegates to the SDK's default axios instance and adds a timeout to every request. */
 export function timeoutHttpInstance(timeoutMs: number): Lark.HttpInstance {
   const http = larkSdk().defaultHttpInstance;
   // The default instance's response interceptor already unwraps `resp.data`, so the runtime value is the body `R`.
-  const send = <R>(opts: Lark.HttpRequestOptions<unknown> | undefined, extra: Lark.HttpRequestOptions<unknown> = {}) =>
-    http.request({ ...opts, ...extra, timeout: opts?.timeout ?? timeoutMs }) as Promise<unknown> as Promise<R>;
+  const send = <R>(
+    opts: Lark.HttpRequestOptions<unknown> | undefined,
+    extra: Lark.HttpRequestOptions<unknown> = {},
+  ) => {
+    departures.getStore()?.();
+    return http.request({ ...opts, ...extra, timeout: opts?.timeout ?? timeoutMs }) as Promise<unknown> as Promise<R>;
+  };
   return {
     request: (opts) => send(opts),
     get: (url, opts) => send(opts, { url, method: 'get' }),
