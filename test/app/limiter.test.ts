@@ -29,36 +29,36 @@ describe('rate limits', () => {
   });
 
   it('a window never lets more than `count` calls start within any window, evenly paced after a small burst', () => {
-    const w = new SlidingWindow({ count: 20, windowMs: 1000 });
+    const w = new SlidingWindow({ count: 40, windowMs: 1000 });
     const starts: number[] = [];
-    for (let t = 0; t < 5000 && starts.length < 40; ) {
+    for (let t = 0; t < 5000 && starts.length < 100; ) {
       const wait = w.waitMs(t);
       if (wait === 0) {
         w.take(t);
         starts.push(t);
       } else t += wait;
     }
-    expect(starts).toHaveLength(40);
-    for (let i = 20; i < starts.length; i++) {
-      expect((starts[i] as number) - (starts[i - 20] as number)).toBeGreaterThanOrEqual(1000);
+    expect(starts).toHaveLength(100);
+    for (let i = 40; i < starts.length; i++) {
+      expect((starts[i] as number) - (starts[i - 40] as number)).toBeGreaterThanOrEqual(1000);
     }
-    // At most 10 at once, then one every windowMs / count (the old limiter let 4 go every 400 ms instead).
-    expect(starts.slice(0, 13)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 100, 150]);
-    for (let i = 10; i < starts.length; i++) {
-      expect((starts[i] as number) - (starts[i - 10] as number)).toBeGreaterThanOrEqual(50);
+    // At most 20 at once, then one every windowMs / count (the old limiter let 4 go at once every 4 intervals).
+    expect(starts.slice(0, 23)).toEqual([...Array.from({ length: 20 }, () => 0), 25, 50, 75]);
+    for (let i = 20; i < starts.length; i++) {
+      expect((starts[i] as number) - (starts[i - 20] as number)).toBeGreaterThanOrEqual(25);
     }
   });
 
   it('a late caller catches up by at most the burst, then keeps the pace', () => {
     const w = new SlidingWindow({ count: 50, windowMs: 1000 });
-    for (let i = 0; i < 10; i++) w.take(0);
-    // Asked again only at 900 (late timers): the hard window lets 40 more start, the pace 10 of them at once.
+    for (let i = 0; i < 20; i++) w.take(0);
+    // Asked again only at 900 (late timers): the hard window lets 30 more start, the pace 20 of them at once.
     let n = 0;
     while (w.waitMs(900) === 0) {
       w.take(900);
       n++;
     }
-    expect(n).toBe(10);
+    expect(n).toBe(20);
     expect(w.waitMs(900)).toBe(20);
   });
 
