@@ -4,7 +4,7 @@ import { canActOn } from '../src/domain/process/holders';
 import { openTasks, type TaskInstance } from '../src/domain/process/state';
 import { currentStep, type Project } from '../src/domain/project';
 import { isCurrentApprover } from '../src/domain/transition';
-import { holdersOf, noHolderText, STATE_LABELS, stepLabel, taskHolders, taskName } from './labels';
+import { holdersOf, noHolderText, noTaskHolderText, STATE_LABELS, stepLabel, taskHolders, taskName } from './labels';
 import type { CardBlock } from './model';
 
 /**
@@ -50,7 +50,12 @@ export function nowHeld(p: Project, def: ProcessDefinition, org: OrgView): strin
   if (p.state === 'rejected') return `已驳回，等待 ${displayName(org, p.submitter)} 修改后重新提交。`;
   if (p.state === 'withdrawn') return '项目已撤回。';
   const open = openTasks(p.delivery);
-  const held = open.map((t) => `「${taskName(p, def, t)}」由 ${taskHolders(t, org)} 处理`).join('；');
+  const held = open
+    .map(
+      (t) =>
+        `「${taskName(p, def, t)}」${taskHolders(t, org) ? `由 ${taskHolders(t, org)} 处理` : noTaskHolderText(t, org, def)}`,
+    )
+    .join('；');
   if (p.state === 'closed') return `项目已完成移交${held ? `；${held}` : ''}。`;
   return held ? `目前${held}。` : `${STATE_LABELS[p.state]}。`;
 }

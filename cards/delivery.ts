@@ -4,7 +4,7 @@ import { canActOn } from '../src/domain/process/holders';
 import { type Answers, missingDocuments, openTasks, type TaskInstance } from '../src/domain/process/state';
 import { valueText } from '../src/domain/process/summary';
 import type { Project } from '../src/domain/project';
-import { formInputs, names, subflowTitle, taskDefOf, taskHolders, taskName } from './labels';
+import { formInputs, names, subflowTitle, taskDefOf, taskHoldersOrWhy, taskName } from './labels';
 import type { CardBlock, CardButton, CardForm, Rich } from './model';
 import { signsTask } from './operations';
 import { joinRich, link } from './rich';
@@ -51,7 +51,7 @@ export function deliveryBlocks(p: Project, def: ProcessDefinition, org: OrgView,
   if (full && open.length) {
     fields.push({
       label: '待办',
-      value: open.map((t) => `${taskName(p, def, t)} — ${taskHolders(t, org)}`).join('；'),
+      value: open.map((t) => `${taskName(p, def, t)} — ${taskHoldersOrWhy(t, org, def)}`).join('；'),
     });
   }
   return fields.length ? [{ type: 'divider' }, { type: 'fields', fields }] : [];

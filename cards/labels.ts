@@ -1,7 +1,7 @@
 import { displayName, membersOf, type OrgView, regionName, type UserId } from '../src/domain/org';
 import type { FieldDef, FormDef, ProcessDefinition } from '../src/domain/process/definition';
 import { defaultPerson } from '../src/domain/process/forms';
-import { holdersOfTask } from '../src/domain/process/holders';
+import { holdersOfTask, onlyBarredHolds } from '../src/domain/process/holders';
 import type { Answers, FieldValue, TaskInstance } from '../src/domain/process/state';
 import { KIND_LABELS, type Project, type ProjectState, type Step } from '../src/domain/project';
 import { approversOf, stepSpec } from '../src/domain/routing';
@@ -80,6 +80,26 @@ export function taskName(p: Project, def: ProcessDefinition, t: TaskInstance): s
 }
 
 export const taskHolders = (t: TaskInstance, org: OrgView): string => names(org, holdersOfTask(t, org));
+
+/**
+ * Why a task has nobody to act on it (taskHolders is empty): its one holder is the submitter, barred from deciding
+ * their own project (the same words as the approval chain's `noHolderText`), or its role has no member.
+ */
+export function noTaskHolderText(t: TaskInstance, org: OrgView, def: ProcessDefinition): string {
+  const role = t.role && `「${roleName(def, t.role)}」${t.region !== null ? `（${regionName(org, t.region)}）` : ''}`;
+  if (onlyBarredHolds(t, org)) {
+    return role
+      ? `无人可审批：${role}只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员`
+      : '无人可审批：处理人只有提交人本人，提交人不能审批自己的项目；需区域项目经理或项目总监改派（/reassign）';
+  }
+  return role
+    ? `无人可处理：${role}没有成员；需管理员在组织文件中补充`
+    : '无人可处理：没有处理人；需区域项目经理或项目总监改派（/reassign）';
+}
+
+/** The holders of a task in words, or why there are none. */
+export const taskHoldersOrWhy = (t: TaskInstance, org: OrgView, def: ProcessDefinition): string =>
+  taskHolders(t, org) || noTaskHolderText(t, org, def);
 
 const YES_NO = [
   { value: 'yes', label: '是' },

@@ -2,7 +2,7 @@ import { formatTime, taskDefOf, taskName } from '../../cards/labels';
 import type { Intent } from '../commands/intents';
 import { domainError } from '../domain/errors';
 import { displayName } from '../domain/org';
-import { canActOn } from '../domain/process/holders';
+import { barredFrom, canActOn } from '../domain/process/holders';
 import { openTasks, type TaskInstance } from '../domain/process/state';
 import type { Project } from '../domain/project';
 import { assertNever } from '../domain/result';
@@ -145,7 +145,11 @@ export function decideTaskByCommand(
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
   const reviews = heldTasks(deps, p, actor.user, 'review');
-  const review = reviews[0];
+  // The submitter would hold a review of their own project (no self-approval): refused by the task itself, audited.
+  const own = openTasks(p.delivery).find(
+    (t) => barredFrom(t, actor.user, org) && taskDefOf(p, def, t)?.decide === 'review',
+  );
+  const review = reviews[0] ?? own;
   if (!review) {
     const other = heldTasks(deps, p, actor.user, 'submit')[0];
     const text = other

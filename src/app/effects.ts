@@ -1,4 +1,12 @@
-import { holdersOf, names, noHolderText, stepLabel, subflowTitle, taskName } from '../../cards/labels';
+import {
+  holdersOf,
+  names,
+  noHolderText,
+  noTaskHolderText,
+  stepLabel,
+  subflowTitle,
+  taskName,
+} from '../../cards/labels';
 import { ccOfStep, ccOfTask } from '../domain/around/cc';
 import type { Effect } from '../domain/effects';
 import { adminsOf, displayName, type OrgView, type UserId, withDelegates } from '../domain/org';
@@ -125,6 +133,14 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         if (task?.state !== 'open') break;
         const holders = holdersOfTask(task, org);
         const only = effect.only ? withDelegates(org, effect.only) : null;
+        // Nobody may act on it (its one holder submitted the project, or its role is empty): only admins can fix that.
+        if (holders.length === 0 && !only) {
+          tellAdmins(
+            deps,
+            `项目「${p.facts.name}」（${p.regNo}）的「${taskName(p, def, task)}」${noTaskHolderText(task, org, def)}。`,
+            at,
+          );
+        }
         for (const user of holders) {
           if (only && !only.includes(user)) continue;
           sendToUser(deps, user, { type: 'project', regNo: p.regNo, banner: `请处理：${taskName(p, def, task)}` }, at);

@@ -1,4 +1,14 @@
-import { holdersOf, noHolderText, roleName, STATE_LABELS, stepLabel, taskHolders, taskName } from '../../cards/labels';
+import {
+  holdersOf,
+  noHolderText,
+  noTaskHolderText,
+  roleName,
+  STATE_LABELS,
+  stepLabel,
+  taskHolders,
+  taskHoldersOrWhy,
+  taskName,
+} from '../../cards/labels';
 import type { DomainError } from '../domain/errors';
 import { type OrgView, regionName } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
@@ -49,12 +59,18 @@ export function refusalText(e: DomainError, org: OrgView, p: Project | null, def
       return `未知区域「${m.region}」。可选区域：${org.regions.map((r) => `${r}（${regionName(org, r)}）`).join('、')}。`;
     case 'TASK_NOT_OPEN':
       return `该任务已结束或不存在。发送 /status ${p?.regNo ?? '<登记号>'} 查看最新进度。`;
-    case 'NOT_TASK_HOLDER':
+    case 'NOT_TASK_HOLDER': {
+      const t = m.self && p ? p.delivery.tasks.find((x) => x.no === m.task) : undefined;
+      if (p && t) {
+        const holders = taskHolders(t, org);
+        return `你是该项目的提交人，不能审批自己的项目：「${taskName(p, def, t)}」${holders ? `由 ${holders} 处理` : noTaskHolderText(t, org, def)}。`;
+      }
       return m.role === 'regional_pm'
         ? '只有该项目的区域项目经理可以执行此操作。'
         : m.role === 'team'
           ? '只有该项目的实施人员或区域项目经理可以执行此操作。'
           : '这一步不由你处理。发送 /mine 查看等待你处理的事项。';
+    }
     case 'INVALID_FIELD':
       return fieldText(String(m.label ?? m.field), String(m.why), p, m);
     case 'NOT_IN_DELIVERY':
@@ -121,7 +137,8 @@ export const waitingText = (p: Project, def: ProcessDefinition, org: OrgView): s
   if (step)
     return `等待「${stepLabel(p, def, org)}」— ${holdersOf(p, step, org, def) || noHolderText(p, step, org, def)}`;
   const open = openTasks(p.delivery);
-  if (open.length) return open.map((t) => `等待「${taskName(p, def, t)}」— ${taskHolders(t, org)}`).join('；');
+  if (open.length)
+    return open.map((t) => `等待「${taskName(p, def, t)}」— ${taskHoldersOrWhy(t, org, def)}`).join('；');
   return STATE_LABELS[p.state];
 };
 

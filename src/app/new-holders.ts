@@ -1,4 +1,4 @@
-import { stepLabel, taskName } from '../../cards/labels';
+import { noHolderText, noTaskHolderText, stepLabel, taskName } from '../../cards/labels';
 import { membersOf, type OrgView, type UserId } from '../domain/org';
 import type { ProcessDefinition } from '../domain/process/definition';
 import { holdersOfTask } from '../domain/process/holders';
@@ -6,7 +6,7 @@ import { currentStep, type Project } from '../domain/project';
 import { approversOf } from '../domain/routing';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
-import { sendToUser, tellAdminsNobodyDecides } from './effects';
+import { sendToUser, tellAdmins } from './effects';
 import type { WaitingCursor, WaitingRow } from './ports';
 
 const PAGE = 200;
@@ -17,6 +17,8 @@ interface Waiting {
   kind: 'step' | 'task';
   holders: (org: OrgView) => UserId[];
   banner: string;
+  /** For the admins, when nobody holds it under `org`: which item, and why. */
+  nobody: (org: OrgView) => string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
   return sweepWaiting(
     deps,
     (row) => !sameSet(heldBy(row, before), heldBy(row, after)),
-    (p, def, waiting, at) => {
+    (p, _def, waiting, at) => {
       let queued = 0;
       for (const w of waiting) {
         const was = w.holders(before);
@@ -43,8 +45,8 @@ export function notifyNewHolders(deps: AppDeps, before: OrgView): number {
           at,
           null,
         );
-        // The new file leaves this step to nobody (e.g. only the registrant holds the role): only the admins can fix it.
-        if (w.kind === 'step' && now.length === 0 && was.length > 0) tellAdminsNobodyDecides(deps, p, def, after, at);
+        // The new file leaves this item to nobody (e.g. only the registrant holds the role): only the admins can fix it.
+        if (now.length === 0 && was.length > 0) tellAdmins(deps, `${w.nobody(after)}。`, at);
       }
       return queued;
     },
@@ -132,6 +134,8 @@ function sweepWaiting(
   return queued;
 }
 
+const itemOf = (p: Project, label: string): string => `项目「${p.facts.name}」（${p.regNo}）的「${label}」`;
+
 function waitingOf(p: Project, def: ProcessDefinition, org: OrgView): Waiting[] {
   const out: Waiting[] = [];
   const step = currentStep(p);
@@ -140,11 +144,17 @@ function waitingOf(p: Project, def: ProcessDefinition, org: OrgView): Waiting[] 
       kind: 'step',
       holders: (o) => approversOf(p, step, o, def),
       banner: `请处理：${stepLabel(p, def, org)}`,
+      nobody: (o) => `${itemOf(p, stepLabel(p, def, o))}${noHolderText(p, step, o, def)}`,
     });
   }
   for (const task of p.delivery.tasks) {
     if (task.state !== 'open') continue;
-    out.push({ kind: 'task', holders: (o) => holdersOfTask(task, o), banner: `请处理：${taskName(p, def, task)}` });
+    out.push({
+      kind: 'task',
+      holders: (o) => holdersOfTask(task, o),
+      banner: `请处理：${taskName(p, def, task)}`,
+      nobody: (o) => `${itemOf(p, taskName(p, def, task))}${noTaskHolderText(task, o, def)}`,
+    });
   }
   return out;
 }

@@ -232,6 +232,10 @@ export function checkDefinition(def: ProcessDefinition): Problem[] {
         if (!field(fill.field)) add(`${p}.fills.${j}.field`, `no field "${fill.field}" in this task's form`);
       });
       if (t.news && !t.closes) add(`${p}.news`, 'news is posted by the task that closes the project');
+      if (t.selfApproval !== undefined) {
+        const why = selfApprovalProblem(def, t, scope);
+        if (why) add(`${p}.self_approval`, why);
+      }
       if (scope.start === null) {
         for (const k of ['requiresDocuments', 'startsDocuments', 'closes', 'keepOpen'] as const)
           if (t[k]) add(p, `${snake(k)} is only for flow tasks, not subflow steps`);
@@ -286,6 +290,16 @@ export function checkDefinition(def: ProcessDefinition): Problem[] {
 }
 
 type Leaf = Exclude<Condition, { all: unknown } | { any: unknown } | { not: unknown }>;
+
+/** `self_approval: allowed` opts a review out of no_self_approval; anywhere else it means nothing. */
+function selfApprovalProblem(def: ProcessDefinition, t: TaskDef, scope: Scope): string | null {
+  if (t.decide !== 'review') return 'only a review task is a decision; a submit task is work the holder does anyway';
+  if ('team' in t.holder && (t.holder.team === 'submitter' || t.holder.team === 'raiser'))
+    return `held by the ${t.holder.team} by design, so no_self_approval never bars them here`;
+  if (t.id === scope.start) return "the start task is the approval chain's last step: it follows no_self_approval";
+  if (!def.noSelfApproval) return 'no_self_approval is false: every review allows self-approval already';
+  return null;
+}
 
 function factProblem(c: Extract<Leaf, { fact: string }>): [string, string] | null {
   if (!(PROJECT_FACTS as readonly string[]).includes(c.fact))

@@ -122,6 +122,9 @@ const Task = z.strictObject({
   sla_hours: z.number().positive().optional(),
   cc: z.array(Holder).min(1).optional(),
   timeout: Timeout.optional(),
+  self_approval: z
+    .literal('allowed', { error: 'the only value is allowed (the submitter may decide this review)' })
+    .optional(),
 });
 
 const ApprovalStep = z.strictObject({
@@ -241,6 +244,7 @@ function task(t: RawTask): TaskDef {
     ...opt('slaHours', t.sla_hours),
     ...opt('cc', t.cc?.map(holder)),
     ...opt('timeout', t.timeout && timeout(t.timeout)),
+    ...opt('selfApproval', t.self_approval),
   };
 }
 

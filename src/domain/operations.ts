@@ -36,6 +36,8 @@ interface Slot {
   hold: Hold | undefined;
   task: TaskInstance | null;
   role: string;
+  /** The submitter, who may not decide it (no self-approval), or null. */
+  barred: UserId | null;
 }
 
 const ACTED = new Set<Decision['action']>(['approve', 'reject', 'sign', 'transfer', 'addsign', 'sendback', 'submit']);
@@ -60,19 +62,22 @@ function slotOf(p: Project, draft: Draft, task: number | null, def: ProcessDefin
   if (task === null) {
     if (p.state !== 'in_approval') return err(domainError('TASK_REQUIRED', { state: p.state }));
     const step = draft.chain[p.stepIndex] as Step;
-    const slot: Slot = { base: baseApproversOf(p, step, org, def), hold: step.hold, task: null, role: step.role };
+    const base = baseApproversOf(p, step, org, def);
+    const slot: Slot = { base, hold: step.hold, task: null, role: step.role, barred: barredOfChain(p, def) };
     return ok({ slot, put: (h: Hold | undefined) => putHold(step, settle(slot.base, h)) });
   }
   const t = draft.d.tasks.find((x) => x.no === task);
   if (t?.state !== 'open') return err(domainError('TASK_NOT_OPEN', { task }));
-  const slot: Slot = { base: baseHoldersOfTask(t, org), hold: t.hold, task: t, role: t.role ?? def.registrar };
+  const base = baseHoldersOfTask(t, org);
+  const slot: Slot = { base, hold: t.hold, task: t, role: t.role ?? def.registrar, barred: t.barred ?? null };
   return ok({ slot, put: (h: Hold | undefined) => putHold(t, settle(slot.base, h)) });
 }
 
+const barredOfChain = (p: Project, def: ProcessDefinition): UserId | null => (def.noSelfApproval ? p.submitter : null);
+
 /** Holders of a slot now, before delegation (the submitter never approves their own step). */
-function nowOf(p: Project, slot: Slot, def: ProcessDefinition): UserId[] {
-  const held = holdersNow(slot.base, slot.hold);
-  return slot.task === null && def.noSelfApproval ? held.filter((u) => u !== p.submitter) : held;
+function nowOf(slot: Slot): UserId[] {
+  return holdersNow(slot.base, slot.hold).filter((u) => u !== slot.barred);
 }
 
 function isManager(p: Project, user: UserId, org: OrgView): boolean {
@@ -84,7 +89,6 @@ function authorise(
   p: Project,
   slot: Slot,
   ev: OperationEvent,
-  def: ProcessDefinition,
   org: OrgView,
 ): Result<{ as: UserId; onBehalfOf: UserId | null }, DomainError> {
   const authority = ev.type === 'transfer' ? (ev.authority ?? 'holder') : 'holder';
@@ -100,7 +104,7 @@ function authorise(
     if (adders.length) return err(domainError('NOT_YOUR_SIGNER', { user: name(org, adders[0] as UserId) }));
     return err(domainError('NO_SUCH_SIGNER', { user: name(org, ev.signer) }));
   }
-  const acting = actingAs(org, nowOf(p, slot, def), ev.by);
+  const acting = actingAs(org, nowOf(slot), ev.by);
   if (!acting) return err(domainError(slot.task ? 'NOT_TASK_HOLDER' : 'NOT_CURRENT_APPROVER'));
   return ok(acting);
 }
@@ -116,19 +120,21 @@ export function operate(p: Project, ev: OperationEvent, def: ProcessDefinition, 
   const found = slotOf(p, draft, ev.task, def, org);
   if (!found.ok) return found;
   const { slot, put } = found.value;
-  const who = authorise(p, slot, ev, def, org);
+  const who = authorise(p, slot, ev, org);
   if (!who.ok) return who;
-  const before = nowOf(p, slot, def);
+  const before = nowOf(slot);
   const hold = slot.hold ? cloneHold(slot.hold) : emptyHold();
   let action: Decision['action'];
   let reason: string;
   const effects: Effect[] = [];
   switch (ev.type) {
     case 'transfer': {
-      // One person (转交), or several (a timeout's transfer to a role's members): the first bad one refuses.
-      const targets = [...new Set(Array.isArray(ev.to) ? ev.to : [ev.to])];
+      // One person (转交), or several (a timeout's transfer to a role's members): the first bad one refuses. Among
+      // several, the submitter barred from the slot is left out (the others decide).
+      const many = Array.isArray(ev.to);
+      const targets = [...new Set(Array.isArray(ev.to) ? ev.to : [ev.to])].filter((u) => !many || u !== slot.barred);
       for (const t of targets) {
-        const bad = checkPerson(p, slot, t, before, org, def);
+        const bad = checkPerson(slot, t, before, org);
         if (bad) return err(bad);
       }
       if (!targets[0]) return err(domainError('UNKNOWN_PERSON', { person: '' }));
@@ -150,7 +156,7 @@ export function operate(p: Project, ev: OperationEvent, def: ProcessDefinition, 
       if (phaseOf(hold) !== 'main' || !ownersOf(slot.base, slot.hold).includes(who.value.as)) {
         return err(domainError('ALREADY_SIGNED'));
       }
-      const bad = checkPerson(p, slot, ev.signer, before, org, def);
+      const bad = checkPerson(slot, ev.signer, before, org);
       if (bad) return err(bad);
       hold.signers.push({ user: ev.signer, position: ev.position, addedBy: who.value.as, done: false });
       put(hold);
@@ -235,21 +241,12 @@ function stepNow(p: Project, def: ProcessDefinition, org: OrgView): UserId[] {
   return def.noSelfApproval ? held.filter((u) => u !== p.submitter) : held;
 }
 
-function checkPerson(
-  p: Project,
-  slot: Slot,
-  user: UserId,
-  now: UserId[],
-  org: OrgView,
-  def: ProcessDefinition,
-): DomainError | null {
+function checkPerson(slot: Slot, user: UserId, now: UserId[], org: OrgView): DomainError | null {
   if (!org.users[user]) return domainError('UNKNOWN_PERSON', { person: user });
   if (now.includes(user) || slot.hold?.signers.some((s) => s.user === user && !s.done)) {
     return domainError('ALREADY_HOLDER', { person: name(org, user) });
   }
-  if (slot.task === null && def.noSelfApproval && user === p.submitter) {
-    return domainError('SELF_APPROVAL', { role: slot.role, region: '' });
-  }
+  if (user === slot.barred) return domainError('SELF_APPROVAL', { role: slot.role, region: '' });
   return null;
 }
 

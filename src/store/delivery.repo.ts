@@ -100,7 +100,7 @@ export class SqliteDeliveryRepo {
 
 function prepare(c: Database.Database) {
   const taskCols =
-    'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note, hold_json, held';
+    'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note, hold_json, held, barred_user';
   return {
     project: c.prepare(
       `select process_version, pm_id, implementers_json, approval_answers_json, closed_at
@@ -118,11 +118,11 @@ function prepare(c: Database.Database) {
     ),
     setStep: c.prepare('update projects set step_role = ?, step_region = ?, step_held = ? where reg_no = ?'),
     insertTask: c.prepare(
-      `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateTask: c.prepare(
       `update tasks set def_id = ?, subflow_no = ?, role = ?, region = ?, named = ?, state = ?, answers_json = ?,
-       opened_at = ?, closed_at = ?, closed_by = ?, note = ?, hold_json = ?, held = ?
+       opened_at = ?, closed_at = ?, closed_by = ?, note = ?, hold_json = ?, held = ?, barred_user = ?
        where reg_no = ? and task_no = ? returning id`,
     ),
     clearHolds: c.prepare('delete from holds where reg_no = ? and task_no = ?'),
@@ -166,6 +166,7 @@ interface TaskRow {
   closed_by: string | null;
   note: string | null;
   hold_json: string | null;
+  barred_user: string | null;
 }
 interface DocRow {
   doc_no: number;
@@ -204,6 +205,7 @@ function taskValues(t: TaskInstance): unknown[] {
     t.note,
     t.hold ? JSON.stringify(t.hold) : null,
     t.hold && t.state === 'open' ? 1 : 0,
+    t.barred ?? null,
   ];
 }
 
@@ -223,6 +225,7 @@ function taskFromRow(r: TaskRow, holders: UserId[]): TaskInstance {
     note: r.note,
   };
   if (r.hold_json) t.hold = JSON.parse(r.hold_json) as Hold;
+  if (r.barred_user) t.barred = r.barred_user;
   return t;
 }
 

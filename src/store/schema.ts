@@ -135,6 +135,8 @@ export const tasks = sqliteTable(
     holdJson: text('hold_json'),
     /** 1 when the task has a hold: who holds it now is in `holds`, not task_holders or the role. */
     held: integer('held', { mode: 'boolean' }).notNull().default(false),
+    /** TaskInstance.barred: the submitter, who may not decide this review (no self-approval), or null. */
+    barredUser: text('barred_user'),
   },
   (t) => [
     uniqueIndex('tasks_reg_no_task_no').on(t.regNo, t.taskNo),

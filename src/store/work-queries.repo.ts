@@ -30,10 +30,13 @@ export class SqliteWorkQueries implements WorkQueries {
     return [...byRole, ...held].map(work);
   }
 
-  /** Open tasks the user holds by name, through a membership (tasks not held by named users), or through a hold. */
+  /**
+   * Open tasks the user holds by name, through a membership (tasks not held by named users), or through a hold — less
+   * the reviews of projects they submitted (TaskInstance.barred: no self-approval).
+   */
   heldTasks(user: UserId, memberships: Membership[]): WorkRow[] {
     const named = this.s.namedTasks.all(user) as Raw[];
-    const byRole = memberships.flatMap((m) => this.s.roleTasks.all(m.role, m.region) as Raw[]);
+    const byRole = memberships.flatMap((m) => this.s.roleTasks.all(m.role, m.region, user) as Raw[]);
     const held = this.s.heldTasks.all(user) as Raw[];
     return [...named, ...byRole, ...held].map(work);
   }
@@ -175,6 +178,9 @@ const SUB = `t.subflow_no, (select s.kind from subflows s where s.reg_no = t.reg
   (select json_extract(s.answers_json, '$.title') from subflows s where s.reg_no = t.reg_no and s.subflow_no = t.subflow_no)
   as subflow_title`;
 
+/** A task's barred submitter (t = tasks), never null, to compare with the user. */
+const NOT_BARRED = "coalesce(t.barred_user, '')";
+
 function prepare(c: Database.Database) {
   return {
     steps: c.prepare(
@@ -192,17 +198,17 @@ function prepare(c: Database.Database) {
       `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from holds h cross join tasks t on t.reg_no = h.reg_no and t.task_no = h.task_no
          cross join projects p on p.reg_no = t.reg_no
-       where h.user_id = ? and h.task_no > 0 and t.state = 'open' and t.held = 1`,
+       where h.user_id = ? and h.task_no > 0 and t.state = 'open' and t.held = 1 and ${NOT_BARRED} != h.user_id`,
     ),
     namedTasks: c.prepare(
       `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from task_holders h cross join tasks t on t.id = h.task_id cross join projects p on p.reg_no = t.reg_no
-       where h.user_id = ? and t.state = 'open' and t.held = 0`,
+       where h.user_id = ? and t.state = 'open' and t.held = 0 and ${NOT_BARRED} != h.user_id`,
     ),
     roleTasks: c.prepare(
       `select t.reg_no, p.name, t.def_id as what, t.opened_at as since, t.task_no as no, ${P}, t.region, ${SUB}
        from tasks t cross join projects p on p.reg_no = t.reg_no
-       where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0 and t.held = 0`,
+       where t.state = 'open' and t.role = ? and t.region = ? and t.named = 0 and t.held = 0 and ${NOT_BARRED} != ?`,
     ),
     heldProjects: c.prepare('select distinct reg_no from holds'),
     orphaned: c.prepare(

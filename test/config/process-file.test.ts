@@ -304,7 +304,53 @@ const cases: [string, (d: Doc) => void, string][] = [
     (d) => (task(d, 'project', 'setup').timeout = { hours: 0, escalate: 'sales_lead' }),
     'timeout.hours',
   ],
+  [
+    'self_approval with another value',
+    (d) => (task(d, 'project', 'pickup_commercial').self_approval = 'yes'),
+    `flows.project.tasks.${index(standard(), 'project', 'pickup_commercial')}.self_approval: the only value is allowed`,
+  ],
+  [
+    'self_approval on a submit task (work, not a decision)',
+    (d) => (task(d, 'project', 'pickup').self_approval = 'allowed'),
+    `flows.project.tasks.${index(standard(), 'project', 'pickup')}.self_approval: only a review task is a decision`,
+  ],
+  [
+    'self_approval on a review the submitter holds by design',
+    (d) => (task(d, 'project', 'custom_confirm').self_approval = 'allowed'),
+    `flows.project.tasks.${index(standard(), 'project', 'custom_confirm')}.self_approval: held by the submitter by design`,
+  ],
+  [
+    'self_approval on the start task (the approval chain decides it)',
+    (d) => (task(d, 'saas', 'intake').self_approval = 'allowed'),
+    "flows.saas.tasks.0.self_approval: the start task is the approval chain's last step",
+  ],
+  [
+    'self_approval with no_self_approval off',
+    (d) => {
+      d.no_self_approval = false;
+      task(d, 'project', 'pickup_commercial').self_approval = 'allowed';
+    },
+    'self_approval: no_self_approval is false: every review allows self-approval already',
+  ],
+  [
+    'self_approval on a subflow step held by the raiser',
+    (d) => {
+      d.subflows[0].steps[0].holder = { team: 'raiser' };
+      d.subflows[0].steps[0].self_approval = 'allowed';
+    },
+    'subflows.0.steps.0.self_approval: held by the raiser by design',
+  ],
 ];
+
+describe('self_approval: allowed (a review the submitter may decide)', () => {
+  it('opts a review out of no_self_approval; absent, the process-level rule applies', () => {
+    const doc = standard();
+    task(doc, 'project', 'pickup_commercial').self_approval = 'allowed';
+    const def = parseProcessFile(JSON.stringify(doc), 'p.yaml');
+    expect(def.flows.project.tasks.find((t) => t.id === 'pickup_commercial')?.selfApproval).toBe('allowed');
+    expect(def.flows.project.tasks.find((t) => t.id === 'pickup_pm')).not.toHaveProperty('selfApproval');
+  });
+});
 
 describe('a broken process file names the key path and what is wrong', () => {
   it.each(cases)('%s', (_name, mutate, message) => {

@@ -7,7 +7,7 @@ import { bootstrap } from '../../src/bootstrap';
 import type { OrgFile } from '../../src/config/org-file';
 import { mountLocalUi } from '../../src/http/routes/local';
 import { silentLogger } from '../../src/shared/logger';
-import { auditLog, projects } from '../../src/store/schema';
+import { auditLog, projects, tasks } from '../../src/store/schema';
 import { FakeClock } from '../helpers/fake-clock';
 import {
   chatIdOf,
@@ -19,6 +19,8 @@ import {
 } from '../helpers/feishu-chat';
 import { cardActionEvent } from '../helpers/feishu-deliveries';
 import {
+  COMMERCIAL_FORM,
+  COMMERCIAL_OK,
   cardText,
   createTestHandoff,
   demoOrg,
@@ -57,6 +59,20 @@ const actions = (db: ReturnType<typeof createTestHandoff>['db']) =>
     .from(auditLog)
     .all()
     .map((a) => `${a.action}:${a.actorId}`);
+
+/** The bot on an org file it reloads on demand (`h.reload`), as live reload does. */
+function reloadable(org: OrgFile) {
+  const orgFile = join(mkdtempSync(join(tmpdir(), 'handoff-self-reload-')), 'org.yaml');
+  writeFileSync(orgFile, stringify(org));
+  const h = bootstrap(testConfig({ orgFile, localUi: true }), {
+    clock: new FakeClock(),
+    logger: silentLogger,
+    scheduler: false,
+    delivery: virtualDelivery(),
+    watch: false,
+  });
+  return { h, orgFile };
+}
 
 describe('no self-approval (real HTTP)', () => {
   const stops: (() => Promise<void>)[] = [];
@@ -207,16 +223,7 @@ describe('no self-approval (real HTTP)', () => {
   });
 
   it('live reload that leaves the waiting step to the registrant alone: the admin is told, the card says why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'handoff-self-reload-'));
-    const orgFile = join(dir, 'org.yaml');
-    writeFileSync(orgFile, stringify(selfOrg(demoOrg())));
-    const h = bootstrap(testConfig({ orgFile, localUi: true }), {
-      clock: new FakeClock(),
-      logger: silentLogger,
-      scheduler: false,
-      delivery: virtualDelivery(),
-      watch: false,
-    });
+    const { h, orgFile } = reloadable(selfOrg(demoOrg()));
     stops.push(() => h.stop());
     const chat = new LocalChat(h);
     await chat.say('li.lead', REGISTER_NORTH_UNSIGNED);
@@ -234,5 +241,188 @@ describe('no self-approval (real HTTP)', () => {
     h.reload('again');
     await h.flush();
     expect(chat.texts('it.admin')).toHaveLength(told);
+  });
+});
+
+/**
+ * The same rule on review tasks during delivery. wang.sales registers a SaaS project and also sits in 售后支持组
+ * beside ma.support: the SaaS take-over (售后支持组接管) is a review held by that role, so ma.support decides it and
+ * wang's typed /approve or forged click is refused with nothing changed. When wang is the project's PM, the PM's
+ * review of the product pickup has nobody to decide it: the card says so, the admin is told, the director reassigns.
+ */
+const SAAS =
+  '/register name="北方智慧园区" customer=北方客户 kind=saas region=north contract=HT-2026-001 signed=yes paid=yes req=https://docs.example.com/req form=https://docs.example.com/form';
+const PROJECT = SAAS.replace('kind=saas', 'kind=project');
+const TAKEOVER = '售后支持组接管';
+
+/** The demo org with wang.sales also in 售后支持组 and among the north PMs, and an IT admin. */
+function deliveryOrg(base: OrgFile): OrgFile {
+  const org = structuredClone(base);
+  org.users.push({ id: 'it.admin', name: '管理员小林' });
+  org.roles.after_sales_support = ['ma.support', 'wang.sales'];
+  org.roles.regional_pm = { north: ['zhou.pm', 'wang.sales'], south: ['wu.pm'] };
+  org.roles.admin = ['it.admin'];
+  return org;
+}
+
+/** Everything a decision changes: the project row and every task row. */
+const deliveryState = (db: ReturnType<typeof createTestHandoff>['db']) => ({
+  project: db.select({ version: projects.version, state: projects.state }).from(projects).get(),
+  tasks: db
+    .select({ no: tasks.taskNo, defId: tasks.defId, state: tasks.state, closedBy: tasks.closedBy })
+    .from(tasks)
+    .all(),
+});
+const openTaskNo = (db: ReturnType<typeof createTestHandoff>['db'], defId: string) =>
+  db
+    .select()
+    .from(tasks)
+    .all()
+    .find((t) => t.defId === defId && t.state === 'open')?.taskNo;
+
+describe('no self-approval of review tasks during delivery (real HTTP)', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  it('local simulator API: the submitter cannot take over their own SaaS project; the other member does', async () => {
+    const h = createTestHandoff({ mounts: [mountLocalUi], org: deliveryOrg(demoOrg()) });
+    stops.push(() => h.stop());
+    const { url } = await h.listen();
+    const chat = new LocalChat(h);
+    const api = async (path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify(body),
+      });
+      await h.flush();
+      return { status: res.status, json: (await res.json()) as { toast?: { text: string } } };
+    };
+    await api('/api/local/say', { userId: 'wang.sales', text: SAAS });
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    // The intake (the chain's last step) already leaves wang out: ma.support confirms it.
+    expect(chat.buttons('wang.sales')).not.toContain('确认需求');
+    await chat.click('ma.support', '确认需求', { need: '已确认', integration: 'no' });
+    expect(cardText(chat.lastCard('ma.support'))).toContain(`请处理：${TAKEOVER}`);
+    expect(chat.buttons('ma.support')).toContain('接管');
+    expect(chat.buttons('wang.sales')).not.toContain('接管');
+    const takeover = chat.lastCard('ma.support').actions.find((a) => a.label === '接管');
+    // /mine lists the take-over for ma.support only.
+    await chat.say('wang.sales', '/mine');
+    expect(cardText(chat.lastCard('wang.sales'))).not.toContain(TAKEOVER);
+    await chat.say('ma.support', '/mine');
+    expect(cardText(chat.lastCard('ma.support'))).toContain(TAKEOVER);
+    const before = deliveryState(h.db);
+    const audited = actions(h.db).length;
+
+    await api('/api/local/say', { userId: 'wang.sales', text: `/approve ${REG}` });
+    expect(chat.lastText('wang.sales')).toBe(
+      `你是该项目的提交人，不能审批自己的项目：「${TAKEOVER}」由 马工（售后支持） 处理。`,
+    );
+    const own = chat.cards('wang.sales').at(-1);
+    const click = await api('/api/local/click', { userId: 'wang.sales', messageId: own?.id, value: takeover?.value });
+    expect(click.status).toBe(200);
+    expect(click.json.toast?.text).toBe(
+      `你是该项目的提交人，不能审批自己的项目：「${TAKEOVER}」由 马工（售后支持） 处理。`,
+    );
+    expect(deliveryState(h.db)).toEqual(before);
+    expect(actions(h.db).slice(audited)).toEqual(['denied:wang.sales', 'denied:wang.sales']);
+
+    await chat.click('ma.support', '接管');
+    expect(deliveryState(h.db).project).toMatchObject({ state: 'closed' });
+    expect(actions(h.db).at(-1)).toBe('approve:ma.support');
+  });
+
+  it('local: the submitter is the PM — their forms stay theirs, their review has nobody, the admin is told, the director reassigns', async () => {
+    const h = createTestHandoff({ org: deliveryOrg(demoOrg()) });
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.say('wang.sales', PROJECT);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('sun.director', '立项并指派', { feasibility: '可行', risk: '可控', pm: 'wang.sales' });
+    // Submit tasks are work, not decisions: the PM who registered the project fills them.
+    await chat.say('wang.sales', `/submit ${REG} link=https://d/c method=roundtable integration=no`);
+    await chat.say('wang.sales', `/submit ${REG} implementers=zheng.impl`);
+    await chat.say('zheng.impl', `/submit ${REG} regno=${REG} svn=svn://x/p products=标准版`);
+    const why = '无人可审批：处理人只有提交人本人，提交人不能审批自己的项目；需区域项目经理或项目总监改派（/reassign）';
+    expect(chat.lastText('it.admin')).toBe(
+      `【管理员通知】项目「北方智慧园区」（${REG}）的「审核产品领取单（区域项目经理）」${why}。`,
+    );
+    await chat.say('wang.sales', `/status ${REG}`);
+    expect(cardText(chat.lastCard('wang.sales'))).toContain(`审核产品领取单（区域项目经理） — ${why}`);
+    expect(chat.buttons('wang.sales')).not.toContain('通过');
+    const before = deliveryState(h.db);
+    await chat.say('wang.sales', `/approve ${REG}`);
+    expect(chat.lastText('wang.sales')).toBe(
+      `你是该项目的提交人，不能审批自己的项目：「审核产品领取单（区域项目经理）」${why}。`,
+    );
+    expect(deliveryState(h.db)).toEqual(before);
+
+    // The director reassigns it: not back to the submitter, to the other north PM, who decides.
+    const no = openTaskNo(h.db, 'pickup_pm');
+    await chat.say('sun.director', `/reassign ${REG} ${no} wang.sales`);
+    expect(chat.lastText('sun.director')).toContain('提交人不能审批自己的项目');
+    expect(deliveryState(h.db)).toEqual(before);
+    await chat.say('sun.director', `/reassign ${REG} ${no} zhou.pm`);
+    await chat.click('zhou.pm', '通过');
+    expect(deliveryState(h.db).tasks.find((t) => t.no === no)).toMatchObject({ state: 'done', closedBy: 'zhou.pm' });
+  });
+
+  it('live reload that leaves a waiting review to the submitter alone: the admin is told, the status says why', async () => {
+    const { h, orgFile } = reloadable(deliveryOrg(demoOrg()));
+    stops.push(() => h.stop());
+    const chat = new LocalChat(h);
+    await chat.say('wang.sales', SAAS);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('ma.support', '确认需求', { need: '已确认', integration: 'no' });
+    // ma.support leaves 售后支持组: wang, who registered the project, is its only member.
+    const after = deliveryOrg(demoOrg());
+    after.roles.after_sales_support = ['wang.sales'];
+    writeFileSync(orgFile, stringify(after));
+    expect(h.reload('test')).toMatchObject({ org: 'reloaded' });
+    await h.flush();
+    const why = '无人可审批：「售后支持组」只有提交人本人，提交人不能审批自己的项目；需管理员为该角色增加成员';
+    expect(chat.lastText('it.admin')).toBe(`【管理员通知】项目「北方智慧园区」（${REG}）的「${TAKEOVER}」${why}。`);
+    await chat.say('wang.sales', `/status ${REG}`);
+    expect(cardText(chat.lastCard('wang.sales'))).toContain(`${TAKEOVER} — ${why}`);
+    expect(chat.buttons('wang.sales')).not.toContain('接管');
+  });
+
+  it('Feishu (real SDK): no take-over button for the submitter, typed and forged approvals refused, the other member decides', async () => {
+    const org = deliveryOrg(feishuOrg());
+    for (const u of org.users) u.feishu = openIdOf(u.id);
+    const env = await startFeishuHandoff({ org });
+    stops.push(() => env.stop());
+    const { chat, h } = env;
+    await chat.say('wang.sales', SAAS);
+    await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
+    await chat.click('ma.support', '确认需求', { need: '已确认', integration: 'no' });
+    expect(feishuButtons(chat.lastCard('ma.support')).map((b) => b.label)).toContain('接管');
+    expect(chat.buttons('wang.sales')).not.toContain('接管');
+    const before = deliveryState(h.db);
+
+    await chat.say('wang.sales', `/approve ${REG}`);
+    expect(chat.lastText('wang.sales')).toBe(
+      `你是该项目的提交人，不能审批自己的项目：「${TAKEOVER}」由 马工（售后支持） 处理。`,
+    );
+    const value = feishuButtons(chat.lastCard('ma.support')).find((b) => b.label === '接管')?.value;
+    const own = chat.cards('wang.sales').at(-1);
+    const forged = cardActionEvent({
+      openId: openIdOf('wang.sales'),
+      messageId: own?.messageId ?? '',
+      chatId: chatIdOf('wang.sales'),
+      value,
+      createTime: h.clock.now().getTime(),
+    });
+    const res = await chat.deliver('/feishu/cards', chat.sign(forged));
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).toContain('你是该项目的提交人，不能审批自己的项目');
+    await h.flush();
+    expect(deliveryState(h.db)).toEqual(before);
+
+    await chat.click('ma.support', '接管');
+    expect(deliveryState(h.db).project).toMatchObject({ state: 'closed' });
   });
 });

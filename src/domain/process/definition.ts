@@ -103,6 +103,11 @@ export interface TaskDef {
   /** Who is copied (抄送) when the task opens: they get a read-only card that updates in place. */
   cc?: HolderDef[];
   timeout?: TimeoutDef;
+  /**
+   * review only: `allowed` lets the project's submitter decide this review even under the process's `noSelfApproval`
+   * (see `barsSubmitter`). Absent = the process-level rule.
+   */
+  selfApproval?: 'allowed';
 }
 
 export interface FlowDef {
@@ -167,8 +172,22 @@ export interface ProcessDefinition {
   subflows: SubflowDef[];
   /** Group chats (org file `chats:` purpose) that receive the hand-over news. */
   newsChat: string;
-  /** A person never approves a step of a project they submitted (another member of the role decides). */
+  /**
+   * A person never approves a step of a project they submitted (another member of the role decides): every step of
+   * the approval chain and every review task of the delivery, unless the task is held by the submitter (or a
+   * subflow's raiser) by design or says `selfApproval: 'allowed'`. Submit tasks (forms that are work) are not decisions.
+   */
   noSelfApproval: boolean;
 }
+
+/**
+ * Whether the project's submitter is barred from deciding this task: a review (approve/reject) under the process's
+ * `noSelfApproval`, not opted out, and not held by the submitter or the raiser by design (确认定制工作量（责任销售）).
+ */
+export const barsSubmitter = (def: Pick<ProcessDefinition, 'noSelfApproval'>, t: TaskDef): boolean =>
+  def.noSelfApproval &&
+  t.decide === 'review' &&
+  t.selfApproval !== 'allowed' &&
+  !('team' in t.holder && (t.holder.team === 'submitter' || t.holder.team === 'raiser'));
 
 export const findTask = (flow: FlowDef, id: string): TaskDef | undefined => flow.tasks.find((t) => t.id === id);

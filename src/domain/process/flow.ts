@@ -2,7 +2,7 @@ import type { Effect } from '../effects';
 import type { OrgView, UserId } from '../org';
 import type { Project } from '../project';
 import { evaluate } from './conditions';
-import type { ProcessDefinition, SubflowDef, TaskDef } from './definition';
+import { barsSubmitter, type ProcessDefinition, type SubflowDef, type TaskDef } from './definition';
 import { cloneHold } from './hold';
 import { resolveHolder } from './holders';
 import type { Delivery, FieldValue, Subflow, TaskInstance } from './state';
@@ -93,6 +93,7 @@ export function addInstance(w: Work, def: TaskDef, scope: Scope, state: TaskInst
     closedBy: null,
     note: null,
   };
+  if (state === 'open' && barsSubmitter(w.def, def)) t.barred = w.p.submitter;
   w.d.tasks.push(t);
   if (state === 'open') {
     w.opened.push(t);

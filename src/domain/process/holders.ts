@@ -39,24 +39,47 @@ export function resolveHolder(
   return users.length ? { role: null, region: null, users } : null;
 }
 
-/** The holders the definition gave a task instance (named users, or the role's members now). */
-export function baseHoldersOfTask(t: Pick<TaskInstance, 'role' | 'region' | 'users'>, org: OrgView): UserId[] {
-  if (t.users) return t.users;
-  return t.role ? membersOf(org, t.role, t.region) : [];
+type Held = Pick<TaskInstance, 'role' | 'region' | 'users' | 'hold' | 'barred'>;
+
+/** The submitter barred from deciding the task (no self-approval) is never among its holders. */
+const unbarred = (t: Pick<TaskInstance, 'barred'>, users: UserId[]): UserId[] =>
+  t.barred === undefined ? users : users.filter((u) => u !== t.barred);
+
+/** The holders the definition gave a task instance (named users, or the role's members now), less the barred one. */
+export function baseHoldersOfTask(
+  t: Pick<TaskInstance, 'role' | 'region' | 'users' | 'barred'>,
+  org: OrgView,
+): UserId[] {
+  return unbarred(t, t.users ?? (t.role ? membersOf(org, t.role, t.region) : []));
 }
 
-/** Who holds a task now, before delegation: the definition's holders through its hold (transfer, signers). */
-export const taskHoldersNow = (t: Pick<TaskInstance, 'role' | 'region' | 'users' | 'hold'>, org: OrgView): UserId[] =>
-  holdersNow(baseHoldersOfTask(t, org), t.hold);
+/**
+ * Who holds a task now, before delegation: the definition's holders through its hold (transfer, signers). THE holder
+ * function of a task (cards, /mine, nudges, timeouts and acting all read it): the barred submitter is never in it.
+ */
+export const taskHoldersNow = (t: Held, org: OrgView): UserId[] =>
+  unbarred(t, holdersNow(baseHoldersOfTask(t, org), t.hold));
 
 /** Who may act on a task now: its holders, each replaced by their delegate while a delegation runs. */
-export function holdersOfTask(t: Pick<TaskInstance, 'role' | 'region' | 'users' | 'hold'>, org: OrgView): UserId[] {
-  return withDelegates(org, taskHoldersNow(t, org));
+export function holdersOfTask(t: Held, org: OrgView): UserId[] {
+  // A holder who delegated to the submitter does not make the submitter a decider of their own project.
+  return unbarred(t, withDelegates(org, taskHoldersNow(t, org)));
 }
 
 export function canActOn(t: TaskInstance, user: UserId, org: OrgView): boolean {
   return t.state === 'open' && holdersOfTask(t, org).includes(user);
 }
+
+/** The task's holders were the submitter not barred from it (to tell why they may not act, or why nobody may). */
+const withoutBar = ({ barred: _, ...t }: Held): Held => t;
+
+/** `user` would hold this open task but is the submitter barred from deciding it (no self-approval). */
+export const barredFrom = (t: TaskInstance, user: UserId, org: OrgView): boolean =>
+  t.state === 'open' && t.barred === user && holdersOfTask(withoutBar(t), org).includes(user);
+
+/** Nobody may act on the task only because its one holder is the submitter barred from it. */
+export const onlyBarredHolds = (t: Held, org: OrgView): boolean =>
+  t.barred !== undefined && holdersOfTask(t, org).length === 0 && holdersOfTask(withoutBar(t), org).length > 0;
 
 /** Whether `user` matches a holder definition of this project (who may raise a subflow). */
 export function matchesHolder(h: HolderDef, user: UserId, p: Project, def: ProcessDefinition, org: OrgView): boolean {

@@ -30,6 +30,11 @@ export interface TaskInstance {
   note: string | null;
   /** Transferred, reassigned or signers added (加签): see hold.ts. */
   hold?: Hold;
+  /**
+   * The project's submitter, who may not decide this review (no self-approval, `barsSubmitter`): never one of its
+   * holders, whatever the role, the team, a transfer or a delegation says. Fixed when the instance opens.
+   */
+  barred?: UserId;
 }
 
 export interface ProjectDocument {

@@ -5,7 +5,7 @@ import type { ProcessDefinition, TaskDef } from './definition';
 import { advance, close, mainScope, type Scope, sendBack, subflowScope, type Work } from './flow';
 import { type RawFields, validateForm } from './forms';
 import { ownerMustWait, settle, signedOff, signerNow } from './hold';
-import { baseHoldersOfTask, canActOn, taskHoldersNow } from './holders';
+import { barredFrom, baseHoldersOfTask, canActOn, taskHoldersNow } from './holders';
 import { missingDocuments, type TaskInstance } from './state';
 
 export type TaskAction = 'approve' | 'reject' | 'submit';
@@ -104,7 +104,10 @@ export function actOnTask(
 ): Result<TaskActed, DomainError> {
   const t = w.d.tasks.find((x) => x.no === taskNo);
   if (t?.state !== 'open') return err(domainError('TASK_NOT_OPEN', { task: taskNo }));
-  if (!canActOn(t, by, w.org)) return err(domainError('NOT_TASK_HOLDER', { task: taskNo }));
+  if (!canActOn(t, by, w.org)) {
+    // `self: 1`: the user would hold it but submitted the project (no self-approval).
+    return err(domainError('NOT_TASK_HOLDER', barredFrom(t, by, w.org) ? { task: taskNo, self: 1 } : { task: taskNo }));
+  }
   const sub = t.subflow === null ? null : (w.d.subflows.find((s) => s.no === t.subflow) ?? null);
   const scope = sub ? subflowScope(w.def, sub) : mainScope(w.p, w.def);
   const def = scope.tasks.find((d) => d.id === t.defId);
