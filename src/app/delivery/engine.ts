@@ -45,6 +45,15 @@ export class DeliveryEngine {
     return Promise.all(PLATFORMS.map((p) => this.runner(p).kick())).then(() => {});
   }
 
+  /**
+   * Wakes the runners of `platforms` (default: all), waiting for nothing: what a commit does, for the platforms it
+   * queued rows for. A pass can last minutes under a backlog,
+   * and awaiting it (as kick() does) from every commit in between would keep a reaction per commit alive until then.
+   */
+  nudge(platforms: Iterable<Platform> = PLATFORMS): void {
+    for (const p of platforms) void this.runner(p).kick();
+  }
+
   /** Resolves when no runner is working. */
   async idle(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.idle()));
