@@ -244,7 +244,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   }
   const runner = new DeliveryEngine(deps, dispatchAdapters, {
     limits,
-    concurrency: config.delivery?.concurrency ?? 16,
+    concurrency: config.delivery?.concurrency ?? 32,
     marginMs: 60,
     ...opts.delivery,
     onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
