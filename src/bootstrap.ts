@@ -35,6 +35,7 @@ import { createMetrics, type Metrics } from './shared/metrics';
 import { SqliteActivityRepo } from './store/activity.repo';
 import { SqliteAuditRepo } from './store/audit.repo';
 import { SqliteCardMessageRepo } from './store/card-messages.repo';
+import { startCheckpointer } from './store/checkpointer';
 import { SqliteConsoleQueries } from './store/console.queries';
 import { inlineConsoleReader, WorkerConsoleReader } from './store/console-reader';
 import { type DB, openDb } from './store/db';
@@ -207,8 +208,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   });
   const org = new OrgHolder(orgFile, (o) => orgRepo.load(o), directory);
 
+  // better-sqlite3's own transaction (BEGIN, a savepoint when nested, rollback on throw), made once: drizzle's
+  // wrapper builds a transaction object per call, which the decision path paid on every click.
+  const inTx = db.$client.transaction((fn: () => unknown) => fn());
   const deps: AppDeps = {
-    tx: (fn) => db.transaction(() => fn()),
+    tx: <T>(fn: () => T) => inTx(fn) as T,
     projects: new SqliteProjectRepo(db),
     audit: new SqliteAuditRepo(db),
     activity: new SqliteActivityRepo(db),
@@ -240,14 +244,15 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   }
   const runner = new DeliveryEngine(deps, dispatchAdapters, {
     limits,
-    concurrency: config.delivery?.concurrency ?? 16,
+    concurrency: config.delivery?.concurrency ?? 32,
     marginMs: 60,
     ...opts.delivery,
     onError: (e) => logger.error('outbox delivery failed', { error: e instanceof Error ? e.message : String(e) }),
   });
-  // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first).
+  // After each commit, deliver on the next tick: never before the HTTP reply (Feishu wants the ack first). Only the
+  // platforms the commits queued rows for are woken (the cron tick and the timers look at every platform).
   const kick = () => {
-    setImmediate(() => void runner.kick());
+    setImmediate(() => runner.nudge(outboxRepo.takeQueued()));
   };
   deps.afterCommit = kick;
   const ackMarginMs = opts.ackMarginMs ?? 500;
@@ -302,6 +307,11 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     },
   });
 
+  // Started once nothing above can refuse to start (a refused start leaves no thread behind).
+  const checkpointer =
+    config.databasePath === ':memory:'
+      ? null
+      : startCheckpointer(db, config.databasePath, { onError: (m) => logger.warn(m) });
   const handoff: Handoff = {
     config,
     db,
@@ -456,6 +466,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
     const released = outboxRepo.releaseHeld();
     if (!drained) logger.warn('shutdown: outbox pass cut at the grace period', { released });
     await deps.console?.close();
+    await checkpointer?.stop();
     db.$client.close();
   }
   return handoff;

@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/shared/logger';
 import { SqliteConsoleQueries } from '../../src/store/console.queries';
 import { openDb } from '../../src/store/db';
 import { seedDatabase } from '../seed/fill';
+import { seedOrg } from '../seed/people';
 import { type BenchRow, best, type Scenario } from './runner';
 
 const N = Number(process.env.BENCH_CONSOLE_N ?? 100_000);
@@ -46,8 +47,10 @@ async function run(): Promise<BenchRow[]> {
       port: 0,
       localUi: true,
     };
+    // The seed's people: with another org file, start-up would first re-bind the seeded work of everyone missing.
     const h = bootstrap(config, {
       logger: silentLogger,
+      org: seedOrg().file,
       scheduler: false,
       mounts: [(r, hh) => mountAdmin(r, hh, () => {})],
     });

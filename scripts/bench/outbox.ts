@@ -1,13 +1,13 @@
 /**
  * Outbox delivery against a fake Feishu whose calls take 150 ms and which enforces the documented im/v1/messages
- * limits (50/s per app, 5/s per person, 5/s per message), answering 429 beyond them. The bare baseline is a raw
+ * limits (50/s and 1000/min per app, 5/s per person, 5/s per message), answering 429 beyond them. The bare baseline is a raw
  * HTTP client paced exactly at the limit (what a perfect sender could do), measured against the same fake.
  */
 import type { OutboxPayload } from '../../src/app/ports';
 import { feishuHandoff, sleep, tenantToken } from './feishu-setup';
 import type { BenchContext, BenchRow, Scenario } from './runner';
 
-const LIMITS = { app: 50, perReceiver: 5, perMessage: 5 };
+const LIMITS = { app: 50, appPerMinute: 1000, perReceiver: 5, perMessage: 5 };
 const LATENCY = 150;
 
 const text = (to: string, t: string): OutboxPayload => ({
@@ -48,7 +48,7 @@ async function manyPeople(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     const base = await bare(s.fake.baseUrl, MANY, 1000 / LIMITS.app + 0.5, (i) => `ou_bare_${i}`);
     const baseRate = (MANY / base.ms) * 1000;
-    const refusedBefore = s.fake.rateLimited();
+    const refusedBefore = await s.fake.rateLimited();
     await sleep(1100);
     const at = s.h.deps.clock.now();
     for (let i = 0; i < MANY; i++) s.h.deps.outbox.enqueue('feishu', text(`ou_many_${i}`, `m${i}`), at);
@@ -56,7 +56,7 @@ async function manyPeople(ctx: BenchContext): Promise<BenchRow[]> {
     await s.h.flush();
     const ms = performance.now() - t0;
     const rate = (MANY / ms) * 1000;
-    const self429 = s.fake.rateLimited() - refusedBefore;
+    const self429 = (await s.fake.rateLimited()) - refusedBefore;
     return [
       {
         scenario: 'outbox: replies to many people',
@@ -89,15 +89,15 @@ async function onePerson(): Promise<BenchRow[]> {
   try {
     const base = await bare(s.fake.baseUrl, 20, 1000 / LIMITS.perReceiver + 2, () => 'ou_bare_one');
     await sleep(1100);
-    const refusedBefore = s.fake.rateLimited();
+    const refusedBefore = await s.fake.rateLimited();
     const at = s.h.deps.clock.now();
     for (let i = 0; i < 20; i++) s.h.deps.outbox.enqueue('feishu', text('ou_one', String(i).padStart(2, '0')), at);
     const t0 = performance.now();
     await s.h.flush();
     const ms = performance.now() - t0;
-    const got = s.fake.messagesTo('ou_one').map((m) => String((m.content as { text: string }).text));
+    const got = (await s.fake.messagesTo('ou_one')).map((m) => String((m.content as { text: string }).text));
     const inOrder = got.join(',') === Array.from({ length: 20 }, (_, i) => String(i).padStart(2, '0')).join(',');
-    const self429 = s.fake.rateLimited() - refusedBefore;
+    const self429 = (await s.fake.rateLimited()) - refusedBefore;
     return [
       {
         scenario: 'outbox: 20 replies to one person',
@@ -125,12 +125,6 @@ async function onePerson(): Promise<BenchRow[]> {
   }
 }
 
-/** When the message to `to` arrived at the fake (polled every 2 ms). */
-async function arrival(fake: { messagesTo(id: string): unknown[] }, to: string): Promise<number> {
-  while (fake.messagesTo(to).length === 0) await sleep(2);
-  return performance.now();
-}
-
 async function sweep(): Promise<BenchRow[]> {
   const s = await feishuHandoff({ latencyMs: LATENCY, limits: LIMITS });
   try {
@@ -138,7 +132,7 @@ async function sweep(): Promise<BenchRow[]> {
     const idleAt = performance.now();
     s.h.deps.outbox.enqueue('feishu', text('ou_idle', '请处理'), s.h.deps.clock.now());
     void s.h.delivery.kick();
-    const idle = (await arrival(s.fake, 'ou_idle')) - idleAt;
+    const idle = (await s.fake.arrival('ou_idle')) - idleAt;
     await s.h.flush();
     await sleep(1100);
 
@@ -153,7 +147,7 @@ async function sweep(): Promise<BenchRow[]> {
     const cardAt = performance.now();
     s.h.deps.outbox.enqueue('feishu', text('ou_approver', '请处理：商务审核'), s.h.deps.clock.now());
     void s.h.delivery.kick();
-    const delay = (await arrival(s.fake, 'ou_approver')) - cardAt;
+    const delay = (await s.fake.arrival('ou_approver')) - cardAt;
     await sweepDone;
     await s.h.flush();
     return [

@@ -23,7 +23,7 @@ export interface BenchResult {
   unit: string;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once('error', fail);
@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function untilHealthy(child: ChildProcess, port: number, t0: number, timeoutMs = 30_000): Promise<number> {
+export async function untilHealthy(child: ChildProcess, port: number, t0: number, timeoutMs = 30_000): Promise<number> {
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -110,14 +110,18 @@ export async function benchStartup(RUNS = Number(process.env.BENCH_STARTUP_RUNS 
   };
 }
 
-/** Builds dist/ when it is older than the sources (what `npm start` does), then measures. */
-async function run(ctx: BenchContext): Promise<BenchRow[]> {
+/** Builds dist/ when it is older than the sources (what `npm start` does). */
+export async function buildIfStale(): Promise<void> {
   const build = spawn(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--if-stale'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const code = await new Promise((r) => build.once('exit', r));
   if (code !== 0) throw new Error(`build failed (${code})`);
+}
+
+async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  await buildIfStale();
   const r = await benchStartup(ctx.size('runs'));
   return [
     {

@@ -1,25 +1,30 @@
 /**
- * Fills a database with realistic projects at every stage through the real code: registration by the domain's
- * `register`, rows by SqliteProjectRepo / SqliteAuditRepo / SqliteDeliveryRepo. Deliveries follow
- * processes/legacy.yaml (process version 1), so today's code reads the projects too (lifecycle_json is empty).
+ * Fills a database with realistic projects at every stage through the real code. Projects run on the process the
+ * app would pin a new project to (StoredProcessRegistry: the standard process, or PROCESS_FILE, by content hash).
+ * Each is registered by the domain's `register` and then played move by move through the domain's `transition`
+ * (approval-chain decisions, then the delivery interpreter: task forms, hand-submitted documents, subflows raised and
+ * worked), by the people who hold each step, with timestamps spread back in time (scripts/seed/play.ts).
+ *
+ * What a commit writes (src/app/commit.ts): the project through SqliteProjectRepo (row, delivery tables, current
+ * step) and one audit line per decision through SqliteAuditRepo. The seed writes a project once, at the stage where
+ * it stops (insert = the state the project's commits would have left), with every decision of its history in the
+ * audit log. Not written: the outbox and card messages (nobody received the seeded projects' messages).
  */
-import type { AuditEntry } from '../../src/app/ports';
-import { LEGACY_PROCESS_FILE, loadProcessFile } from '../../src/config/process-file';
-import type { OrgView } from '../../src/domain/org';
-import { type Delivery, emptyDelivery, type TaskInstance } from '../../src/domain/process/state';
-import type { Decision, Project, ProjectState } from '../../src/domain/project';
+import { formatTime } from '../../cards/labels';
+import { type Config, loadConfig } from '../../src/config/env';
+import { loadCurrentProcess, StoredProcessRegistry } from '../../src/config/processes';
+import { displayName } from '../../src/domain/org';
+import type { Project, ProjectFacts, ProjectState } from '../../src/domain/project';
 import { register } from '../../src/domain/transition';
 import { SqliteAuditRepo } from '../../src/store/audit.repo';
 import type { DB } from '../../src/store/db';
-import { SqliteDeliveryRepo } from '../../src/store/delivery.repo';
+import { SqliteProcessVersions } from '../../src/store/process-versions.repo';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
-import { type SeedPeople, seedOrg } from './people';
-
-/** Seeded projects run on version 1 (the v0.1 process, whose flow the seed follows). */
-const LEGACY = loadProcessFile(LEGACY_PROCESS_FILE);
+import type { Choices } from './answers';
+import { seedOrg } from './people';
+import { Play } from './play';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 export interface SeedOptions {
   projects: number;
@@ -28,252 +33,170 @@ export interface SeedOptions {
   now?: Date;
   /** Projects per transaction. */
   batch?: number;
+  /** The configuration the app runs with (PROCESS_FILE, DOC_DUE_DAYS, TIMEZONE); default: the defaults. */
+  config?: Config;
 }
 
 export interface SeedSummary {
   projects: number;
   byState: Record<ProjectState, number>;
+  /** The process version the projects are pinned to. */
+  processVersion: number;
   ms: number;
 }
 
-/** The legacy flow in order; a project in delivery has the tasks before its stage done and its stage open. */
-const FLOW = [
-  'requirements',
-  'assign',
-  'pickup',
-  'pickup_pm',
-  'pickup_commercial',
-  'pickup_issue',
-  'handover_request',
-  'handover_cs',
-  'handover',
-] as const;
+interface Planned {
+  target: ProjectState;
+  created: number;
+}
 
 export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
   const t0 = performance.now();
+  const config = opts.config ?? loadConfig({});
+  const { version, def } = new StoredProcessRegistry(
+    new SqliteProcessVersions(db),
+    config,
+    loadCurrentProcess(config),
+  ).current();
   const people = seedOrg();
+  const org = people.org;
   const projects = new SqliteProjectRepo(db);
   const audit = new SqliteAuditRepo(db);
-  const delivery = new SqliteDeliveryRepo(db);
   const now = (opts.now ?? new Date()).getTime();
   const delivering = opts.delivering ?? 0.3;
   const byState: Record<ProjectState, number> = { in_approval: 0, rejected: 0, withdrawn: 0, accepted: 0, closed: 0 };
   const rnd = mulberry32(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-  const batch = opts.batch ?? 2000;
-  const year = new Date(now).getUTCFullYear();
+  const between = (a: number, b: number) => now - (a + rnd() * (b - a)) * DAY;
 
-  const one = (i: number) => {
+  // Stable mix: in delivery first (the share asked), then approval 10 %, rejected 5 %, withdrawn 3 %, closed. Numbers
+  // are allocated in registration order, as the app allocates them.
+  const plan: Planned[] = Array.from({ length: opts.projects }, () => {
     const r = rnd();
-    // Stable mix: in delivery first (the share asked), then approval 10 %, rejected 5 %, withdrawn 3 %, closed.
-    const state: ProjectState =
-      r < delivering
-        ? 'accepted'
-        : r < delivering + 0.1
-          ? 'in_approval'
-          : r < delivering + 0.15
-            ? 'rejected'
-            : r < delivering + 0.18
-              ? 'withdrawn'
-              : 'closed';
-    const kind = rnd() < 0.8 ? 'project' : 'saas';
-    const region = rnd() < 0.5 ? 'north' : 'south';
+    if (r < delivering) return { target: 'accepted', created: between(40, 400) };
+    if (r < delivering + 0.1) return { target: 'in_approval', created: between(0.2, 20) };
+    if (r < delivering + 0.15) return { target: 'rejected', created: between(3, 300) };
+    if (r < delivering + 0.18) return { target: 'withdrawn', created: between(3, 300) };
+    return { target: 'closed', created: between(120, 420) };
+  });
+  plan.sort((a, b) => a.created - b.created);
+
+  const lengths = new Lengths();
+  const one = (n: number, { target, created }: Planned) => {
+    const at = new Date(created);
+    const year = formatTime(at, config.timeZone).slice(0, 4);
+    const kind = rnd() < 0.75 ? 'project' : 'saas';
     const signed = rnd() < 0.85;
-    const age = state === 'in_approval' ? rnd() * 20 * DAY : 40 * DAY + rnd() * 360 * DAY;
-    const created = new Date(now - age);
-    const regNo = `HO-${year}-${String(i + 1).padStart(6, '0')}`;
+    const customer = pick(CUSTOMERS);
+    const facts: ProjectFacts = {
+      name: `${customer}${pick(SYSTEMS)}项目`,
+      customer,
+      kind,
+      region: rnd() < 0.5 ? 'north' : 'south',
+      contractNo: `HT-${year}-${String(n + 1).padStart(5, '0')}`,
+      signed,
+      paid: signed && rnd() < 0.9,
+      reqLink: `https://docs.example/req/${n + 1}`,
+      solutionLink: rnd() < 0.6 ? `https://docs.example/solution/${n + 1}` : null,
+      formLink: `https://docs.example/form/${n + 1}`,
+      operated: kind === 'saas' || rnd() < 0.25,
+      cloud: kind === 'project' && rnd() < 0.15,
+    };
+    const regNo = projects.nextRegNo(Number(year));
     const res = register(
-      {
-        type: 'register',
-        by: pick(people.sales),
-        at: created,
-        regNo,
-        processVersion: 1,
-        facts: {
-          name: `${pick(CUSTOMERS)}${pick(SYSTEMS)}项目`,
-          customer: pick(CUSTOMERS),
-          kind,
-          region,
-          contractNo: `HT-${year}-${i + 1}`,
-          signed,
-          paid: signed && rnd() < 0.9,
-          reqLink: `https://docs.example/req/${i + 1}`,
-          solutionLink: null,
-          formLink: `https://docs.example/form/${i + 1}`,
-          operated: kind === 'saas',
-          cloud: false,
-        },
-      },
-      LEGACY,
-      people.org,
+      { type: 'register', by: pick(people.sales), at, regNo, processVersion: version, facts },
+      def,
+      org,
     );
     if (!res.ok) throw new Error(`seed register: ${res.error.code}`);
-    const p: Project = { ...res.value.next, state };
-    const entries: AuditEntry[] = [entry(p, res.value.record, people.org)];
-    let at = created.getTime();
-    const approveUpTo = state === 'in_approval' ? Math.floor(rnd() * p.chain.length) : p.chain.length;
-    for (let s = 0; s < approveUpTo; s++) {
-      at += rnd() * 2 * DAY;
-      const step = p.chain[s];
-      if (!step) break;
-      const rejects = state === 'rejected' && s === approveUpTo - 1;
-      entries.push(
-        entry(
-          p,
-          {
-            round: 1,
-            stepIndex: s,
-            role: step.role,
-            action: rejects ? 'reject' : 'approve',
-            task: null,
-            by: holder(people, step.role, step.region),
-            at: new Date(at),
-            reason: rejects ? '合同信息不全' : null,
-          },
-          people.org,
-        ),
-      );
-    }
-    if (state === 'in_approval') p.stepIndex = approveUpTo;
-    if (state === 'withdrawn')
-      entries.push(
-        entry(
-          p,
-          {
-            round: 1,
-            stepIndex: 0,
-            role: 'sales',
-            action: 'withdraw',
-            task: null,
-            by: p.submitter,
-            at: new Date(at + HOUR),
-            reason: null,
-          },
-          people.org,
-        ),
-      );
-    p.version = entries.length;
-    const outsourcing = state === 'accepted' || state === 'closed' ? rnd() < 0.2 : null;
+    const c: Choices = { rnd, outsourcing: rnd() < 0.2, customization: customization(rnd()), integration: rnd() < 0.4 };
+    const p = stopped(new Play(res.value.next, def, org, now, c), target, lengths);
     projects.insert(p);
-    for (const e of entries) audit.append(e);
-    if (state === 'in_approval') delivery.setStep(regNo, p.chain[p.stepIndex] ?? null);
-    if (state === 'accepted' || state === 'closed') {
-      const stage = state === 'closed' ? FLOW.length : Math.floor(rnd() * FLOW.length);
-      delivery.save(regNo, null, deliveryFor(p, people, at, stage, now, rnd, outsourcing));
-    }
-    byState[state]++;
+    for (const d of p.history) audit.append({ ...d, regNo, actorName: displayName(org, d.by), platform: 'local' });
+    byState[p.state]++;
   };
 
+  const batch = opts.batch ?? 2000;
   const tx = db.$client.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) one(i);
+    for (let i = from; i < to; i++) one(i, plan[i] as Planned);
   });
   for (let from = 0; from < opts.projects; from += batch) tx(from, Math.min(opts.projects, from + batch));
-  return { projects: opts.projects, byState, ms: performance.now() - t0 };
+  return { projects: opts.projects, byState, processVersion: version, ms: performance.now() - t0 };
 }
 
-const entry = (p: Project, d: Decision, org: OrgView): AuditEntry => ({
-  ...d,
-  regNo: p.regNo,
-  actorName: org.users[d.by]?.name ?? d.by,
-  platform: 'local',
-});
-
-function holder(people: SeedPeople, role: string, region: string | null): string {
-  const m = people.org.members[role as keyof OrgView['members']];
-  return (m?.[region ?? '*'] ?? m?.['*'] ?? ['nobody'])[0] as string;
+/** Plays the project towards `target` and returns it where it stops (time may stop it earlier, at `now`). */
+function stopped(play: Play, target: ProjectState, lengths: Lengths): Project {
+  const { rnd } = play.c;
+  const somewhere = () => Math.floor(rnd() * play.p.chain.length);
+  switch (target) {
+    case 'in_approval':
+      play.approveUpTo(somewhere(), 1.5);
+      return play.p;
+    case 'rejected':
+      if (play.approveUpTo(somewhere(), 2) && play.wait(2)) play.reject();
+      return play.p;
+    case 'withdrawn':
+      if (rnd() < 0.6) {
+        if (play.wait(1)) play.withdraw();
+      } else if (play.approveUpTo(somewhere(), 2) && play.wait(2)) {
+        play.reject();
+        if (play.wait(3)) play.withdraw();
+      }
+      return play.p;
+    case 'accepted':
+    case 'closed':
+      return delivered(play, target, lengths);
+  }
 }
 
-/** The legacy flow up to `stage` (index in FLOW; FLOW.length = handed over). */
-function deliveryFor(
-  p: Project,
-  people: SeedPeople,
-  accepted: number,
-  stage: number,
-  now: number,
-  rnd: () => number,
-  outsourcing: boolean | null,
-): Delivery {
-  const region = p.facts.region;
-  const pm = people.pms[region]?.[Math.floor(rnd() * 25)] ?? 'zhou.pm';
-  const impl = people.implementers[Math.floor(rnd() * people.implementers.length)] as string;
-  const d: Delivery = { ...emptyDelivery(1), team: { pm, implementers: [] } };
-  if (outsourcing !== null) d.approvalAnswers = { commercial_reviewer: { outsourcing } };
-  let at = accepted;
-  const push = (
-    defId: string,
-    role: string,
-    reg: string | null,
-    users: string[] | null,
-    done: boolean,
-    answers = {},
-  ) => {
-    const t: TaskInstance = {
-      no: d.tasks.length,
-      defId,
-      subflow: null,
-      role,
-      region: reg,
-      users,
-      state: done ? 'done' : 'open',
-      answers,
-      openedAt: new Date(at),
-      closedAt: null,
-      closedBy: null,
-      note: null,
-    };
-    if (done) {
-      at += rnd() * 3 * DAY;
-      Object.assign(t, { closedAt: new Date(at), closedBy: users?.[0] ?? holder(people, role, reg) });
-    }
-    d.tasks.push(t);
-  };
-  const saas = p.facts.kind === 'saas';
-  if (saas) push('intake', 'customer_success', null, null, true, { integration: true });
-  else push('setup', 'project_director', null, null, true, { pm });
-  const holders: Record<(typeof FLOW)[number], [string, string | null, string[] | null]> = {
-    requirements: ['regional_pm', region, [pm]],
-    assign: ['regional_pm', region, [pm]],
-    pickup: ['implementer', null, [impl]],
-    pickup_pm: ['regional_pm', region, [pm]],
-    pickup_commercial: ['commercial_reviewer', null, null],
-    pickup_issue: ['product_manager', null, null],
-    handover_request: ['implementer', null, [impl]],
-    handover_cs: ['customer_success', null, null],
-    handover: ['after_sales', null, null],
-  };
-  FLOW.forEach((id, k) => {
-    if (k > stage) return;
-    const [role, reg, users] = holders[id];
-    if (saas && id === 'requirements') push('integration_setup', 'project_director', null, null, k < stage, { pm });
-    else
-      push(
-        id,
-        role,
-        reg,
-        users,
-        k < stage,
-        id === 'requirements' ? { link: 'https://docs.example/confirm', customization: 'none' } : {},
-      );
-    if (id === 'assign' && k < stage) {
-      d.team.implementers = [impl];
-      const due = at + 30 * DAY;
-      const allIn = stage > FLOW.indexOf('handover_request');
-      d.documents = [1, 2, 3, 4, 5, 6, 7].map((no) => {
-        const done = allIn || rnd() < 0.3;
-        const when = Math.min(now, at + rnd() * 40 * DAY);
-        return {
-          no,
-          owner: impl,
-          due: new Date(due),
-          link: done ? `https://docs.example/${p.regNo}/${no}` : null,
-          submittedAt: done ? new Date(when) : null,
-          submittedBy: done ? impl : null,
-        };
-      });
-    }
-  });
-  if (stage >= FLOW.length) d.closedAt = new Date(at);
-  return d;
+/** Delivery moves of the projects played to the end so far, by kind: where to stop one caught in delivery. */
+class Lengths {
+  private readonly sum = new Map<string, [number, number]>();
+  add(kind: string, moves: number): void {
+    const [total, n] = this.sum.get(kind) ?? [0, 0];
+    this.sum.set(kind, [total + moves, n + 1]);
+  }
+  mean(kind: string): number {
+    const [total, n] = this.sum.get(kind) ?? [0, 0];
+    return n ? total / n : 30;
+  }
+}
+
+function delivered(play: Play, target: 'accepted' | 'closed', lengths: Lengths): Project {
+  const { rnd } = play.c;
+  const kind = play.p.facts.kind;
+  // A tenth are rejected once on the way and resubmitted (the first payment may have arrived meanwhile).
+  if (rnd() < 0.1) {
+    if (!play.approveUpTo(Math.floor(rnd() * play.p.chain.length), 2) || !play.wait(2)) return play.p;
+    play.reject();
+    if (!play.wait(4)) return play.p;
+    play.resubmit();
+  }
+  if (!play.approveUpTo(Number.POSITIVE_INFINITY, 2)) return play.p;
+  // One caught in delivery stalls after about any number of moves a whole delivery of its kind takes (its documents
+  // fall overdue); a shorter delivery that ends before is caught at any of its moves below.
+  const limit = target === 'closed' ? 200 : Math.floor(rnd() * 1.2 * lengths.mean(kind));
+  let moves = 0;
+  while (moves < limit && play.p.state === 'accepted') {
+    if (!play.wait(2.5) || !play.deliveryMove({ raise: 0.03, reject: 0.06 })) break;
+    moves++;
+  }
+  if (target === 'closed' && play.p.state === 'closed') lengths.add(kind, moves);
+  if (target === 'closed' && play.p.state === 'closed') {
+    // After the hand-over: support requests, defects and cloud orders, some worked through, some still open.
+    const after = Math.floor(rnd() * rnd() * 6);
+    for (let n = 0; n < after; n++) if (!play.wait(15) || !play.deliveryMove({ raise: 0.3, reject: 0.1 })) break;
+  }
+  if (target === 'closed' || play.p.state !== 'closed') return play.p;
+  const during = play.seen.filter((s) => s.state === 'accepted');
+  return during[Math.floor(rnd() * during.length)] ?? play.p;
+}
+
+function customization(r: number): string[] {
+  if (r < 0.6) return [];
+  if (r < 0.8) return ['in_contract'];
+  if (r < 0.92) return ['out_of_contract'];
+  return ['in_contract', 'out_of_contract'];
 }
 
 function mulberry32(seed: number): () => number {

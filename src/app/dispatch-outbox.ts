@@ -1,4 +1,4 @@
-import { type Platform, type PlatformAdapter, PlatformApiError } from '../platforms/types';
+import { type CallHooks, type Platform, type PlatformAdapter, PlatformApiError } from '../platforms/types';
 import type { AppDeps } from './deps';
 import { supersedeOlderCopies } from './effects';
 import type { OutboxRow } from './ports';
@@ -19,6 +19,7 @@ export async function deliverRow(
   adapters: ReadonlyMap<Platform, PlatformAdapter>,
   row: OutboxRow,
   maxAttempts: number,
+  hooks?: CallHooks,
 ): Promise<boolean> {
   const log = deps.logger.child({ platform: row.platform, outboxId: row.id });
   const adapter = adapters.get(row.platform);
@@ -31,7 +32,7 @@ export async function deliverRow(
   const rendered = deps.tx(() => renderView(deps, payload.view, payload.viewer));
   try {
     if (payload.op === 'send') {
-      const { messageId } = await adapter.send(payload.target, rendered.content, row.key);
+      const { messageId } = await adapter.send(payload.target, rendered.content, row.key, hooks);
       if (payload.urgent && adapter.urgent && payload.target.kind === 'user') {
         // A repeated nudge: buzz the person in-app (Feishu urgent_app). Best effort: the message itself is out.
         await adapter.urgent(messageId, [payload.target.id]).catch((e: unknown) => {
@@ -68,7 +69,7 @@ export async function deliverRow(
     } else {
       if (rendered.content.kind !== 'card')
         throw new PlatformApiError('only cards can be updated', row.platform, { permanent: true });
-      await adapter.update(payload.messageId, rendered.content.card);
+      await adapter.update(payload.messageId, rendered.content.card, hooks);
       deps.tx(() => deps.outbox.markSent(row.id, payload.messageId, deps.clock.now()));
     }
     return true;

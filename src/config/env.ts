@@ -72,7 +72,7 @@ export const EnvSchema = z.object({
   REMINDER_ESCALATE_PM_DAYS: z.coerce.number().int().min(0).default(3),
   REMINDER_ESCALATE_DIRECTOR_DAYS: z.coerce.number().int().min(0).default(7),
   APPROVAL_SLA_HOURS: z.coerce.number().int().min(1).default(24),
-  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   FEISHU_RATE_LIMITS: optional,
   DINGTALK_RATE_LIMITS: optional,
   WECOM_RATE_LIMITS: optional,
@@ -163,13 +163,13 @@ const perSecond = (count: number) => ({ count, windowMs: 1000 });
 const perMinute = (count: number) => ({ count, windowMs: 60_000 });
 
 /**
- * The platforms' documented send limits. Feishu im/v1/messages: 50/s per app, 5 QPS per user or chat, 5 QPS per
- * message for PATCH. DingTalk: 20 QPS per app for server APIs (per-person limits are not documented: 5/s is a
+ * The platforms' documented send limits. Feishu im/v1/messages: 50/s and 1000/min per app (either one reached
+ * answers 429), 5 QPS per user or chat, 5 QPS per message for PATCH. DingTalk: 20 QPS per app for server APIs (per-person limits are not documented: 5/s is a
  * conservative guess). WeCom: 20,000 person-times/min per corp, 200 messages/min per member from one app (excess is
  * dropped silently), 20 messages/min per group robot; card updates have no documented limit.
  */
 export const DEFAULT_RATE_LIMITS: Record<'feishu' | 'dingtalk' | 'wecom', PlatformLimits> = {
-  feishu: { app: perSecond(50), user: perSecond(5), chat: perSecond(5), message: perSecond(5) },
+  feishu: { app: [perSecond(50), perMinute(1000)], user: perSecond(5), chat: perSecond(5), message: perSecond(5) },
   dingtalk: { app: perSecond(20), user: perSecond(5), chat: perSecond(5), message: perSecond(5) },
   wecom: { app: perMinute(20_000), user: perMinute(200), chat: perMinute(20), message: null },
 };

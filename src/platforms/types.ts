@@ -59,6 +59,16 @@ export class PlatformApiError extends Error {
   }
 }
 
+/** Optional observers of one outbound call. */
+export interface CallHooks {
+  /**
+   * Called when an HTTP request of the call leaves (after an access token fetch, again for the API request itself):
+   * the delivery engine counts the call in its rate windows from then, not from when it was started. An adapter
+   * that cannot tell leaves it uncalled.
+   */
+  onDeparture?: () => void;
+}
+
 /** The outbound half of a platform: send and update cards. Inbound transports feed the pipeline. */
 export interface PlatformAdapter {
   readonly platform: Platform;
@@ -70,8 +80,13 @@ export interface PlatformAdapter {
    */
   warm?(): boolean;
   /** `idempotencyKey` is stable across retries of the same message, so a retry never posts twice. */
-  send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }>;
-  update(messageId: string, card: CardModel): Promise<void>;
+  send(
+    to: SendTarget,
+    content: OutboundContent,
+    idempotencyKey: string,
+    hooks?: CallHooks,
+  ): Promise<{ messageId: string }>;
+  update(messageId: string, card: CardModel, hooks?: CallHooks): Promise<void>;
   /** Optional: buzz users about a message already sent (Feishu urgent_app). */
   urgent?(messageId: string, userIds: string[]): Promise<unknown>;
   /**

@@ -1,26 +1,50 @@
 /** Calendar helpers in a named IANA time zone (no dependency: Intl does the zone maths). */
 
-/** `YYYY-MM-DD` of `at` in `timeZone`. */
-export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+/**
+ * Zone offsets are read from Intl once per zone and UTC hour (when the offset is the same at both ends of the hour;
+ * an hour with a change in it is read per call) and the calendar fields computed from the shifted instant:
+ * `formatToParts` (and a new formatter) per call was a visible share of rendering each card's history.
+ */
+const HOUR = 3_600_000;
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** zone|hour → the offset through that hour, or NaN when it changes within it. */
+const hourOffsets = new Map<string, number>();
 
 /** Minutes east of UTC of `timeZone` at instant `at` (e.g. +480 for Asia/Shanghai). */
 export function offsetMinutes(at: Date, timeZone: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const hour = Math.floor(at.getTime() / HOUR);
+  const key = `${timeZone}|${hour}`;
+  let off = hourOffsets.get(key);
+  if (off === undefined) {
+    const first = readOffset(new Date(hour * HOUR), timeZone);
+    off = first === readOffset(new Date(hour * HOUR + HOUR - 1), timeZone) ? first : Number.NaN;
+    if (hourOffsets.size >= 20_000) hourOffsets.clear();
+    hourOffsets.set(key, off);
+  }
+  return Number.isNaN(off) ? readOffset(at, timeZone) : off;
+}
+
+function readOffset(at: Date, timeZone: string): number {
+  let fmt = offsetFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(timeZone, fmt);
+  }
+  const name = fmt.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
   const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name ?? '');
   if (!m) return 0;
   const sign = m[1] === '-' ? -1 : 1;
   return sign * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/** The wall clock of `at` in `timeZone`, as the UTC fields of a shifted Date. */
+const wallClock = (at: Date, timeZone: string) => new Date(at.getTime() + offsetMinutes(at, timeZone) * 60_000);
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD` of `at` in `timeZone`. */
+export function localDay(at: Date, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  return `${w.getUTCFullYear()}-${two(w.getUTCMonth() + 1)}-${two(w.getUTCDate())}`;
 }
 
 /** The last second of calendar day `YYYY-MM-DD` in `timeZone`; null for an impossible date. */
@@ -34,24 +58,8 @@ export function endOfLocalDay(day: string, timeZone: string): Date | null {
   return new Date(utc - offsetMinutes(new Date(utc), timeZone) * 60_000);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** `YYYY-MM-DD HH:mm` of `at` in `timeZone` (formatters cached per zone). */
+/** `YYYY-MM-DD HH:mm` of `at` in `timeZone`. */
 export function formatTime(at: Date, timeZone: string): string {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, fmt);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of fmt.formatToParts(at)) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const w = wallClock(at, timeZone);
+  return `${localDay(at, timeZone)} ${two(w.getUTCHours())}:${two(w.getUTCMinutes())}`;
 }

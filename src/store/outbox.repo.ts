@@ -23,22 +23,28 @@ export class SqliteOutboxRepo implements OutboxRepo {
   private readonly sentStmt: Statement;
   private readonly claimStmt: Statement;
   private readonly wakeStmt: Statement;
+  private readonly promoteStmt: Statement;
 
   constructor(private readonly db: DB) {
     // Hot path of the delivery engine: plain prepared statements, built once.
-    // One scan per lane in id order on outbox_lane, so it stops after `limit` heads however long the backlog.
+    // Reads conversation heads only (the partial index holds one row per conversation with pending rows), in id
+    // order per lane, so it stops after `limit` heads however deep the backlog behind them.
     this.headsStmt = db.$client.prepare(
-      `select o.id, o.key, o.platform, o.payload_json, o.attempts, o.conversation, o.lane
-       from outbox o indexed by outbox_lane
-       where o.platform = ? and o.status = 'pending' and o.lane = ? and o.next_attempt_at <= ?
-         and (o.locked_until is null or o.locked_until <= ?)
-         and not exists (select 1 from outbox p where p.platform = o.platform and p.status = 'pending'
-                         and p.conversation = o.conversation and p.id < o.id)
-       order by o.id limit ?`,
+      `select id, key, platform, payload_json, attempts, conversation, lane
+       from outbox indexed by outbox_heads
+       where platform = ? and status = 'pending' and head = 1 and lane = ? and next_attempt_at <= ?
+         and (locked_until is null or locked_until <= ?)
+       order by id limit ?`,
     );
     this.insertStmt = db.$client.prepare(
-      `insert into outbox (key, platform, payload_json, status, next_attempt_at, created_at, conversation, lane)
-       values (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      `insert into outbox (key, platform, payload_json, status, next_attempt_at, created_at, conversation, lane, head)
+       values (:key, :platform, :payload, 'pending', :at, :at, :conversation, :lane, not exists (
+         select 1 from outbox where platform = :platform and status = 'pending' and conversation = :conversation))`,
+    );
+    this.promoteStmt = db.$client.prepare(
+      `update outbox set head = 1 where id = (
+         select n.id from outbox o join outbox n on n.platform = o.platform and n.conversation = o.conversation
+         where o.id = ? and n.status = 'pending' order by n.id limit 1)`,
     );
     this.sentStmt = db.$client.prepare(
       `update outbox set status = 'sent', message_id = ?, sent_at = ?, locked_until = null, last_error = null
@@ -79,10 +85,28 @@ export class SqliteOutboxRepo implements OutboxRepo {
     return this.held.size;
   }
 
+  /** Platforms rows were queued for since the last takeQueued() (a rolled-back row only costs a needless wake-up). */
+  private readonly queued = new Set<Platform>();
+
+  /** The platforms rows were queued for since the last call, for the engine to wake only those. */
+  takeQueued(): Platform[] {
+    const out = [...this.queued];
+    this.queued.clear();
+    return out;
+  }
+
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
+    this.queued.add(platform);
     const t = at.getTime();
     const lane = opts.lane ?? laneOf(payload);
-    this.insertStmt.run(randomUUID(), platform, JSON.stringify(payload), t, t, conversationOf(payload), lane);
+    this.insertStmt.run({
+      key: randomUUID(),
+      platform,
+      payload: JSON.stringify(payload),
+      at: t,
+      conversation: conversationOf(payload),
+      lane,
+    });
   }
 
   /**
@@ -131,22 +155,34 @@ export class SqliteOutboxRepo implements OutboxRepo {
 
   markSent(id: number, messageId: string | null, at: Date): void {
     this.held.delete(id);
-    this.sentStmt.run(messageId, at.getTime(), id);
+    this.leave(() => this.sentStmt.run(messageId, at.getTime(), id), id);
+  }
+
+  /** A head leaves `pending` (sent or dead): in the same transaction the next row of its conversation becomes head. */
+  private leave(change: () => void, id: number): void {
+    this.db.$client.transaction(() => {
+      change();
+      this.promoteStmt.run(id);
+    })();
   }
 
   markFailed(id: number, error: string, nextAttemptAt: Date | null): void {
     this.held.delete(id);
     const row = this.db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.id, id)).get();
-    this.db
-      .update(outbox)
-      .set({
-        attempts: (row?.attempts ?? 0) + 1,
-        lastError: error.slice(0, 1000),
-        lockedUntil: null,
-        ...(nextAttemptAt ? { nextAttemptAt } : { status: 'dead' as const }),
-      })
-      .where(eq(outbox.id, id))
-      .run();
+    const update = () =>
+      this.db
+        .update(outbox)
+        .set({
+          attempts: (row?.attempts ?? 0) + 1,
+          lastError: error.slice(0, 1000),
+          lockedUntil: null,
+          ...(nextAttemptAt ? { nextAttemptAt } : { status: 'dead' as const }),
+        })
+        .where(eq(outbox.id, id))
+        .run();
+    // A retried row stays its conversation's head (later rows wait for it); a dead one hands over to the next.
+    if (nextAttemptAt) update();
+    else this.leave(update, id);
   }
 
   purgeSentBefore(at: Date): number {

@@ -56,7 +56,8 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
 
   insert(p: Project): void {
-    this.db.insert(projects).values(this.toRow(p)).run();
+    const row = this.toRow(p);
+    this.insertStatement(Object.keys(row)).run(row);
     this.delivery.save(p.regNo, null, p.delivery);
     this.delivery.setStep(p.regNo, currentStep(p) ?? null);
   }
@@ -87,13 +88,23 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
   private readonly updates = new Map<string, { run(values: Record<string, unknown>): { changes: number } }>();
 
+  /** The insert of these columns, prepared once per column set (in practice one). */
+  private insertStatement(keys: string[]) {
+    const sig = keys.join(',');
+    let stmt = this.inserts.get(sig);
+    if (!stmt) {
+      const values = Object.fromEntries(
+        keys.map((k) => [k, sql.placeholder(k)]),
+      ) as unknown as typeof projects.$inferInsert;
+      stmt = this.db.insert(projects).values(values).prepare();
+      this.inserts.set(sig, stmt);
+    }
+    return stmt;
+  }
+  private readonly inserts = new Map<string, { run(values: Record<string, unknown>): unknown }>();
+
   nextRegNo(year: number): string {
-    const row = this.db
-      .insert(regCounters)
-      .values({ year, last: 1 })
-      .onConflictDoUpdate({ target: regCounters.year, set: { last: sqlIncrement } })
-      .returning({ last: regCounters.last })
-      .get();
+    const row = this.s.nextRegNo.get({ year }) as { last: number };
     return `${this.prefix}-${year}-${String(row.last).padStart(4, '0')}`;
   }
 
@@ -157,6 +168,12 @@ function prepare(db: DB) {
   return {
     get: db.select().from(projects).where(eq(projects.regNo, regNo)).prepare(),
     version: db.$client.prepare('select version from projects where reg_no = ?'),
+    nextRegNo: db
+      .insert(regCounters)
+      .values({ year: sql.placeholder('year'), last: 1 })
+      .onConflictDoUpdate({ target: regCounters.year, set: { last: sqlIncrement } })
+      .returning({ last: regCounters.last })
+      .prepare(),
     history: db
       .select()
       .from(auditLog)

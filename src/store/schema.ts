@@ -292,12 +292,17 @@ export const outbox = sqliteTable(
     conversation: text('conversation').notNull().default(''),
     /** `interactive` rows are sent before `bulk` ones (reminder sweeps, news, nudges). */
     lane: text('lane', { enum: LANES }).notNull().default('interactive'),
+    /**
+     * 1 on the lowest pending row of its conversation (the only one that may be sent), kept by the repo on every
+     * insert and every row leaving `pending`: the engine's scan then reads heads only, however deep a backlog.
+     */
+    head: integer('head').notNull().default(0),
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
     index('outbox_conversation').on(t.platform, t.status, t.conversation, t.id),
     /** The delivery engine's scan for conversation heads: per lane, oldest first, stopping at its limit. */
-    index('outbox_lane').on(t.platform, t.status, t.lane, t.id),
+    index('outbox_heads').on(t.platform, t.lane, t.id).where(sql`${t.status} = 'pending' and ${t.head} = 1`),
   ],
 );
 

@@ -123,6 +123,32 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
     expect(maxInFlight).toBeGreaterThan(5);
   });
 
+  it('a call counts in the rate windows from when its request left, as the adapter reports it', async () => {
+    const { h, v } = await feishuHandoff();
+    const feishu = h.adapters.get('feishu');
+    if (!feishu) throw new Error('no feishu');
+    const starts: number[] = [];
+    h.adapters.set('feishu', {
+      platform: 'feishu',
+      ackDeadlineMs: feishu.ackDeadlineMs,
+      async send(to, content, key, hooks) {
+        starts.push(v.elapsed());
+        // The second request leaves 300 ms after its start (say, behind a busy moment of the process). Not the
+        // first: that one also fetches the token and counts from its completion anyway.
+        if (starts.length === 2) await v.sleep?.(300);
+        hooks?.onDeparture?.();
+        return feishu.send(to, content, key);
+      },
+      update: (id, card) => feishu.update(id, card),
+    });
+    for (let i = 0; i < 7; i++) h.deps.outbox.enqueue('feishu', text('ou_late', `l${i}`), h.clock.now());
+    await h.flush();
+    expect(starts).toHaveLength(7);
+    // 5/s to one person, counted from the departures: the seventh waits a second after the second one left (300),
+    // not after it started (0).
+    expect(starts[6]).toBeGreaterThanOrEqual(1300);
+  });
+
   it('interactive rows go before bulk rows queued earlier (a sweep does not hold up an approval card)', async () => {
     const h = createTestHandoff();
     cleanup.push(() => h.stop());

@@ -258,6 +258,15 @@ describe('SaaS (3.6.2)', () => {
     expect(r.ok && r.value.effects.map((e) => e.type)).toContain('news.handover');
   });
 
+  it('a takeover rejected without integration (its reject_to was skipped) opens again instead of leaving nobody holding the project', () => {
+    const p = act(accepted({ kind: 'saas' }), 'takeover', 'sup', 'reject', {}, '材料不全');
+    expect(p.state).toBe('accepted');
+    expect(openIds(p)).toEqual(['takeover']);
+    const states = p.delivery.tasks.map((t) => `${t.defId}:${t.state}`);
+    expect(states).toEqual(expect.arrayContaining(['delivered:superseded', 'delivered:skipped', 'takeover:rejected']));
+    expect(act(p, 'takeover', 'sup', 'approve').state).toBe('closed');
+  });
+
   it('with integration: director assigns a PM → implementers → integration → back to 售后支持组', () => {
     const base = registered({ kind: 'saas', region: 'south' });
     let p = apply(

@@ -94,13 +94,13 @@ export interface FakeFeishu {
 
 /**
  * Realism for the benchmark: every API call answers after `latencyMs`, and im/v1/messages enforces Feishu's limits
- * in sliding one-second windows counted on arrival (app-wide, per receive_id for POST, per message for PATCH),
- * answering 429 + `x-ogw-ratelimit-reset` beyond them. Refusals are counted in `rateLimited`. With a latency set,
- * `requests` is not recorded (benchmark volumes).
+ * in sliding windows counted on arrival (per second: app-wide, per receive_id for POST, per message for PATCH; per
+ * minute app-wide: "1000/min & 50/s", either one reached answers 429), answering 429 + `x-ogw-ratelimit-reset`
+ * beyond them. Refusals are counted in `rateLimited`. With a latency set, `requests` is not recorded.
  */
 export interface FakeFeishuOptions {
   latencyMs?: number;
-  limits?: { app: number; perReceiver: number; perMessage: number };
+  limits?: { app: number; appPerMinute?: number; perReceiver: number; perMessage: number };
 }
 
 export async function startFakeFeishu(
@@ -110,10 +110,10 @@ export async function startFakeFeishu(
   const botOpenId = app.botOpenId ?? 'ou_handoff_bot';
   const windows = new Map<string, number[]>();
   let refused = 0;
-  /** True when one more call under every key stays within its per-second limit (and counts it). */
-  const admit = (keys: [string, number][], now: number): boolean => {
-    for (const [k, limit] of keys) {
-      const w = (windows.get(k) ?? []).filter((t) => t > now - 1000);
+  /** True when one more call under every key stays within its limit per window (and counts it). */
+  const admit = (keys: [string, number, number][], now: number): boolean => {
+    for (const [k, limit, windowMs] of keys) {
+      const w = (windows.get(k) ?? []).filter((t) => t > now - windowMs);
       windows.set(k, w);
       if (w.length >= limit) return false;
     }
@@ -125,12 +125,13 @@ export async function startFakeFeishu(
     if (!l || !req.path.startsWith('/open-apis/im/v1/messages')) return false;
     const b = asRecord(req.body);
     const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(req.path)?.[1];
-    const keys: [string, number][] =
+    const keys: [string, number, number][] =
       req.method === 'PATCH' && patch
-        ? [[`msg:${patch}`, l.perMessage]]
+        ? [[`msg:${patch}`, l.perMessage, 1000]]
         : [
-            ['app', l.app],
-            [`to:${String(b.receive_id)}`, l.perReceiver],
+            ['app', l.app, 1000],
+            ['app/min', l.appPerMinute ?? Number.POSITIVE_INFINITY, 60_000],
+            [`to:${String(b.receive_id)}`, l.perReceiver, 1000],
           ];
     if (admit(keys, performance.now())) return false;
     refused++;

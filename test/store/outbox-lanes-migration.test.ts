@@ -1,32 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDb } from '../../src/store/db';
+import { openDb } from '../../src/store/db';
 import { outbox } from '../../src/store/schema';
 import { createTestHandoff, LocalChat } from '../helpers/handoff';
-
-interface Journal {
-  entries: { tag: string }[];
-}
-
-/** A database as the migrations before `outbox_lanes` left it (the lead may renumber: found by its name). */
-function databaseBeforeLanes(path: string): Database.Database {
-  const folder = mkdtempSync(join(tmpdir(), 'handoff-migrations-'));
-  cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
-  const idx = journal.entries.findIndex((e) => e.tag.endsWith('_outbox_lanes'));
-  expect(idx).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, idx);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  return sqlite;
-}
+import { databaseBefore } from '../helpers/migrations';
 
 describe('migration outbox_lanes', () => {
   let stop: (() => Promise<void>) | undefined;
@@ -37,7 +16,7 @@ describe('migration outbox_lanes', () => {
 
   it('gives rows queued before it a conversation and a lane, and they are still delivered', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'handoff-')), 'old.db');
-    const old = databaseBeforeLanes(path);
+    const old = databaseBefore('outbox_lanes', path);
     const columns = (old.prepare('pragma table_info(outbox)').all() as { name: string }[]).map((c) => c.name);
     expect(columns).not.toContain('conversation');
     const insert = old.prepare(

@@ -45,6 +45,15 @@ export class DeliveryEngine {
     return Promise.all(PLATFORMS.map((p) => this.runner(p).kick())).then(() => {});
   }
 
+  /**
+   * Wakes the runners of `platforms` (default: all), waiting for nothing: what a commit does, for the platforms it
+   * queued rows for. A pass can last minutes under a backlog,
+   * and awaiting it (as kick() does) from every commit in between would keep a reaction per commit alive until then.
+   */
+  nudge(platforms: Iterable<Platform> = PLATFORMS): void {
+    for (const p of platforms) void this.runner(p).kick();
+  }
+
   /** Resolves when no runner is working. */
   async idle(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.idle()));
@@ -79,6 +88,7 @@ class PlatformRunner {
    * platform later than it started: it goes alone, and its place in the rate windows moves to when it finished.
    */
   private warm = false;
+  private readonly roundTrips = new RecentMinimum(64);
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -149,7 +159,7 @@ class PlatformRunner {
 
   /** Starts every send the limits allow now; returns how long until a rate window opens (null: none is waiting). */
   private fill(): number | null {
-    const concurrency = this.opts.concurrency ?? 16;
+    const concurrency = this.opts.concurrency ?? 32;
     let free = concurrency - this.inFlight.size;
     if (!this.warm && this.adapters.get(this.platform)?.warm?.()) this.warm = true;
     if (!this.warm) free = this.inFlight.size > 0 ? 0 : 1;
@@ -179,12 +189,30 @@ class PlatformRunner {
 
   private launch(row: OutboxRow, startedAt: number): void {
     const probe = !this.warm;
-    const p: Promise<void> = deliverRow(this.deps, this.adapters, row, this.opts.maxAttempts ?? 10)
+    // Where the call stands in the rate windows: its start, then when its request left (if the adapter tells), then
+    // the latest it can have reached the platform. A busy moment between the start and the socket, or a slow first
+    // request (cold connections), would otherwise put calls at the platform later than the windows believe.
+    let at = startedAt;
+    let left = startedAt;
+    const moveTo = (t: number) => {
+      if (t <= at) return;
+      this.limiter.settle(row.conversation, at, t);
+      at = t;
+    };
+    const hooks = {
+      onDeparture: () => {
+        left = this.now();
+        moveTo(left);
+      },
+    };
+    const p: Promise<void> = deliverRow(this.deps, this.adapters, row, this.opts.maxAttempts ?? 10, hooks)
       .then(
         (delivered) => {
-          if (!probe) return;
-          this.limiter.settle(row.conversation, startedAt, this.now());
-          if (delivered) this.warm = true;
+          const done = this.now();
+          // The quickest recent round trip is (nearly) all platform and way back, so this call reached the
+          // platform at the latest `done - quickest`; its own extra time was spent on the way there.
+          moveTo(probe ? done : done - this.roundTrips.add(done - left));
+          if (probe && delivered) this.warm = true;
         },
         (e: unknown) => this.opts.onError(e),
       )
@@ -209,6 +237,21 @@ class PlatformRunner {
       void this.kick();
     }, ms);
     this.timer.unref();
+  }
+}
+
+/** The smallest of the last `size` values added. */
+class RecentMinimum {
+  private readonly values: number[] = [];
+  private next = 0;
+  constructor(private readonly size: number) {}
+
+  /** Adds `v`; returns the minimum including it. */
+  add(v: number): number {
+    if (this.values.length < this.size) this.values.push(v);
+    else this.values[this.next] = v;
+    this.next = (this.next + 1) % this.size;
+    return Math.min(...this.values);
   }
 }
 

@@ -146,7 +146,8 @@ function downstream(scope: Scope, id: string): Set<string> {
 
 /**
  * Sends the flow back to `target`: everything after it decides again. Open tasks after it are superseded,
- * done or skipped ones are marked superseded so the graph re-evaluates them; then `target` reopens.
+ * done or skipped ones are marked superseded so the graph re-evaluates them; then `target` reopens — or, when its
+ * `if` is false now (it was skipped), is skipped again and the tasks after it reopen.
  */
 export function sendBack(w: Work, scope: Scope, target: TaskDef, except: TaskInstance): void {
   const after = downstream(scope, target.id);
@@ -162,7 +163,13 @@ export function sendBack(w: Work, scope: Scope, target: TaskDef, except: TaskIns
   if (current && LIVE.has(current.state)) {
     current.state = 'superseded';
   }
-  addInstance(w, target, scope, 'open');
+  const skip = target.if !== undefined && !evaluate(target.if, { facts: w.p.facts, answer: answerIn(w.d, scope) });
+  if (!skip) {
+    addInstance(w, target, scope, 'open');
+    return;
+  }
+  addInstance(w, target, scope, 'skipped');
+  advance(w, scope);
 }
 
 export function close(t: TaskInstance, state: TaskInstance['state'], by: UserId | null, at: Date, note: string | null) {

@@ -23,6 +23,7 @@ import type { Logger } from '../../shared/logger';
 import { checkFreshness } from '../../shared/verify';
 import type {
   AckReply,
+  CallHooks,
   ContactLookup,
   HttpReply,
   InboundHandler,
@@ -37,6 +38,7 @@ import {
   createLarkClient,
   expectOk,
   isTokenInvalid,
+  reportingDepartures,
   TokenCache,
   toPlatformApiError,
   toUuid,
@@ -86,31 +88,42 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
     return this.cache.hasLive();
   }
 
-  async send(to: SendTarget, content: OutboundContent, idempotencyKey: string): Promise<{ messageId: string }> {
-    const res = await this.call('send', () =>
-      this.client.im.v1.message.create({
-        params: { receive_id_type: to.kind === 'user' ? 'open_id' : 'chat_id' },
-        data: {
-          receive_id: to.id,
-          msg_type: content.kind === 'card' ? 'interactive' : 'text',
-          content: JSON.stringify(
-            content.kind === 'card' ? this.render(content.card) : { text: textMessage(content.text) },
-          ),
-          uuid: toUuid(idempotencyKey),
-        },
-      }),
+  async send(
+    to: SendTarget,
+    content: OutboundContent,
+    idempotencyKey: string,
+    hooks?: CallHooks,
+  ): Promise<{ messageId: string }> {
+    const res = await this.call(
+      'send',
+      () =>
+        this.client.im.v1.message.create({
+          params: { receive_id_type: to.kind === 'user' ? 'open_id' : 'chat_id' },
+          data: {
+            receive_id: to.id,
+            msg_type: content.kind === 'card' ? 'interactive' : 'text',
+            content: JSON.stringify(
+              content.kind === 'card' ? this.render(content.card) : { text: textMessage(content.text) },
+            ),
+            uuid: toUuid(idempotencyKey),
+          },
+        }),
+      hooks,
     );
     const messageId = res.data?.message_id;
     if (!messageId) throw toPlatformApiError(new Error('response without message_id'), 'send');
     return { messageId };
   }
 
-  async update(messageId: string, card: CardModel): Promise<void> {
-    await this.call('update', () =>
-      this.client.im.v1.message.patch({
-        path: { message_id: messageId },
-        data: { content: JSON.stringify(this.render(card)) },
-      }),
+  async update(messageId: string, card: CardModel, hooks?: CallHooks): Promise<void> {
+    await this.call(
+      'update',
+      () =>
+        this.client.im.v1.message.patch({
+          path: { message_id: messageId },
+          data: { content: JSON.stringify(this.render(card)) },
+        }),
+      hooks,
     );
   }
 
@@ -254,10 +267,11 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
   private async call<T extends { code?: number | undefined; msg?: string | undefined }>(
     op: string,
     fn: () => Promise<T>,
+    hooks?: CallHooks,
   ): Promise<T> {
     const attempt = async () => {
       try {
-        return expectOk(await fn(), op);
+        return expectOk(await reportingDepartures(hooks?.onDeparture, fn), op);
       } catch (e) {
         throw toPlatformApiError(e, op);
       }

@@ -12,7 +12,10 @@
  * - HTTP 200 with `code != 0` resolves instead of throwing: `expectOk` turns it into an error.
  * - The SDK never refreshes a token the server calls invalid: on 99991663/99991661 we clear our cache and retry once.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import type * as Lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../shared/logger';
@@ -78,12 +81,41 @@ export function trimBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
 }
 
+const departures = new AsyncLocalStorage<() => void>();
+
+/**
+ * Runs an SDK call so that each HTTP request it makes calls `onDeparture` once it is written to its socket (the
+ * token fetch, if any, then the API request): after a new connection's handshake, after a busy moment of the
+ * process. The SDK passes nothing of ours down to its HTTP instance, so the hook rides the async context.
+ */
+export function reportingDepartures<T>(onDeparture: (() => void) | undefined, call: () => Promise<T>): Promise<T> {
+  return onDeparture ? departures.run(onDeparture, call) : call();
+}
+
+/**
+ * axios's `transport`: node's http(s).request, plus the departure hook of the call (if any) on the request's
+ * `finish` (its bytes handed to the socket). Open API calls are never redirected, so follow-redirects is not needed.
+ */
+const transport = {
+  request(options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest {
+    const onDeparture = departures.getStore();
+    const req = (options.protocol === 'https:' ? httpsRequest : httpRequest)(options, onResponse);
+    if (onDeparture) req.once('finish', onDeparture);
+    return req;
+  },
+};
+
 /** An HttpInstance that delegates to the SDK's default axios instance and adds a timeout to every request. */
 export function timeoutHttpInstance(timeoutMs: number): Lark.HttpInstance {
   const http = larkSdk().defaultHttpInstance;
   // The default instance's response interceptor already unwraps `resp.data`, so the runtime value is the body `R`.
   const send = <R>(opts: Lark.HttpRequestOptions<unknown> | undefined, extra: Lark.HttpRequestOptions<unknown> = {}) =>
-    http.request({ ...opts, ...extra, timeout: opts?.timeout ?? timeoutMs }) as Promise<unknown> as Promise<R>;
+    http.request({
+      ...opts,
+      ...extra,
+      timeout: opts?.timeout ?? timeoutMs,
+      transport,
+    }) as Promise<unknown> as Promise<R>;
   return {
     request: (opts) => send(opts),
     get: (url, opts) => send(opts, { url, method: 'get' }),

@@ -40,8 +40,14 @@ export function cardByteSize(card: object): number {
 export function renderCard(card: CardModel, opts: RenderOptions = {}): Json {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const maxBytes = opts.maxBytes ?? MAX_CARD_BYTES;
-  const fitted = fitCard(card, (c) => cardByteSize(renderFitted(c, timeZone)) <= maxBytes);
-  return renderFitted(fitted, timeZone);
+  // The candidate fitCard settles on was the last one measured (or is the card itself): its rendering is reused.
+  let measured: { card: CardModel; json: Json } | null = null;
+  const fitted = fitCard(card, (c) => {
+    measured = { card: c, json: renderFitted(c, timeZone) };
+    return cardByteSize(measured.json) <= maxBytes;
+  });
+  const last = measured as { card: CardModel; json: Json } | null;
+  return last?.card === fitted ? last.json : renderFitted(fitted, timeZone);
 }
 
 export function renderAck(reply: AckReply, opts: RenderOptions = {}): Json {

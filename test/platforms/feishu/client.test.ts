@@ -57,6 +57,22 @@ describe('FeishuAdapter over the real SDK', () => {
     );
   });
 
+  it('reports each request of a call as it leaves: the token fetch, then the API request; none when not asked', async () => {
+    const a = adapter();
+    let departures = 0;
+    const onDeparture = () => departures++;
+    await a.send({ kind: 'user', id: 'ou_1' }, { kind: 'text', text: 'hi' }, 'k-dep-1', { onDeparture });
+    expect([departures, fake.tokenRequests.length, fake.messages.length]).toEqual([2, 1, 1]);
+    const sent = await a.send({ kind: 'user', id: 'ou_1' }, { kind: 'text', text: 'again' }, 'k-dep-2', {
+      onDeparture,
+    });
+    expect(departures).toBe(3);
+    await a.update(sent.messageId, card, { onDeparture });
+    expect(departures).toBe(4);
+    await a.send({ kind: 'user', id: 'ou_1' }, { kind: 'text', text: 'plain' }, 'k-dep-3');
+    expect([departures, fake.messages.length]).toEqual([4, 3]);
+  });
+
   it('sends a card to a user by open_id with the idempotency key as uuid', async () => {
     const { messageId } = await adapter().send({ kind: 'user', id: 'ou_alice' }, { kind: 'card', card }, 'req-1:n1');
     expect(messageId).toBe('om_1');
