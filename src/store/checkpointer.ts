@@ -15,11 +15,16 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+let failing = null;
 const run = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    failing = null;
   } catch (e) {
-    parentPort.postMessage({ error: String((e && e.message) || e) });
+    // Told once per kind of failure, not twice a second while it lasts.
+    const error = String((e && e.message) || e);
+    if (error !== failing) parentPort.postMessage({ error });
+    failing = error;
   }
 };
 const timer = setInterval(run, workerData.everyMs);
