@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { and, count, eq, inArray, lt } from 'drizzle-orm';
 import { conversationOf, type Lane, laneOf } from '../app/delivery/lanes';
 import type { OutboxPayload, OutboxRepo, OutboxRow } from '../app/ports';
 import type { Platform } from '../platforms/types';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { DB } from './db';
 import { outbox } from './schema';
 
@@ -100,7 +100,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
     const t = at.getTime();
     const lane = opts.lane ?? laneOf(payload);
     this.insertStmt.run({
-      key: randomUUID(),
+      key: timeOrderedId(t),
       platform,
       payload: JSON.stringify(payload),
       at: t,
