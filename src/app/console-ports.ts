@@ -12,8 +12,12 @@ export interface StageCount {
 export interface WorkFilter {
   region?: string;
   role?: string;
-  /** Work this person holds: by name (task holders) or through these memberships. */
-  person?: { user: string; memberships: { role: string; region: string }[] };
+  /**
+   * Work this person holds: by name (task holders) or through these memberships — less what they may not decide:
+   * reviews they are barred from as the submitter, and approval steps of projects they submitted unless the
+   * project's process version is in `selfApprovalVersions` (those without `no_self_approval`).
+   */
+  person?: { user: string; memberships: { role: string; region: string }[]; selfApprovalVersions?: number[] };
 }
 
 export type WorkSort = 'since' | '-since' | 'reg_no' | 'role';
@@ -33,6 +37,11 @@ export interface HeldRow {
   /** Named holders (task_holders), or [] when the role's members hold it. */
   holders: string[];
   since: number;
+  /**
+   * Who may not decide it though they hold it (no self-approval): a review's barred submitter; for an approval step
+   * the project's submitter, barred where its process has `no_self_approval`.
+   */
+  excluded: string | null;
 }
 
 export interface OverdueRow {

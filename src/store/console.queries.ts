@@ -158,13 +158,22 @@ function heldSql(f: WorkFilter, top: { desc: boolean; n: number } | null): { sql
       `(t.id in (select h.task_id from task_holders h where h.user_id = ?)${ms.length ? ` or (t.named = 0 and (t.role, t.region) in (values ${pairs}))` : ''})`,
     );
     taskParams.push(f.person.user, ...flat);
+    // No self-approval: what the person may not decide is not their work.
+    taskWhere.push('(t.barred_user is null or t.barred_user <> ?)');
+    taskParams.push(f.person.user);
+    const self = f.person.selfApprovalVersions ?? [];
+    stepWhere.push(
+      `(p.submitter_id <> ?${self.length ? ` or p.process_version in (${self.map(() => '?').join(', ')})` : ''})`,
+    );
+    stepParams.push(f.person.user, ...self);
   }
   const step = `select 'step' as k, p.id, p.reg_no as regNo, p.name, p.kind, p.region as projectRegion,
       p.process_version as processVersion, p.step_role as role, p.step_region as region, null as taskNo,
-      null as defId, null as subflowNo, null as holders, p.updated_at as since
+      null as defId, null as subflowNo, null as holders, p.updated_at as since, p.submitter_id as excluded
     from projects p where ${stepWhere.join(' and ')}`;
   const task = `select 'task', t.id, t.reg_no, p.name, p.kind, p.region, p.process_version, t.role, t.region, t.task_no, t.def_id,
-      t.subflow_no, (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id), t.opened_at
+      t.subflow_no, (select group_concat(h.user_id, char(31)) from task_holders h where h.task_id = t.id), t.opened_at,
+      t.barred_user
     from tasks t cross join projects p on p.reg_no = t.reg_no where ${taskWhere.join(' and ')}`;
   if (!top) return { sql: `${step} union all ${task}`, params: [...stepParams, ...taskParams] };
   const dir = top.desc ? 'desc' : 'asc';

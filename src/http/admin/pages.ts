@@ -9,7 +9,8 @@ import {
 } from '../../app/console-report';
 import type { AppDeps } from '../../app/deps';
 import { membershipsOf, stepName } from '../../app/mine';
-import { displayName, membersOf, type OrgView, regionName } from '../../domain/org';
+import { displayName, membersOf, type OrgView, regionName, type UserId } from '../../domain/org';
+import type { ProcessDefinition } from '../../domain/process/definition';
 import type { ProjectState } from '../../domain/project';
 import { formatTime } from '../../shared/time';
 import { EXPORTS } from './export';
@@ -97,9 +98,29 @@ function heldWhat(ctx: PageCtx, org: OrgView, r: HeldRow): string {
   return taskNameById(def, r.kind, r.defId ?? '', null);
 }
 
-function holders(org: OrgView, r: HeldRow): string {
+/** Who holds the row, less whom no self-approval bars (the submitter of a step under `no_self_approval`). */
+export function holderIds(org: OrgView, r: HeldRow, def: Pick<ProcessDefinition, 'noSelfApproval'>): UserId[] {
   const ids = r.holders.length ? r.holders : membersOf(org, r.role ?? '', r.region === '*' ? null : r.region);
+  const barred = r.k === 'task' || def.noSelfApproval ? r.excluded : null;
+  return barred ? ids.filter((u) => u !== barred) : ids;
+}
+
+function holders(ctx: PageCtx, org: OrgView, r: HeldRow): string {
+  const ids = holderIds(org, r, ctx.deps.processes.get(r.processVersion));
   return ids.map((u) => displayName(org, u)).join('、') || '（无人）';
+}
+
+/** Process versions a project may be approved by its own submitter in (their definition lacks no_self_approval). */
+function selfApprovalVersions(ctx: PageCtx): number[] {
+  const out: number[] = [];
+  for (let v = 1; v <= ctx.deps.processes.current().version; v++) {
+    try {
+      if (!ctx.deps.processes.get(v).noSelfApproval) out.push(v);
+    } catch {
+      // a version number no project uses
+    }
+  }
+  return out;
 }
 
 export async function workPage(ctx: PageCtx, wq: WorkQuery): Promise<{ body: string }> {
@@ -110,7 +131,11 @@ export async function workPage(ctx: PageCtx, wq: WorkQuery): Promise<{ body: str
   if (wq.region) filter.region = wq.region;
   if (wq.role) filter.role = wq.role;
   if (wq.person && org.users[wq.person]) {
-    filter.person = { user: wq.person, memberships: membershipsOf(org, wq.person, def) };
+    filter.person = {
+      user: wq.person,
+      memberships: membershipsOf(org, wq.person, def),
+      selfApprovalVersions: selfApprovalVersions(ctx),
+    };
   }
   const { rows, total } = await ctx.q.held(filter, wq.sort, PAGE_SIZE, (wq.page - 1) * PAGE_SIZE);
   const roles = [...new Set([...Object.keys(def.roles), ...Object.keys(org.members)])];
@@ -160,7 +185,7 @@ ${wq.page < pages ? `<a href="${esc(q({ page: wq.page + 1 }))}" data-testid="nex
       heldWhat(ctx, org, r),
       r.role ? (def.roles[r.role]?.name ?? r.role) : '',
       regionName(org, r.projectRegion),
-      holders(org, r),
+      holders(ctx, org, r),
       time(ctx, r.since),
       `${daysSince(r.since, now)} 天`,
     ]),
