@@ -74,6 +74,21 @@ function reloadable(org: OrgFile) {
   return { h, orgFile };
 }
 
+/** The simulator's HTTP API of a listening handoff, as its page calls it (JSON from its own origin), flushed after. */
+async function simulatorApi(h: ReturnType<typeof createTestHandoff>) {
+  const { url } = await h.listen();
+  const api = async (path: string, body: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body: JSON.stringify(body),
+    });
+    await h.flush();
+    return { status: res.status, json: (await res.json()) as { toast?: { text: string } } };
+  };
+  return { url, chat: new LocalChat(h), api };
+}
+
 describe('no self-approval (real HTTP)', () => {
   const stops: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -83,17 +98,7 @@ describe('no self-approval (real HTTP)', () => {
   it('local platform through the simulator API: the registrant cannot approve their own lead step; the other lead does', async () => {
     const h = createTestHandoff({ mounts: [mountLocalUi], org: selfOrg(demoOrg()) });
     stops.push(() => h.stop());
-    const { url } = await h.listen();
-    const chat = new LocalChat(h);
-    const api = async (path: string, body: unknown) => {
-      const res = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify(body),
-      });
-      await h.flush();
-      return { status: res.status, json: (await res.json()) as { toast?: { text: string } } };
-    };
+    const { chat, api } = await simulatorApi(h);
 
     expect((await api('/api/local/say', { userId: 'li.lead', text: REGISTER_NORTH_UNSIGNED })).status).toBe(200);
     expect(chat.lastText('li.lead')).toContain(`已登记，项目实施登记号 ${REG}`);
@@ -289,17 +294,7 @@ describe('no self-approval of review tasks during delivery (real HTTP)', () => {
   it('local simulator API: the submitter cannot take over their own SaaS project; the other member does', async () => {
     const h = createTestHandoff({ mounts: [mountLocalUi], org: deliveryOrg(demoOrg()) });
     stops.push(() => h.stop());
-    const { url } = await h.listen();
-    const chat = new LocalChat(h);
-    const api = async (path: string, body: unknown) => {
-      const res = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify(body),
-      });
-      await h.flush();
-      return { status: res.status, json: (await res.json()) as { toast?: { text: string } } };
-    };
+    const { chat, api } = await simulatorApi(h);
     await api('/api/local/say', { userId: 'wang.sales', text: SAAS });
     await chat.click('zhao.biz', COMMERCIAL_OK, COMMERCIAL_FORM);
     // The intake (the chain's last step) already leaves wang out: ma.support confirms it.
