@@ -48,7 +48,7 @@ import { feishuContacts } from './contacts';
 import { textMessage } from './escape';
 import { normalizeEnvelope } from './normalize';
 import { isRecord } from './payloads';
-import { renderAck, renderCard } from './render-card';
+import { renderAck, renderAckText, renderCard, renderCardText } from './render-card';
 import { checkToken, decrypt, SIGNATURE_HEADERS, verifySignature } from './verify';
 import { type LongConnection, startLongConnection } from './ws';
 
@@ -102,9 +102,10 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
           data: {
             receive_id: to.id,
             msg_type: content.kind === 'card' ? 'interactive' : 'text',
-            content: JSON.stringify(
-              content.kind === 'card' ? this.render(content.card) : { text: textMessage(content.text) },
-            ),
+            content:
+              content.kind === 'card'
+                ? renderCardText(content.card, this.renderOpts())
+                : JSON.stringify({ text: textMessage(content.text) }),
             uuid: toUuid(idempotencyKey),
           },
         }),
@@ -121,7 +122,7 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
       () =>
         this.client.im.v1.message.patch({
           path: { message_id: messageId },
-          data: { content: JSON.stringify(this.render(card)) },
+          data: { content: renderCardText(card, this.renderOpts()) },
         }),
       hooks,
     );
@@ -156,8 +157,9 @@ export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
     return renderAck(reply, this.renderOpts());
   }
 
+  /** The same body as `renderAck`, as JSON text: the card is not serialized a second time by the HTTP layer. */
   httpReply(reply: AckReply): HttpReply {
-    return { body: this.renderAck(reply) };
+    return { body: renderAckText(reply, this.renderOpts()), contentType: 'application/json' };
   }
 
   /** The whole webhook inbound path. Throws VerificationError (401) or MalformedPayloadError (400). */

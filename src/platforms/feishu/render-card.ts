@@ -34,28 +34,69 @@ export interface RenderOptions {
 
 /** Bytes the card occupies as the `content` string of an im/v1 request body. */
 export function cardByteSize(card: object): number {
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(card)), 'utf8');
+  return cardTextByteSize(JSON.stringify(card));
 }
 
+/**
+ * `cardByteSize` of a card already serialized (`text` = JSON.stringify(card)), without serializing it again: the
+ * second JSON.stringify adds two quotes and a backslash before every `"` and `\`. Nothing else in JSON text needs
+ * escaping: control characters and lone surrogates were already written as escapes by the first pass.
+ */
+export function cardTextByteSize(text: string): number {
+  let escapes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) escapes++;
+  }
+  return Buffer.byteLength(text, 'utf8') + 2 + escapes;
+}
+
+/** The card as Feishu JSON 2.0, fitted to the size budget. */
 export function renderCard(card: CardModel, opts: RenderOptions = {}): Json {
+  return fitAndSerialize(card, opts).json;
+}
+
+/**
+ * The fitted card serialized, as an im/v1 `content` string or a callback's `card.data` carries it. The text
+ * measured is the text returned: the card is serialized once per candidate and never again.
+ */
+export function renderCardText(card: CardModel, opts: RenderOptions = {}): string {
+  return fitAndSerialize(card, opts).text;
+}
+
+function fitAndSerialize(card: CardModel, opts: RenderOptions): { json: Json; text: string } {
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const maxBytes = opts.maxBytes ?? MAX_CARD_BYTES;
   // The candidate fitCard settles on was the last one measured (or is the card itself): its rendering is reused.
-  let measured: { card: CardModel; json: Json } | null = null;
+  let measured: { card: CardModel; json: Json; text: string } | null = null;
   const fitted = fitCard(card, (c) => {
-    measured = { card: c, json: renderFitted(c, timeZone) };
-    return cardByteSize(measured.json) <= maxBytes;
+    const json = renderFitted(c, timeZone);
+    measured = { card: c, json, text: JSON.stringify(json) };
+    return cardTextByteSize(measured.text) <= maxBytes;
   });
-  const last = measured as { card: CardModel; json: Json } | null;
-  return last?.card === fitted ? last.json : renderFitted(fitted, timeZone);
+  const last = measured as { card: CardModel; json: Json; text: string } | null;
+  if (last?.card === fitted) return last;
+  const json = renderFitted(fitted, timeZone);
+  return { json, text: JSON.stringify(json) };
 }
 
+/** The callback response as an object (the long connection's SDK serializes it). */
 export function renderAck(reply: AckReply, opts: RenderOptions = {}): Json {
   const out: Json = {};
-  if (reply.toast) out.toast = { type: reply.toast.type, content: reply.toast.text };
+  if (reply.toast) out.toast = toast(reply);
   if (reply.card) out.card = { type: 'raw', data: renderCard(reply.card, opts) };
   return out;
 }
+
+/** The callback response body as JSON text (`renderAck` serialized), the fitted card's text spliced in as is. */
+export function renderAckText(reply: AckReply, opts: RenderOptions = {}): string {
+  const parts: string[] = [];
+  if (reply.toast) parts.push(`"toast":${JSON.stringify(toast(reply))}`);
+  if (reply.card) parts.push(`"card":{"type":"raw","data":${renderCardText(reply.card, opts)}}`);
+  return `{${parts.join(',')}}`;
+}
+
+const toast = (reply: AckReply): Json => ({ type: reply.toast?.type, content: reply.toast?.text });
 
 function renderFitted(card: CardModel, timeZone: string): Json {
   const elements: Json[] = card.blocks.map((b) => renderBlock(b, timeZone));

@@ -3,10 +3,13 @@ import type { CardModel } from '../../../cards/model';
 import { decodeSubmitName } from '../../../src/platforms/feishu/payloads';
 import {
   cardByteSize,
+  cardTextByteSize,
   HISTORY_TRIMMED_LINE,
   MAX_CARD_BYTES,
   renderAck,
+  renderAckText,
   renderCard,
+  renderCardText,
 } from '../../../src/platforms/feishu/render-card';
 
 type J = Record<string, unknown>;
@@ -219,6 +222,31 @@ describe('size budget', () => {
     expect(cardByteSize(card)).toBe(Buffer.byteLength(JSON.stringify(JSON.stringify(card))));
   });
 
+  it('measures serialized text exactly as serializing it again would, whatever it holds', () => {
+    const awkward = [
+      '"quoted" \\ back\\slash',
+      'line\nbreak\ttab \u0000 \u001f \u007f',
+      '\ud800 lone \udfff surrogates',
+      '汉字 😀 emoji \u2028 \u2029',
+      '<at id=all></at> **md** [x](y)',
+      '',
+    ];
+    for (const value of awkward) {
+      const card = { v: value, nested: { list: [value, { k: value }] } };
+      const text = JSON.stringify(card);
+      expect(cardTextByteSize(text), JSON.stringify(value)).toBe(Buffer.byteLength(JSON.stringify(text), 'utf8'));
+      expect(cardByteSize(card)).toBe(Buffer.byteLength(JSON.stringify(JSON.stringify(card)), 'utf8'));
+    }
+  });
+
+  it('serializes the fitted card it measured: the text is the card', () => {
+    expect(JSON.parse(renderCardText(fullCard))).toEqual(renderCard(fullCard));
+    const trimmed = renderCardText(longHistory);
+    expect(JSON.parse(trimmed)).toEqual(renderCard(longHistory));
+    expect(cardTextByteSize(trimmed)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    expect(trimmed).toContain(HISTORY_TRIMMED_LINE.replaceAll('"', '\\"'));
+  });
+
   it('trims the history to the newest entries and says so when over 30 KB', () => {
     const out = renderCard(longHistory);
     expect(cardByteSize(out)).toBeLessThanOrEqual(MAX_CARD_BYTES);
@@ -257,5 +285,18 @@ describe('renderAck', () => {
     const ack = renderAck({ toast: { type: 'success', text: '已同意' }, card: fullCard });
     expect(ack.toast).toEqual({ type: 'success', content: '已同意' });
     expect(ack.card).toEqual({ type: 'raw', data: renderCard(fullCard) });
+  });
+
+  it('as text is the same body, for every shape of reply', () => {
+    const replies = [
+      {},
+      { toast: { type: 'error' as const, text: '无权操作 "引号" \\' } },
+      { card: fullCard },
+      {
+        toast: { type: 'success' as const, text: '已同意' },
+        card: { ...fullCard, header: { ...fullCard.header, title: '"引号" \\ 反斜杠\n换行' } },
+      },
+    ];
+    for (const reply of replies) expect(JSON.parse(renderAckText(reply))).toEqual(renderAck(reply));
   });
 });
