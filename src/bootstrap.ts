@@ -211,9 +211,22 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   // better-sqlite3's own transaction (BEGIN, a savepoint when nested, rollback on throw), made once: drizzle's
   // wrapper builds a transaction object per call, which the decision path paid on every click.
   const inTx = db.$client.transaction((fn: () => unknown) => fn());
+  // The project cache keeps what a transaction read and wrote only once it committed (SqliteProjectRepo.recent).
+  const projects = new SqliteProjectRepo(db);
+  const tx = <T>(fn: () => T): T => {
+    const outermost = !db.$client.inTransaction;
+    try {
+      const out = inTx(fn) as T;
+      if (outermost) projects.committed();
+      return out;
+    } catch (e) {
+      projects.rolledBack();
+      throw e;
+    }
+  };
   const deps: AppDeps = {
-    tx: <T>(fn: () => T) => inTx(fn) as T,
-    projects: new SqliteProjectRepo(db),
+    tx,
+    projects,
     audit: new SqliteAuditRepo(db),
     activity: new SqliteActivityRepo(db),
     org: orgRepo,

@@ -35,6 +35,8 @@ export interface SeedOptions {
   batch?: number;
   /** The configuration the app runs with (PROCESS_FILE, DOC_DUE_DAYS, TIMEZONE); default: the defaults. */
   config?: Config;
+  /** Told every state each project passed through, registration first, as the domain produced them. */
+  played?: (states: readonly Project[]) => void;
 }
 
 export interface SeedSummary {
@@ -110,7 +112,9 @@ export function seedDatabase(db: DB, opts: SeedOptions): SeedSummary {
     );
     if (!res.ok) throw new Error(`seed register: ${res.error.code}`);
     const c: Choices = { rnd, outsourcing: rnd() < 0.2, customization: customization(rnd()), integration: rnd() < 0.4 };
-    const p = stopped(new Play(res.value.next, def, org, now, c), target, lengths);
+    const play = new Play(res.value.next, def, org, now, c);
+    const p = stopped(play, target, lengths);
+    opts.played?.(play.seen.slice(0, play.seen.indexOf(p) + 1));
     projects.insert(p);
     for (const d of p.history) audit.append({ ...d, regNo, actorName: displayName(org, d.by), platform: 'local' });
     byState[p.state]++;

@@ -107,8 +107,10 @@ function prepare(c: Database.Database) {
        from projects where reg_no = ?`,
     ),
     tasks: c.prepare(`select id, task_no, ${taskCols} from tasks where reg_no = ? order by task_no`),
+    // In the order they were named (insertion order): a task's holders read back as the domain wrote them.
     holdersOf: c.prepare(
-      'select h.task_id, h.user_id from tasks t join task_holders h on h.task_id = t.id where t.reg_no = ?',
+      `select h.task_id, h.user_id from tasks t join task_holders h on h.task_id = t.id where t.reg_no = ?
+       order by h.task_id, h.rowid`,
     ),
     documents: c.prepare('select * from documents where reg_no = ? order by doc_no'),
     subflows: c.prepare('select * from subflows where reg_no = ? order by subflow_no'),
@@ -216,7 +218,7 @@ function taskFromRow(r: TaskRow, holders: UserId[]): TaskInstance {
     subflow: r.subflow_no,
     role: r.role,
     region: r.region === '*' ? null : r.region,
-    users: r.named ? holders.sort() : null,
+    users: r.named ? holders : null,
     state: r.state,
     answers: JSON.parse(r.answers_json) as Answers,
     openedAt: new Date(r.opened_at),

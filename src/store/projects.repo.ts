@@ -19,12 +19,15 @@ export class SqliteProjectRepo implements ProjectRepo {
   private readonly delivery: SqliteDeliveryRepo;
   private readonly s: ReturnType<typeof prepare>;
   /**
-   * The last projects read outside a transaction (so only committed states), by registration number. A read
-   * checks the stored version first (one indexed lookup) and reuses the entry while it matches: rendering every
-   * outbox row and every card click then costs no history reload. Entries are frozen, as the domain never
-   * mutates a project.
+   * The last projects read or written, by registration number. A read checks the stored version first (one indexed
+   * lookup) and reuses the entry while it matches: rendering every outbox row and every card click then costs no
+   * history reload, and the card rendered right after a commit reuses the project the commit wrote. An entry read
+   * or written inside a transaction may not be committed: those are listed in `uncommitted` and dropped if the
+   * transaction rolls back (`rolledBack`, called by the app's transaction wrapper). Entries are frozen, as the domain
+   * never mutates a project.
    */
   private readonly recent = new Map<string, Project>();
+  private readonly uncommitted = new Set<string>();
 
   constructor(
     private readonly db: DB,
@@ -47,11 +50,25 @@ export class SqliteProjectRepo implements ProjectRepo {
     }
     const row = this.s.get.get({ regNo });
     if (!row) return null;
-    const p = this.toDomain(row);
-    if (!this.db.$client.inTransaction) {
-      this.recent.set(regNo, deepFreeze(p));
-      if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
-    }
+    return this.remember(this.toDomain(row));
+  }
+
+  /** The outermost transaction committed: what it read and wrote is committed state now. */
+  committed(): void {
+    this.uncommitted.clear();
+  }
+
+  /** A transaction rolled back: nothing read or written inside it is kept. */
+  rolledBack(): void {
+    for (const regNo of this.uncommitted) this.recent.delete(regNo);
+    this.uncommitted.clear();
+  }
+
+  private remember(p: Project): Project {
+    this.recent.delete(p.regNo);
+    this.recent.set(p.regNo, deepFreeze(p));
+    if (this.db.$client.inTransaction) this.uncommitted.add(p.regNo);
+    if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
     return p;
   }
 
@@ -60,6 +77,7 @@ export class SqliteProjectRepo implements ProjectRepo {
     this.insertStatement(Object.keys(row)).run(row);
     this.delivery.save(p.regNo, null, p.delivery);
     this.delivery.setStep(p.regNo, currentStep(p) ?? null);
+    this.remember(p);
   }
 
   update(p: Project, before: Project): boolean {
@@ -68,6 +86,8 @@ export class SqliteProjectRepo implements ProjectRepo {
     if (res.changes !== 1) return false;
     this.delivery.save(regNo, before.delivery, p.delivery);
     this.delivery.setStep(regNo, currentStep(p) ?? null);
+    // What a fresh read would load (test/store/project-roundtrip.test.ts): the card rendered next reuses it.
+    this.remember(p);
     return true;
   }
 
