@@ -21,6 +21,7 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     isolate: false,
     // One Chromium for the run's browser tests, launched when the first one asks (a context per test session).
-    globalSetup: ['test/helpers/chromium-broker.ts'],
+    // The Lark SDK's compacted copy, which the bot loads (src/platforms/feishu/sdk-file.ts), made before the tests.
+    globalSetup: ['test/helpers/lark-sdk-setup.ts', 'test/helpers/chromium-broker.ts'],
   },
 });

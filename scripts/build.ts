@@ -4,12 +4,14 @@
  * - the sources import without extensions (moduleResolution "bundler", which tsx and vitest resolve); Node's ESM
  *   loader needs them, so every relative specifier that names a compiled file gets its `.js` (or `/index.js`);
  * - the files found through `import.meta.url` at run time are copied beside the output at the same relative
- *   places: migrations/, org.example.yaml, the process files (processes/) and the simulator page's assets (src/platforms/local/web/).
+ *   places: migrations/, org.example.yaml, the process files (processes/) and the simulator page's assets (src/platforms/local/web/);
+ * - the Lark SDK's compacted copy is written beside the package's bundle (scripts/compact-lark-sdk.ts).
  * `npm start` passes `--if-stale`: a restart with nothing changed since the last build skips tsc.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { compactLarkSdk } from './compact-lark-sdk';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist');
@@ -21,7 +23,15 @@ export const ASSETS = [
   'src/http/admin/web',
 ] as const;
 /** Everything the output is made from: `--if-stale` rebuilds when any of it is newer than the last build. */
-const INPUTS = ['src', 'cards', 'scripts/backup.ts', 'scripts/migrate.ts', 'scripts/build.ts', ...ASSETS];
+const INPUTS = [
+  'src',
+  'cards',
+  'scripts/backup.ts',
+  'scripts/migrate.ts',
+  'scripts/build.ts',
+  'scripts/compact-lark-sdk.ts',
+  ...ASSETS,
+];
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 const STAMP = join(OUT, '.build-stamp');
 
@@ -79,6 +89,7 @@ export function build(): void {
     if (fixed !== text) writeFileSync(file, fixed);
   }
   for (const asset of ASSETS) cpSync(join(ROOT, asset), join(OUT, asset), { recursive: true });
+  compactLarkSdk();
   // Stamped with the start time: an edit made while tsc ran makes the next `--if-stale` build again.
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   utimesSync(STAMP, started, started);
@@ -86,6 +97,8 @@ export function build(): void {
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   if (process.argv.includes('--if-stale') && upToDate()) {
+    // A reinstall (npm ci) removes the SDK's compacted copy without touching any input of dist/.
+    compactLarkSdk();
     process.stdout.write('dist/ is up to date\n');
   } else {
     const t0 = performance.now();
