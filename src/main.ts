@@ -2,10 +2,12 @@ import { bootstrap } from './bootstrap';
 import { ConfigError, loadConfig } from './config/env';
 import { OrgFileError } from './config/org-file';
 import { ProcessFileError } from './config/process-file';
+import { applyHeapSettings, NODE_FLAGS } from './heap-settings';
 import { createLogger } from './shared/logger';
 
 /** Entry point: `npm start` (compiled: `node dist/src/main.js`). Fails fast, with a message that says what to fix, on bad configuration. */
 async function main(): Promise<void> {
+  const sized = applyHeapSettings();
   let handoff: ReturnType<typeof bootstrap>;
   try {
     const config = loadConfig();
@@ -20,6 +22,10 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(handoff.config.logLevel);
+  if (!sized)
+    logger.info(`started without ${NODE_FLAGS.join(' ')}: the heap may grow ~30 MB larger (see npm start)`, {
+      execArgv: process.execArgv,
+    });
   let url: string;
   try {
     ({ url } = await handoff.listen());

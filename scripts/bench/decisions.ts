@@ -3,18 +3,23 @@
  * on another project — through the whole app (webhook route, verification, decryption, pipeline, transition,
  * outbox, the clicked card re-rendered inline; the outbox delivering to a local fake Feishu meanwhile), against a
  * bare Koa route doing the same verify + decrypt + one SQLite transaction. Each server runs compiled in its own
- * process, as deployed: the product is `node dist/src/main.js` configured by environment alone, on a database seeded
+ * process, as deployed: the product is `node --max-semi-space-size=4 dist/src/main.js` (NODE_FLAGS, the start
+ * command's) configured by environment alone, on a database seeded
  * by scripts/bench/decision-server.ts; the bare one is scripts/bench/bare-decision-server.mjs. This process generates
  * the load and hosts the fake Feishu. Measured for both: throughput saturated at 16 connections, p99 latency at a
  * steady 100 decisions/s, and the server's RSS (VmRSS, no forced GC) after every decision of the run (warm-up +
  * saturated + paced: 10k by default).
- * BENCH_CPU_PROF=dir writes a CPU profile of the product server there (node --cpu-prof).
+ * BENCH_CPU_PROF=dir writes a CPU profile of the product server there (node --cpu-prof); BENCH_NODE_FLAGS adds Node
+ * flags to the product server (e.g. `--trace-gc`; its stdout goes to the server log); BENCH_MEM_DETAIL=1 prints the
+ * server's memory map summary (/proc smaps_rollup) and thread count where RSS is read; BENCH_KEEP_LOG=prefix keeps
+ * each server's log as prefix-<mode>.log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NODE_FLAGS } from '../../src/heap-settings';
 import { startFakeFeishu } from '../../test/helpers/fake-feishu';
 import { cardActionEvent, type Delivery, signAndEncrypt } from '../../test/helpers/feishu-deliveries';
 import { COMMERCIAL_FORM } from '../../test/helpers/handoff';
@@ -36,6 +41,7 @@ const CONNECTIONS = 16;
 const RATE = 100;
 
 interface Server {
+  mode: 'product' | 'bare';
   child: ChildProcess;
   port: number;
   dir: string;
@@ -49,7 +55,7 @@ async function runToEnd(args: string[]): Promise<void> {
 }
 
 /**
- * product: the compiled app as `npm start` runs it (`node dist/src/main.js`, configured by environment only) on a
+ * product: the compiled app as `npm start` runs it (`node ${NODE_FLAGS} dist/src/main.js`, environment only) on a
  * database seeded beforehand by another process; bare: bare-decision-server.mjs. Both answer /healthz when ready.
  */
 async function startServer(mode: 'product' | 'bare', fakeUrl: string, projects: number): Promise<Server> {
@@ -60,7 +66,8 @@ async function startServer(mode: 'product' | 'bare', fakeUrl: string, projects: 
   if (mode === 'product') {
     await runToEnd(['--import', 'tsx', 'scripts/bench/decision-server.ts', 'seed', dir, String(projects)]);
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-    args = [...prof, MAIN];
+    const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    args = [...prof, ...NODE_FLAGS, ...flags, MAIN];
     env = {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -82,13 +89,13 @@ async function startServer(mode: 'product' | 'bare', fakeUrl: string, projects: 
   const log = join(dir, 'server.log');
   const fd = openSync(log, 'a');
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', fd] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   child.once('exit', (code) => {
     if (code) process.stderr.write(`bench: decisions: ${mode} server exited (${code}); its log:\n${tail(log)}\n`);
   });
   await untilHealthy(child, port, t0, 60_000);
-  return { child, port, dir };
+  return { mode, child, port, dir };
 }
 
 const tail = (file: string) => readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
@@ -113,6 +120,12 @@ function rssOf(s: Server): number {
     .find((l) => l.startsWith('VmRSS:'));
   const kb = Number(line?.replace(/\D+/g, ''));
   if (!(kb > 0)) throw new Error(`no VmRSS for pid ${s.child.pid}`);
+  if (process.env.BENCH_MEM_DETAIL) {
+    const status = readFileSync(`/proc/${s.child.pid}/status`, 'utf8');
+    const threads = status.split('\n').find((l) => l.startsWith('Threads:'));
+    const rollup = readFileSync(`/proc/${s.child.pid}/smaps_rollup`, 'utf8');
+    process.stderr.write(`bench: decisions: pid ${s.child.pid} ${threads}\n${rollup}`);
+  }
   return kb * 1024;
 }
 
@@ -122,6 +135,8 @@ async function stopServer(s: Server): Promise<void> {
     s.child.kill('SIGTERM');
     await exited;
   }
+  const keep = process.env.BENCH_KEEP_LOG;
+  if (keep) copyFileSync(join(s.dir, 'server.log'), `${keep}-${s.mode}.log`);
   rmSync(s.dir, { recursive: true, force: true });
 }
 

@@ -4,12 +4,14 @@
  * Baseline, measured in the same run: a bare `node` process that serves /healthz with node:http — the floor any
  * Node server pays (process start, one listen). Run alone with `tsx scripts/bench/startup.ts` after `npm run build`.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { NODE_FLAGS } from '../../src/heap-settings';
 import type { BenchContext, BenchRow, Scenario } from './runner';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -94,7 +96,7 @@ export async function benchStartup(RUNS = Number(process.env.BENCH_STARTUP_RUNS 
         DATABASE_PATH: join(dir, `run-${i}.db`),
         LOG_LEVEL: 'warn',
       };
-      values.push(await timeToHealthy([MAIN], env, appPort));
+      values.push(await timeToHealthy([...NODE_FLAGS, MAIN], env, appPort));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { register } from '../../src/domain/transition';
 import { SqliteAuditRepo } from '../../src/store/audit.repo';
-import { openDb } from '../../src/store/db';
+import { openDb, PAGE_CACHE_KIB } from '../../src/store/db';
 import { SqliteInboundLog } from '../../src/store/inbound-events.repo';
 import { SqliteOrgRepo } from '../../src/store/org.repo';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
@@ -32,6 +32,8 @@ describe('store', () => {
       expect.arrayContaining(['projects', 'audit_log', 'outbox', 'inbound_events']),
     );
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    // 8 MB of page cache, not better-sqlite3's 16 MB default (resident memory of a long-running bot).
+    expect(db.$client.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
     db.$client.close();
     // Opening again re-applies nothing and keeps working.
     openDb(path).$client.close();
