@@ -32,7 +32,7 @@ describe('store', () => {
       expect.arrayContaining(['projects', 'audit_log', 'outbox', 'inbound_events']),
     );
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
-    // 8 MB of page cache, not better-sqlite3's 16 MB default (resident memory of a long-running bot).
+    // 4 MB of page cache, not better-sqlite3's 16 MB default (resident memory of a long-running bot).
     expect(db.$client.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
     db.$client.close();
     // Opening again re-applies nothing and keeps working.
