@@ -69,6 +69,17 @@ function jsFiles(dir: string): string[] {
   });
 }
 
+/** The SDK's compacted copy saves memory but is optional: where node_modules is read-only the bundle is loaded. */
+function compactSdkOrWarn(): void {
+  try {
+    compactLarkSdk();
+  } catch (e) {
+    process.stderr.write(
+      `note: the Lark SDK's compacted copy could not be written (${e instanceof Error ? e.message : String(e)}); the bot loads the SDK's own bundle (about 10 MB more memory)\n`,
+    );
+  }
+}
+
 export function build(): void {
   rmSync(OUT, { recursive: true, force: true });
   const started = new Date();
@@ -89,7 +100,7 @@ export function build(): void {
     if (fixed !== text) writeFileSync(file, fixed);
   }
   for (const asset of ASSETS) cpSync(join(ROOT, asset), join(OUT, asset), { recursive: true });
-  compactLarkSdk();
+  compactSdkOrWarn();
   // Stamped with the start time: an edit made while tsc ran makes the next `--if-stale` build again.
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   utimesSync(STAMP, started, started);
@@ -98,7 +109,7 @@ export function build(): void {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   if (process.argv.includes('--if-stale') && upToDate()) {
     // A reinstall (npm ci) removes the SDK's compacted copy without touching any input of dist/.
-    compactLarkSdk();
+    compactSdkOrWarn();
     process.stdout.write('dist/ is up to date\n');
   } else {
     const t0 = performance.now();
