@@ -50,6 +50,7 @@ import { SqliteAdapterState } from './store/platform-state.repo';
 import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
+import { transactional } from './store/transaction';
 import { SqliteWorkQueries } from './store/work-queries.repo';
 import { createDirectoryRunner } from './wire-directory';
 import { countedAdapters, observedHandler, timedHandler } from './wire-metrics';
@@ -208,22 +209,8 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   });
   const org = new OrgHolder(orgFile, (o) => orgRepo.load(o), directory);
 
-  // better-sqlite3's own transaction (BEGIN, a savepoint when nested, rollback on throw), made once: drizzle's
-  // wrapper builds a transaction object per call, which the decision path paid on every click.
-  const inTx = db.$client.transaction((fn: () => unknown) => fn());
-  // The project cache keeps what a transaction read and wrote only once it committed (SqliteProjectRepo.recent).
   const projects = new SqliteProjectRepo(db);
-  const tx = <T>(fn: () => T): T => {
-    const outermost = !db.$client.inTransaction;
-    try {
-      const out = inTx(fn) as T;
-      if (outermost) projects.committed();
-      return out;
-    } catch (e) {
-      projects.rolledBack();
-      throw e;
-    }
-  };
+  const tx = transactional(db, projects);
   const deps: AppDeps = {
     tx,
     projects,

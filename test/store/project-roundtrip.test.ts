@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../scripts/seed/fill';
-import { seedOrg } from '../../scripts/seed/people';
-import { displayName } from '../../src/domain/org';
 import type { Project } from '../../src/domain/project';
-import { SqliteAuditRepo } from '../../src/store/audit.repo';
 import { openDb } from '../../src/store/db';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
+import { insertAsCommitted, playedStates, writeAsCommitted } from '../helpers/written-projects';
 
 /**
  * What a commit writes reads back as the project the domain produced: every move the seed plays (approval steps,
@@ -15,36 +13,21 @@ import { SqliteProjectRepo } from '../../src/store/projects.repo';
  */
 describe('a written project reads back as written', () => {
   it('after every move of every kind', () => {
-    const played: (readonly Project[])[] = [];
-    seedDatabase(openDb(':memory:'), {
-      projects: 160,
-      now: new Date('2026-12-01T00:00:00Z'),
-      played: (s) => played.push(s),
-    });
+    const played = playedStates(160);
     const db = openDb(':memory:');
     // The same process version row as the played projects (a fresh database pins the standard process alike).
     seedDatabase(db, { projects: 0 });
     const writer = new SqliteProjectRepo(db);
-    const audit = new SqliteAuditRepo(db);
-    const { org } = seedOrg();
-    const append = (p: Project, d: Project['history'][number]) =>
-      audit.append({ ...d, regNo: p.regNo, actorName: displayName(org, d.by), platform: 'local' });
 
     let moves = 0;
     const actions = new Set<string>();
     for (const states of played) {
       const [first, ...rest] = states as [Project, ...Project[]];
-      db.$client.transaction(() => {
-        writer.insert(first);
-        for (const d of first.history) append(first, d);
-      })();
+      db.$client.transaction(() => insertAsCommitted(db, writer, first))();
       expect(new SqliteProjectRepo(db).get(first.regNo)).toEqual(first);
       let before = first;
       for (const next of rest) {
-        db.$client.transaction(() => {
-          expect(writer.update(next, before)).toBe(true);
-          append(next, next.history.at(-1) as Project['history'][number]);
-        })();
+        db.$client.transaction(() => expect(writeAsCommitted(db, writer, next, before)).toBe(true))();
         // A repo with nothing cached reads the database alone.
         expect(new SqliteProjectRepo(db).get(next.regNo), `${next.regNo} v${next.version}`).toEqual(next);
         actions.add(next.history.at(-1)?.action ?? '');
