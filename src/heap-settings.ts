@@ -2,7 +2,8 @@
  * How the bot's V8 heap is sized (issue 9: RSS ≤ 150 MB after 10k decisions). Node's defaults suit a short burst of
  * work, not a bot that runs for months: a young generation of up to 2 × 16 MB, and an old generation left to grow to
  * about four times what survived the last full collection before it is collected again — ~250 MB resident after a
- * busy hour, almost all of it garbage. Two settings bring that to ~145 MB at no measurable throughput cost:
+ * busy hour, almost all of it garbage. Two settings (with the page cache in store/db.ts and the compacted Lark SDK)
+ * bring that to ~140 MB at no throughput cost this machine can measure; start-up takes ~70 ms longer (~0.9 s):
  * - `--max-semi-space-size=4` (young generation ≤ 2 × 4 MB). V8 reads it only when the process starts, so it is on
  *   the command line of every way the bot is run (npm start, docs/handoff.service, docs/Dockerfile, the README);
  *   test/heap-settings.test.ts keeps them in step with NODE_FLAGS.

@@ -68,7 +68,13 @@ export class SqliteProjectRepo implements ProjectRepo {
     this.recent.delete(p.regNo);
     this.recent.set(p.regNo, deepFreeze(p));
     if (this.db.$client.inTransaction) this.uncommitted.add(p.regNo);
-    if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
+    if (this.recent.size > RECENT) {
+      // The oldest entry goes; so does its mark (a caller that never reports how its transactions end, such as the
+      // seed's, keeps the set no larger than the cache).
+      const oldest = this.recent.keys().next().value as string;
+      this.recent.delete(oldest);
+      this.uncommitted.delete(oldest);
+    }
     return p;
   }
 
