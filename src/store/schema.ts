@@ -300,7 +300,12 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_due').on(t.status, t.nextAttemptAt),
-    index('outbox_conversation').on(t.platform, t.status, t.conversation, t.id),
+    /**
+     * A conversation's pending rows in order (is there one before this row? which one is next?). Pending rows only: a
+     * sent row leaves it (one page written) instead of moving to the `sent` part of a full index (two), and the index
+     * stays the size of the backlog.
+     */
+    index('outbox_pending_conversation').on(t.platform, t.conversation, t.id).where(sql`${t.status} = 'pending'`),
     /** The delivery engine's scan for conversation heads: per lane, oldest first, stopping at its limit. */
     index('outbox_heads').on(t.platform, t.lane, t.id).where(sql`${t.status} = 'pending' and ${t.head} = 1`),
   ],

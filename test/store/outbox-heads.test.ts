@@ -72,6 +72,30 @@ describe('outbox conversation heads', () => {
     invariantHolds(db.$client);
     db.$client.close();
   });
+
+  it("finds a conversation's pending rows through the index of pending rows alone (sent rows leave it)", () => {
+    const db = openDb(':memory:');
+    const repo = new SqliteOutboxRepo(db);
+    for (let i = 0; i < 50; i++) repo.enqueue('local', text(`u${i % 5}`, `t${i}`), at);
+    for (const r of repo.heads('local', at, 100)) repo.markSent(r.id, `m${r.id}`, at);
+    const plan = (sql: string) =>
+      (db.$client.prepare(`explain query plan ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    // The insert's "is a row of this conversation still pending?" and the promotion of the next row when one leaves.
+    expect(
+      plan(`select 1 from outbox where platform = 'local' and status = 'pending' and conversation = 'user:u1'`),
+    ).toContain('USING COVERING INDEX outbox_pending_conversation');
+    expect(
+      plan(`select n.id from outbox o join outbox n on n.platform = o.platform and n.conversation = o.conversation
+            where o.id = 7 and n.status = 'pending' order by n.id limit 1`),
+    ).toContain('INDEX outbox_pending_conversation');
+    const indexed = db.$client.prepare(
+      `select count(*) n from outbox indexed by outbox_pending_conversation where status = 'pending'`,
+    );
+    expect((indexed.get() as { n: number }).n).toBe(45);
+    expect(repo.pendingCount()).toBe(45);
+    invariantHolds(db.$client);
+    db.$client.close();
+  });
 });
 
 describe('migration outbox_heads', () => {
