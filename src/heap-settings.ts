@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 /** The Node flags every start command carries, in this order. */
 export const NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 
 /** Applies the run-time heap setting; false when the process was started without NODE_FLAGS (it runs, bigger). */
 export function applyHeapSettings(

@@ -5,7 +5,7 @@ import { ProcessFileError } from './config/process-file';
 import { applyHeapSettings, NODE_FLAGS } from './heap-settings';
 import { createLogger } from './shared/logger';
 
-/** Entry point: `npm start` (compiled: `node dist/src/main.js`). Fails fast, with a message that says what to fix, on bad configuration. */
+/** Entry point: `npm start` (compiled: `node --max-semi-space-size=4 dist/src/main.js`, src/heap-settings.ts). Fails fast, with a message that says what to fix, on bad configuration. */
 async function main(): Promise<void> {
   const sized = applyHeapSettings();
   let handoff: ReturnType<typeof bootstrap>;
