@@ -83,8 +83,11 @@ export interface OutboxRow {
 export interface OutboxRepo {
   /** The conversation and lane are derived from the payload; `lane` overrides the derived one. */
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts?: { lane?: Lane }): void;
-  /** Due, unleased head rows of each conversation of `platform` (interactive first, then oldest). */
-  heads(platform: Platform, now: Date, limit: number): OutboxRow[];
+  /**
+   * Due, unleased head rows of each conversation of `platform` (interactive first, then oldest); `after`, the last row
+   * of the previous call, continues from there.
+   */
+  heads(platform: Platform, now: Date, limit: number, after?: Pick<OutboxRow, 'lane' | 'id'>): OutboxRow[];
   /** Leases one row until `leaseUntil`, so two dispatchers never send it at once; false when someone else has it. */
   claim(id: number, now: Date, leaseUntil: Date): boolean;
   /** When a pending row not deliverable now (retry later, leased) becomes deliverable; null when none. */

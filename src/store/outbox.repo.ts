@@ -32,7 +32,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
     this.headsStmt = db.$client.prepare(
       `select id, key, platform, payload_json, attempts, conversation, lane
        from outbox indexed by outbox_heads
-       where platform = ? and status = 'pending' and head = 1 and lane = ? and next_attempt_at <= ?
+       where platform = ? and status = 'pending' and head = 1 and lane = ? and id > ? and next_attempt_at <= ?
          and (locked_until is null or locked_until <= ?)
        order by id limit ?`,
     );
@@ -112,13 +112,18 @@ export class SqliteOutboxRepo implements OutboxRepo {
   /**
    * The head row (lowest id still pending) of each conversation of `platform`, when it is due and not leased:
    * interactive before bulk, then oldest first. A later row never shows while an earlier one of its conversation is
-   * pending, even when that one waits for a retry, so order holds across retries and processes.
+   * pending, even when that one waits for a retry, so order holds across retries and processes. `after` (the last row
+   * of the previous page) continues from there, so a caller reads only as many heads as it can use.
    */
-  heads(platform: Platform, now: Date, limit: number): OutboxRow[] {
+  heads(platform: Platform, now: Date, limit: number, after?: Pick<OutboxRow, 'lane' | 'id'>): OutboxRow[] {
     const t = now.getTime();
-    const rows = this.headsStmt.all(platform, 'interactive', t, t, limit) as RawRow[];
-    if (rows.length < limit)
-      rows.push(...(this.headsStmt.all(platform, 'bulk', t, t, limit - rows.length) as RawRow[]));
+    const rows: RawRow[] = [];
+    if (after?.lane !== 'bulk')
+      rows.push(...(this.headsStmt.all(platform, 'interactive', after?.id ?? 0, t, t, limit) as RawRow[]));
+    if (rows.length < limit) {
+      const from = after?.lane === 'bulk' ? after.id : 0;
+      rows.push(...(this.headsStmt.all(platform, 'bulk', from, t, t, limit - rows.length) as RawRow[]));
+    }
     // The payload is parsed when first read: the engine looks at many heads and launches few of them.
     return rows.map((r) => {
       let payload: OutboxPayload | undefined;

@@ -123,6 +123,42 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
     expect(maxInFlight).toBeGreaterThan(5);
   });
 
+  it('a pass reads heads a page at a time and still fills every free place', async () => {
+    const { h, fake } = await feishuHandoff();
+    const feishu = h.adapters.get('feishu');
+    if (!feishu) throw new Error('no feishu');
+    let inFlight = 0;
+    let maxInFlight = 0;
+    h.adapters.set('feishu', {
+      platform: 'feishu',
+      ackDeadlineMs: feishu.ackDeadlineMs,
+      warm: () => true,
+      async send(to, content, key) {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await feishu.send(to, content, key);
+        } finally {
+          inFlight--;
+        }
+      },
+      update: (id, card) => feishu.update(id, card),
+    });
+    const repo = h.deps.outbox;
+    const reads: number[] = [];
+    const heads = repo.heads.bind(repo);
+    repo.heads = (platform, now, limit, after) => {
+      const rows = heads(platform, now, limit, after);
+      reads.push(rows.length);
+      return rows;
+    };
+    for (let i = 0; i < 40; i++) h.deps.outbox.enqueue('feishu', text(`ou_many${i}`, `m${i}`), h.clock.now());
+    await h.flush();
+    expect(fake.messages).toHaveLength(40);
+    // 32 places (the engine's concurrency) were filled at once from pages of at most 16 heads.
+    expect(maxInFlight).toBe(32);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(16);
+  });
+
   it('a call counts in the rate windows from when its request left, as the adapter reports it', async () => {
     const { h, v } = await feishuHandoff();
     const feishu = h.adapters.get('feishu');

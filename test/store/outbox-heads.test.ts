@@ -73,6 +73,23 @@ describe('outbox conversation heads', () => {
     db.$client.close();
   });
 
+  it('pages through the heads: interactive first, then bulk, each once', () => {
+    const db = openDb(':memory:');
+    const repo = new SqliteOutboxRepo(db);
+    for (let i = 0; i < 5; i++) repo.enqueue('local', text(`b${i}`, `bulk${i}`), at, { lane: 'bulk' });
+    for (let i = 0; i < 5; i++) repo.enqueue('local', text(`i${i}`, `int${i}`), at);
+    const seen: string[] = [];
+    let after: ReturnType<SqliteOutboxRepo['heads']>[number] | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = repo.heads('local', at, 3, after);
+      seen.push(...page.map((r) => (r.payload as { view: { text: string } }).view.text));
+      if (page.length < 3) break;
+      after = page.at(-1);
+    }
+    expect(seen).toEqual([...[0, 1, 2, 3, 4].map((i) => `int${i}`), ...[0, 1, 2, 3, 4].map((i) => `bulk${i}`)]);
+    db.$client.close();
+  });
+
   it("finds a conversation's pending rows through the index of pending rows alone (sent rows leave it)", () => {
     const db = openDb(':memory:');
     const repo = new SqliteOutboxRepo(db);

@@ -75,6 +75,9 @@ export class DeliveryEngine {
   }
 }
 
+/** Heads read per query while filling the free places (a pass continues to the next page when it needs more). */
+const HEADS_PAGE = 16;
+
 class PlatformRunner {
   private readonly limiter: PlatformLimiter;
   private readonly inFlight = new Set<Promise<void>>();
@@ -170,21 +173,31 @@ class PlatformRunner {
     const now = this.deps.clock.now();
     const leaseUntil = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
     let wait: number | null = null;
-    for (const row of this.deps.outbox.heads(this.platform, now, Math.max(64, free * 4))) {
-      if (free <= 0) break;
-      const a = this.limiter.appWaitMs(mono);
-      if (a > 0) return min(wait, a);
-      const c = this.limiter.conversationWaitMs(row.conversation, mono);
-      if (c > 0) {
-        wait = min(wait, c);
-        continue;
+    // Heads are read a page at a time: a pass mostly launches one or two sends (the app-wide window refills a call
+    // at a time), and reading every head it might use cost more than the sends (issue 9's decision profile).
+    // At most as many as one read before (enough to step over the conversations waiting for their own window).
+    let left = Math.max(64, free * 4);
+    let after: OutboxRow | undefined;
+    for (;;) {
+      const page = this.deps.outbox.heads(this.platform, now, Math.min(HEADS_PAGE, left), after);
+      left -= page.length;
+      for (const row of page) {
+        if (free <= 0) return wait;
+        const a = this.limiter.appWaitMs(mono);
+        if (a > 0) return min(wait, a);
+        const c = this.limiter.conversationWaitMs(row.conversation, mono);
+        if (c > 0) {
+          wait = min(wait, c);
+          continue;
+        }
+        if (!this.deps.outbox.claim(row.id, now, leaseUntil)) continue;
+        this.limiter.take(row.conversation, mono);
+        this.launch(row, mono);
+        free--;
       }
-      if (!this.deps.outbox.claim(row.id, now, leaseUntil)) continue;
-      this.limiter.take(row.conversation, mono);
-      this.launch(row, mono);
-      free--;
+      if (page.length < HEADS_PAGE || free <= 0 || left <= 0) return wait;
+      after = page.at(-1);
     }
-    return wait;
   }
 
   private launch(row: OutboxRow, startedAt: number): void {
