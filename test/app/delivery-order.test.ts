@@ -14,6 +14,32 @@ const text = (to: string, t: string): OutboxPayload => ({
 const textsTo = (fake: FakeFeishu, to: string) =>
   fake.messagesTo(to).map((m) => String((m.content as { text?: unknown }).text));
 
+/** Wraps the Feishu adapter to count its sends in flight (`warm`: skip the engine's lone first call). */
+function countCalls(
+  h: ReturnType<typeof createTestHandoff>,
+  opts: { onStart?: (to: string) => void; warm?: boolean } = {},
+) {
+  const feishu = h.adapters.get('feishu');
+  if (!feishu) throw new Error('no feishu');
+  const calls = { inFlight: 0, maxInFlight: 0 };
+  h.adapters.set('feishu', {
+    platform: 'feishu',
+    ackDeadlineMs: feishu.ackDeadlineMs,
+    ...(opts.warm ? { warm: () => true } : {}),
+    async send(to, content, key) {
+      opts.onStart?.(to.id);
+      calls.maxInFlight = Math.max(calls.maxInFlight, ++calls.inFlight);
+      try {
+        return await feishu.send(to, content, key);
+      } finally {
+        calls.inFlight--;
+      }
+    },
+    update: (id, card) => feishu.update(id, card),
+  });
+  return calls;
+}
+
 describe('delivery engine: order per conversation, no head-of-line blocking', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -91,25 +117,8 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
 
   it('sends to one person stay within 5 per second of the limiter clock; many people go concurrently', async () => {
     const { h, fake, v } = await feishuHandoff();
-    const feishu = h.adapters.get('feishu');
-    if (!feishu) throw new Error('no feishu');
     const starts: { to: string; t: number }[] = [];
-    let inFlight = 0;
-    let maxInFlight = 0;
-    h.adapters.set('feishu', {
-      platform: 'feishu',
-      ackDeadlineMs: feishu.ackDeadlineMs,
-      async send(to, content, key) {
-        starts.push({ to: to.id, t: v.elapsed() });
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-        try {
-          return await feishu.send(to, content, key);
-        } finally {
-          inFlight--;
-        }
-      },
-      update: (id, card) => feishu.update(id, card),
-    });
+    const calls = countCalls(h, { onStart: (to) => starts.push({ to, t: v.elapsed() }) });
     for (let i = 0; i < 12; i++) h.deps.outbox.enqueue('feishu', text('ou_d', `d${i}`), h.clock.now());
     for (let i = 0; i < 12; i++) h.deps.outbox.enqueue('feishu', text(`ou_p${i}`, `p${i}`), h.clock.now());
     await h.flush();
@@ -120,29 +129,12 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
     for (let i = 5; i < toD.length; i++)
       expect((toD[i] as number) - (toD[i - 5] as number)).toBeGreaterThanOrEqual(1000);
     // The 12 other people were served concurrently, not one after the other.
-    expect(maxInFlight).toBeGreaterThan(5);
+    expect(calls.maxInFlight).toBeGreaterThan(5);
   });
 
   it('a pass reads heads a page at a time and still fills every free place', async () => {
     const { h, fake } = await feishuHandoff();
-    const feishu = h.adapters.get('feishu');
-    if (!feishu) throw new Error('no feishu');
-    let inFlight = 0;
-    let maxInFlight = 0;
-    h.adapters.set('feishu', {
-      platform: 'feishu',
-      ackDeadlineMs: feishu.ackDeadlineMs,
-      warm: () => true,
-      async send(to, content, key) {
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-        try {
-          return await feishu.send(to, content, key);
-        } finally {
-          inFlight--;
-        }
-      },
-      update: (id, card) => feishu.update(id, card),
-    });
+    const calls = countCalls(h, { warm: true });
     const repo = h.deps.outbox;
     const reads: number[] = [];
     const heads = repo.heads.bind(repo);
@@ -155,7 +147,7 @@ describe('delivery engine: order per conversation, no head-of-line blocking', ()
     await h.flush();
     expect(fake.messages).toHaveLength(40);
     // 32 places (the engine's concurrency) were filled at once from pages of at most 16 heads.
-    expect(maxInFlight).toBe(32);
+    expect(calls.maxInFlight).toBe(32);
     expect(Math.max(...reads)).toBeLessThanOrEqual(16);
   });
 
