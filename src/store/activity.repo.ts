@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { ActivityRepo } from '../app/ports';
 import { ACTIVITY_ACTIONS, type Decision } from '../domain/project';
 import type { DB } from './db';
-import { toDecision } from './projects.repo';
-import { auditLog, projectCc } from './schema';
+import { DECISION_COLUMNS, decisionFromRaw, placeholders, type RawDecision } from './decision-rows';
+import { projectCc } from './schema';
 
 /**
  * The activity around a project's steps: who a holder copied (project_cc) and the audit lines of comments etc.
@@ -17,7 +16,7 @@ export class SqliteActivityRepo implements ActivityRepo {
   }
 
   copied(regNo: string): string[] {
-    return this.s.copied.all({ regNo }).map((r) => r.userId);
+    return (this.s.copied.all(regNo) as { user_id: string }[]).map((r) => r.user_id);
   }
 
   addCopy(regNo: string, userId: string, addedBy: string, at: Date): boolean {
@@ -26,24 +25,17 @@ export class SqliteActivityRepo implements ActivityRepo {
   }
 
   activity(regNo: string): Decision[] {
-    return this.s.activity.all({ regNo }).map(toDecision);
+    return (this.s.activity.all(regNo, ...ACTIVITY_ACTIONS) as RawDecision[]).map(decisionFromRaw);
   }
 }
 
 function prepare(db: DB) {
-  const regNo = sql.placeholder('regNo');
+  const c = db.$client;
   return {
-    copied: db
-      .select({ userId: projectCc.userId })
-      .from(projectCc)
-      .where(eq(projectCc.regNo, regNo))
-      .orderBy(asc(projectCc.addedAt))
-      .prepare(),
-    activity: db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.regNo, regNo), inArray(auditLog.action, [...ACTIVITY_ACTIONS])))
-      .orderBy(asc(auditLog.id))
-      .prepare(),
+    copied: c.prepare('select user_id from project_cc where reg_no = ? order by added_at'),
+    activity: c.prepare(
+      `select ${DECISION_COLUMNS} from audit_log where reg_no = ? and action in (${placeholders(ACTIVITY_ACTIONS.length)})
+       order by id`,
+    ),
   };
 }

@@ -26,8 +26,12 @@ export class SqliteDeliveryRepo {
 
   /** The project's delivery, or null when there is no such project. */
   load(regNo: string): Delivery | null {
-    const p = this.s.project.get(regNo) as ProjectRow | undefined;
-    if (!p) return null;
+    const head = this.s.project.get(regNo) as DeliveryHead | undefined;
+    return head ? this.loadWith(regNo, head) : null;
+  }
+
+  /** The delivery of a project whose row (its DELIVERY_HEAD_COLUMNS) the caller has already read. */
+  loadWith(regNo: string, head: DeliveryHead): Delivery {
     const holders = new Map<number, UserId[]>();
     for (const h of this.s.holdersOf.all(regNo) as { task_id: number; user_id: string }[]) {
       const list = holders.get(h.task_id) ?? [];
@@ -35,28 +39,37 @@ export class SqliteDeliveryRepo {
       holders.set(h.task_id, list);
     }
     return {
-      processVersion: p.process_version,
-      team: { pm: p.pm_id, implementers: JSON.parse(p.implementers_json) as UserId[] },
-      approvalAnswers: JSON.parse(p.approval_answers_json) as Record<string, Answers>,
+      processVersion: head.process_version,
+      team: { pm: head.pm_id, implementers: JSON.parse(head.implementers_json) as UserId[] },
+      approvalAnswers: JSON.parse(head.approval_answers_json) as Record<string, Answers>,
       tasks: (this.s.tasks.all(regNo) as TaskRow[]).map((t) => taskFromRow(t, holders.get(t.id) ?? [])),
       documents: (this.s.documents.all(regNo) as DocRow[]).map(docFromRow),
       subflows: (this.s.subflows.all(regNo) as SubflowRow[]).map(subflowFromRow),
-      closedAt: date(p.closed_at),
+      closedAt: date(head.closed_at),
     };
   }
 
   /** Writes the difference between `before` (null = nothing stored yet) and `after`. */
   save(regNo: string, before: Delivery | null, after: Delivery): void {
-    const head = (d: Delivery) => [
-      d.processVersion,
-      d.team.pm,
-      JSON.stringify(d.team.implementers),
-      JSON.stringify(d.approvalAnswers),
-      d.closedAt?.getTime() ?? null,
-    ];
-    const next = head(after);
-    if (!before || JSON.stringify(head(before)) !== JSON.stringify(next)) this.s.setHead.run(...next, regNo);
+    const next = headValues(after);
+    if (!before || JSON.stringify(headValues(before)) !== JSON.stringify(next)) {
+      this.s.setHead.run(
+        next.process_version,
+        next.pm_id,
+        next.implementers_json,
+        next.approval_answers_json,
+        next.closed_at,
+        regNo,
+      );
+    }
+    this.saveRows(regNo, before, after);
+  }
 
+  /**
+   * The tasks, documents and subflows that changed between `before` and `after`, for a caller that writes the
+   * project row's delivery columns itself (headValues) in its own statement.
+   */
+  saveRows(regNo: string, before: Delivery | null, after: Delivery): void {
     const oldTasks = new Map(before?.tasks.map((t) => [t.no, t]));
     for (const t of after.tasks) {
       const old = oldTasks.get(t.no);
@@ -91,21 +104,59 @@ export class SqliteDeliveryRepo {
   }
 
   /** The denormalized current approval step (null when not in approval), for the "who holds what" lists. */
-  setStep(regNo: string, step: { role: string; region: string | null; hold?: Hold } | null): void {
-    this.s.setStep.run(step?.role ?? null, step ? (step.region ?? '*') : null, step?.hold ? 1 : 0, regNo);
+  setStep(regNo: string, step: CurrentStep | null): void {
+    const v = stepValues(step);
+    this.s.setStep.run(v.step_role, v.step_region, v.step_held, regNo);
+    this.saveStepHolds(regNo, step);
+  }
+
+  /** The current step's holders (`holds`, task 0), for a caller that writes the step columns itself (stepValues). */
+  saveStepHolds(regNo: string, step: CurrentStep | null): void {
     this.s.clearHolds.run(regNo, 0);
     for (const u of new Set(step?.hold?.now ?? [])) this.s.insertHold.run(regNo, 0, u);
   }
+}
+
+type CurrentStep = { role: string; region: string | null; hold?: Hold };
+
+/** The project row's columns that hold a delivery's head (team, approval answers, closing). */
+export const DELIVERY_HEAD_COLUMNS = 'process_version, pm_id, implementers_json, approval_answers_json, closed_at';
+export interface DeliveryHead {
+  process_version: number;
+  pm_id: string | null;
+  implementers_json: string;
+  approval_answers_json: string;
+  closed_at: number | null;
+}
+
+export function headValues(d: Delivery): DeliveryHead {
+  return {
+    process_version: d.processVersion,
+    pm_id: d.team.pm,
+    implementers_json: JSON.stringify(d.team.implementers),
+    approval_answers_json: JSON.stringify(d.approvalAnswers),
+    closed_at: d.closedAt?.getTime() ?? null,
+  };
+}
+
+/** The project row's denormalized step columns; region '*' = not split by region. */
+export function stepValues(step: CurrentStep | null): {
+  step_role: string | null;
+  step_region: string | null;
+  step_held: number;
+} {
+  return {
+    step_role: step?.role ?? null,
+    step_region: step ? (step.region ?? '*') : null,
+    step_held: step?.hold ? 1 : 0,
+  };
 }
 
 function prepare(c: Database.Database) {
   const taskCols =
     'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note, hold_json, held, barred_user';
   return {
-    project: c.prepare(
-      `select process_version, pm_id, implementers_json, approval_answers_json, closed_at
-       from projects where reg_no = ?`,
-    ),
+    project: c.prepare(`select ${DELIVERY_HEAD_COLUMNS} from projects where reg_no = ?`),
     tasks: c.prepare(`select id, task_no, ${taskCols} from tasks where reg_no = ? order by task_no`),
     // In the order they were named (insertion order): a task's holders read back as the domain wrote them.
     holdersOf: c.prepare(
@@ -146,13 +197,6 @@ function prepare(c: Database.Database) {
   };
 }
 
-interface ProjectRow {
-  process_version: number;
-  pm_id: string | null;
-  implementers_json: string;
-  approval_answers_json: string;
-  closed_at: number | null;
-}
 interface TaskRow {
   id: number;
   task_no: number;

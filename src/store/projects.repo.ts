@@ -1,12 +1,10 @@
-import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ProjectRepo } from '../app/ports';
-import { emptyDelivery } from '../domain/process/state';
-import { ACTIVITY_ACTIONS, currentStep, type Decision, type Project, type Step } from '../domain/project';
+import { ACTIVITY_ACTIONS, currentStep, type Project, type Step } from '../domain/project';
 import type { DB } from './db';
-import { SqliteDeliveryRepo } from './delivery.repo';
-import { auditLog, projects, regCounters } from './schema';
-
-type Row = typeof projects.$inferSelect;
+import { DECISION_COLUMNS, decisionFromRaw, placeholders, type RawDecision } from './decision-rows';
+import { DELIVERY_HEAD_COLUMNS, type DeliveryHead, headValues, SqliteDeliveryRepo, stepValues } from './delivery.repo';
+import { regCounters } from './schema';
 
 /** Refused attempts and the activity around steps (comments, CC, urges, escalations) are not decisions. */
 const NOT_HISTORY = ['denied' as const, ...ACTIVITY_ACTIONS];
@@ -48,7 +46,7 @@ export class SqliteProjectRepo implements ProjectRepo {
       }
       this.recent.delete(regNo);
     }
-    const row = this.s.get.get({ regNo });
+    const row = this.s.row.get(regNo) as RawProject | undefined;
     if (!row) return null;
     return this.remember(this.toDomain(row));
   }
@@ -79,109 +77,69 @@ export class SqliteProjectRepo implements ProjectRepo {
   }
 
   insert(p: Project): void {
-    const row = this.toRow(p);
-    this.insertStatement(Object.keys(row)).run(row);
-    this.delivery.save(p.regNo, null, p.delivery);
-    this.delivery.setStep(p.regNo, currentStep(p) ?? null);
+    const step = currentStep(p) ?? null;
+    this.s.insert.run({
+      ...factValues(p),
+      ...headValues(p.delivery),
+      ...stepValues(step),
+      reg_no: p.regNo,
+      created_at: p.createdAt.getTime(),
+    });
+    this.delivery.saveRows(p.regNo, null, p.delivery);
+    this.delivery.saveStepHolds(p.regNo, step);
     this.remember(p);
   }
 
   update(p: Project, before: Project): boolean {
-    const { regNo, createdAt: _c, ...rest } = this.toRow(p);
-    const res = this.updateStatement(Object.keys(rest)).run({ ...rest, regNo, before: before.version });
+    // One statement writes the row with its delivery head and step columns (they were three updates of the row).
+    const step = currentStep(p) ?? null;
+    const res = this.s.update.run({
+      ...factValues(p),
+      ...headValues(p.delivery),
+      ...stepValues(step),
+      reg_no: p.regNo,
+      before: before.version,
+    });
     if (res.changes !== 1) return false;
-    this.delivery.save(regNo, before.delivery, p.delivery);
-    this.delivery.setStep(regNo, currentStep(p) ?? null);
+    this.delivery.saveRows(p.regNo, before.delivery, p.delivery);
+    this.delivery.saveStepHolds(p.regNo, step);
     // What a fresh read would load (test/store/project-roundtrip.test.ts): the card rendered next reuses it.
     this.remember(p);
     return true;
   }
-
-  /** The compare-and-set update of these columns, prepared once per column set (in practice one). */
-  private updateStatement(keys: string[]) {
-    const sig = keys.join(',');
-    let stmt = this.updates.get(sig);
-    if (!stmt) {
-      const set = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
-      stmt = this.db
-        .update(projects)
-        .set(set)
-        .where(and(eq(projects.regNo, sql.placeholder('regNo')), eq(projects.version, sql.placeholder('before'))))
-        .prepare();
-      this.updates.set(sig, stmt);
-    }
-    return stmt;
-  }
-  private readonly updates = new Map<string, { run(values: Record<string, unknown>): { changes: number } }>();
-
-  /** The insert of these columns, prepared once per column set (in practice one). */
-  private insertStatement(keys: string[]) {
-    const sig = keys.join(',');
-    let stmt = this.inserts.get(sig);
-    if (!stmt) {
-      const values = Object.fromEntries(
-        keys.map((k) => [k, sql.placeholder(k)]),
-      ) as unknown as typeof projects.$inferInsert;
-      stmt = this.db.insert(projects).values(values).prepare();
-      this.inserts.set(sig, stmt);
-    }
-    return stmt;
-  }
-  private readonly inserts = new Map<string, { run(values: Record<string, unknown>): unknown }>();
 
   nextRegNo(year: number): string {
     const row = this.s.nextRegNo.get({ year }) as { last: number };
     return `${this.prefix}-${year}-${String(row.last).padStart(4, '0')}`;
   }
 
-  private toDomain(row: Row): Project {
-    const history = this.s.history.all({ regNo: row.regNo }).map(toDecision);
-    return this.fromRow(row, history);
-  }
-
-  private fromRow(row: Row, history: Decision[]): Project {
+  private toDomain(row: RawProject): Project {
+    const history = (this.s.history.all(row.reg_no, ...NOT_HISTORY) as RawDecision[]).map(decisionFromRaw);
     return {
-      regNo: row.regNo,
+      regNo: row.reg_no,
       facts: {
         name: row.name,
         customer: row.customer,
         kind: row.kind,
         region: row.region,
-        contractNo: row.contractNo,
-        signed: row.signed,
-        paid: row.paid,
-        reqLink: row.reqLink,
-        solutionLink: row.solutionLink,
-        formLink: row.formLink,
-        operated: row.operated,
-        cloud: row.cloud,
+        contractNo: row.contract_no,
+        signed: row.signed === 1,
+        paid: row.paid === 1,
+        reqLink: row.req_link,
+        solutionLink: row.solution_link,
+        formLink: row.form_link,
+        operated: row.operated === 1,
+        cloud: row.cloud === 1,
       },
-      submitter: row.submitterId,
+      submitter: row.submitter_id,
       state: row.state,
       round: row.round,
-      chain: JSON.parse(row.chainJson) as Step[],
-      stepIndex: row.stepIndex,
+      chain: JSON.parse(row.chain_json) as Step[],
+      stepIndex: row.step_index,
       version: row.version,
-      createdAt: row.createdAt,
-      delivery: this.delivery.load(row.regNo) ?? emptyDelivery(row.processVersion),
+      createdAt: new Date(row.created_at),
+      delivery: this.delivery.loadWith(row.reg_no, row),
       history,
-    };
-  }
-
-  private toRow(p: Project): typeof projects.$inferInsert & { regNo: string; createdAt: Date } {
-    return {
-      regNo: p.regNo,
-      ...p.facts,
-      submitterId: p.submitter,
-      outsourcing: outsourcingOf(p),
-      state: p.state,
-      round: p.round,
-      stepIndex: p.stepIndex,
-      chainJson: JSON.stringify(p.chain),
-      processVersion: p.delivery.processVersion,
-      version: p.version,
-      createdAt: p.createdAt,
-      updatedAt: p.history.at(-1)?.at ?? p.createdAt,
     };
   }
 }
@@ -189,23 +147,116 @@ export class SqliteProjectRepo implements ProjectRepo {
 const sqlIncrement = sql`${regCounters.last} + 1`;
 const RECENT = 512;
 
-function prepare(db: DB) {
-  const regNo = sql.placeholder('regNo');
+/** The columns of a project row written from the domain (besides reg_no, created_at and the delivery's own). */
+const FACT_COLUMNS = [
+  'name',
+  'customer',
+  'kind',
+  'region',
+  'contract_no',
+  'signed',
+  'paid',
+  'req_link',
+  'solution_link',
+  'form_link',
+  'operated',
+  'cloud',
+  'submitter_id',
+  'outsourcing',
+  'state',
+  'round',
+  'step_index',
+  'chain_json',
+  'version',
+  'updated_at',
+] as const;
+const WRITTEN_COLUMNS = [
+  ...FACT_COLUMNS,
+  ...DELIVERY_HEAD_COLUMNS.split(', '),
+  ...(Object.keys(stepValues(null)) as (keyof ReturnType<typeof stepValues>)[]),
+];
+
+const bit = (b: boolean) => (b ? 1 : 0);
+
+function factValues(p: Project): Record<(typeof FACT_COLUMNS)[number], string | number | null> {
+  const outsourcing = outsourcingOf(p);
   return {
-    get: db.select().from(projects).where(eq(projects.regNo, regNo)).prepare(),
-    version: db.$client.prepare('select version from projects where reg_no = ?'),
+    name: p.facts.name,
+    customer: p.facts.customer,
+    kind: p.facts.kind,
+    region: p.facts.region,
+    contract_no: p.facts.contractNo,
+    signed: bit(p.facts.signed),
+    paid: bit(p.facts.paid),
+    req_link: p.facts.reqLink,
+    solution_link: p.facts.solutionLink,
+    form_link: p.facts.formLink,
+    operated: bit(p.facts.operated),
+    cloud: bit(p.facts.cloud),
+    submitter_id: p.submitter,
+    outsourcing: outsourcing === null ? null : bit(outsourcing),
+    state: p.state,
+    round: p.round,
+    step_index: p.stepIndex,
+    chain_json: JSON.stringify(p.chain),
+    version: p.version,
+    updated_at: (p.history.at(-1)?.at ?? p.createdAt).getTime(),
+  };
+}
+
+/** A project row as the domain reads it. */
+interface RawProject extends DeliveryHead {
+  reg_no: string;
+  name: string;
+  customer: string;
+  kind: Project['facts']['kind'];
+  region: string;
+  contract_no: string;
+  signed: number;
+  paid: number;
+  req_link: string | null;
+  solution_link: string | null;
+  form_link: string | null;
+  operated: number;
+  cloud: number;
+  submitter_id: string;
+  state: Project['state'];
+  round: number;
+  step_index: number;
+  chain_json: string;
+  version: number;
+  created_at: number;
+}
+
+function prepare(db: DB) {
+  const c = db.$client;
+  return {
+    row: c.prepare(
+      `select reg_no, name, customer, kind, region, contract_no, signed, paid, req_link, solution_link, form_link,
+         operated, cloud, submitter_id, state, round, step_index, chain_json, version, created_at,
+         ${DELIVERY_HEAD_COLUMNS}
+       from projects where reg_no = ?`,
+    ),
+    version: c.prepare('select version from projects where reg_no = ?'),
+    insert: c.prepare(
+      `insert into projects (reg_no, created_at, ${WRITTEN_COLUMNS.join(', ')})
+       values (@reg_no, @created_at, ${WRITTEN_COLUMNS.map((k) => `@${k}`).join(', ')})`,
+    ),
+    // Compare-and-set on the version the transition started from.
+    update: c.prepare(
+      `update projects set ${WRITTEN_COLUMNS.map((k) => `${k} = @${k}`).join(', ')}
+       where reg_no = @reg_no and version = @before`,
+    ),
     nextRegNo: db
       .insert(regCounters)
       .values({ year: sql.placeholder('year'), last: 1 })
       .onConflictDoUpdate({ target: regCounters.year, set: { last: sqlIncrement } })
       .returning({ last: regCounters.last })
       .prepare(),
-    history: db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.regNo, regNo), notInArray(auditLog.action, NOT_HISTORY)))
-      .orderBy(asc(auditLog.id))
-      .prepare(),
+    history: c.prepare(
+      `select ${DECISION_COLUMNS} from audit_log where reg_no = ? and action not in (${placeholders(NOT_HISTORY.length)})
+       order by id`,
+    ),
   };
 }
 
@@ -214,20 +265,6 @@ function deepFreeze<T>(v: T): T {
   Object.freeze(v);
   for (const x of Object.values(v)) deepFreeze(x);
   return v;
-}
-
-export function toDecision(e: typeof auditLog.$inferSelect): Decision {
-  return {
-    round: e.round,
-    stepIndex: e.stepIndex,
-    role: e.role as Decision['role'],
-    action: e.action,
-    task: e.taskId,
-    by: e.actorId,
-    at: e.at,
-    reason: e.reason,
-    ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
-  };
 }
 
 function outsourcingOf(p: Project): boolean | null {

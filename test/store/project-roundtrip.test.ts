@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../scripts/seed/fill';
-import type { Project } from '../../src/domain/project';
+import { currentStep, type Project } from '../../src/domain/project';
+import type { DB } from '../../src/store/db';
 import { openDb } from '../../src/store/db';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
 import { insertAsCommitted, playedStates, writeAsCommitted } from '../helpers/written-projects';
@@ -27,10 +28,12 @@ describe('a written project reads back as written', () => {
       const [first, ...rest] = states as [Project, ...Project[]];
       db.$client.transaction(() => insertAsCommitted(db, writer, first))();
       expect(reader.get(first.regNo)).toEqual(first);
+      expectDenormalized(db, first);
       let before = first;
       for (const next of rest) {
         db.$client.transaction(() => expect(writeAsCommitted(db, writer, next, before)).toBe(true))();
         expect(reader.get(next.regNo), `${next.regNo} v${next.version}`).toEqual(next);
+        expectDenormalized(db, next);
         actions.add(next.history.at(-1)?.action ?? '');
         before = next;
         moves++;
@@ -41,3 +44,25 @@ describe('a written project reads back as written', () => {
       expect(actions, a).toContain(a);
   });
 });
+
+/** The columns the worklists and the console read instead of the domain's project: as the project implies them. */
+function expectDenormalized(db: DB, p: Project): void {
+  const row = db.$client
+    .prepare('select step_role, step_region, step_held, outsourcing, updated_at, state from projects where reg_no = ?')
+    .get(p.regNo);
+  const step = currentStep(p);
+  const outsourcing = p.delivery.approvalAnswers.commercial_reviewer?.outsourcing;
+  expect(row, `${p.regNo} v${p.version}`).toEqual({
+    step_role: step?.role ?? null,
+    step_region: step ? (step.region ?? '*') : null,
+    step_held: step?.hold ? 1 : 0,
+    outsourcing: typeof outsourcing === 'boolean' ? Number(outsourcing) : null,
+    updated_at: (p.history.at(-1)?.at ?? p.createdAt).getTime(),
+    state: p.state,
+  });
+  const holds = db.$client
+    .prepare('select user_id from holds where reg_no = ? and task_no = 0 order by user_id')
+    .all(p.regNo)
+    .map((r) => (r as { user_id: string }).user_id);
+  expect(holds, `${p.regNo} v${p.version} holds`).toEqual([...new Set(step?.hold?.now ?? [])].sort());
+}
