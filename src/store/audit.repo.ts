@@ -1,47 +1,33 @@
-import { sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { AuditEntry, AuditRepo } from '../app/ports';
 import type { DB } from './db';
-import { auditLog } from './schema';
 
 export class SqliteAuditRepo implements AuditRepo {
-  /** Prepared once: every decision appends a line. */
-  private readonly insert;
+  /** A plain prepared statement: every decision appends a line. */
+  private readonly insert: Statement;
 
   constructor(db: DB) {
-    const p = (n: string) => sql.placeholder(n);
-    this.insert = db
-      .insert(auditLog)
-      .values({
-        regNo: p('regNo'),
-        round: p('round'),
-        stepIndex: p('stepIndex'),
-        role: p('role'),
-        action: p('action'),
-        taskId: p('taskId'),
-        actorId: p('actorId'),
-        actorName: p('actorName'),
-        reason: p('reason'),
-        platform: p('platform'),
-        at: p('at'),
-        onBehalfOf: p('onBehalfOf'),
-      })
-      .prepare();
+    this.insert = db.$client.prepare(
+      `insert into audit_log (reg_no, round, step_index, role, action, task_id, actor_id, actor_name, reason, platform,
+         at, on_behalf_of)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
   append(e: AuditEntry): void {
-    this.insert.run({
-      regNo: e.regNo,
-      round: e.round,
-      stepIndex: e.stepIndex,
-      role: e.role,
-      action: e.action,
-      taskId: e.task,
-      actorId: e.by,
-      actorName: e.actorName,
-      reason: e.reason,
-      platform: e.platform,
-      at: e.at,
-      onBehalfOf: e.onBehalfOf ?? null,
-    });
+    this.insert.run(
+      e.regNo,
+      e.round,
+      e.stepIndex,
+      e.role,
+      e.action,
+      e.task,
+      e.by,
+      e.actorName,
+      e.reason,
+      e.platform,
+      e.at.getTime(),
+      e.onBehalfOf ?? null,
+    );
   }
 }

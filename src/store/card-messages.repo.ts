@@ -1,64 +1,49 @@
-import { asc, eq, sql } from 'drizzle-orm';
 import type { CardMessage, CardMessageRepo } from '../app/ports';
 import type { Platform } from '../platforms/types';
 import type { DB } from './db';
-import { cardMessages } from './schema';
+
+interface Row {
+  reg_no: string;
+  platform: string;
+  message_id: string;
+  viewer_id: string | null;
+  kind: CardMessage['kind'];
+  banner: string | null;
+  rendered_version: number;
+}
 
 export class SqliteCardMessageRepo implements CardMessageRepo {
-  /** Prepared once: every click and every card sent records or reads these. */
+  /** Plain prepared statements: every click and every card sent records or reads these. */
   private readonly s;
 
   constructor(db: DB) {
-    const p = (n: string) => sql.placeholder(n);
+    const c = db.$client;
     this.s = {
-      record: db
-        .insert(cardMessages)
-        .values({
-          regNo: p('regNo'),
-          platform: p('platform'),
-          messageId: p('messageId'),
-          viewerId: p('viewerId'),
-          kind: p('kind'),
-          banner: p('banner'),
-          renderedVersion: p('renderedVersion'),
-          createdAt: p('createdAt'),
-        })
-        .onConflictDoUpdate({
-          target: [cardMessages.platform, cardMessages.messageId],
-          set: { renderedVersion: sql`excluded.rendered_version` },
-        })
-        .prepare(),
-      forProject: db
-        .select()
-        .from(cardMessages)
-        .where(eq(cardMessages.regNo, p('regNo')))
-        .orderBy(asc(cardMessages.id))
-        .prepare(),
+      record: c.prepare(
+        `insert into card_messages (reg_no, platform, message_id, viewer_id, kind, banner, rendered_version, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (platform, message_id) do update set rendered_version = excluded.rendered_version`,
+      ),
+      forProject: c.prepare(
+        `select reg_no, platform, message_id, viewer_id, kind, banner, rendered_version from card_messages
+         where reg_no = ? order by id`,
+      ),
     };
   }
 
   record(m: CardMessage, at: Date): void {
-    this.s.record.run({
-      regNo: m.regNo,
-      platform: m.platform,
-      messageId: m.messageId,
-      viewerId: m.viewerId,
-      kind: m.kind,
-      banner: m.banner,
-      renderedVersion: m.renderedVersion,
-      createdAt: at,
-    });
+    this.s.record.run(m.regNo, m.platform, m.messageId, m.viewerId, m.kind, m.banner, m.renderedVersion, at.getTime());
   }
 
   forProject(regNo: string): CardMessage[] {
-    return this.s.forProject.all({ regNo }).map((r) => ({
-      regNo: r.regNo,
+    return (this.s.forProject.all(regNo) as Row[]).map((r) => ({
+      regNo: r.reg_no,
       platform: r.platform as Platform,
-      messageId: r.messageId,
-      viewerId: r.viewerId,
+      messageId: r.message_id,
+      viewerId: r.viewer_id,
       kind: r.kind,
       banner: r.banner,
-      renderedVersion: r.renderedVersion,
+      renderedVersion: r.rendered_version,
     }));
   }
 }
