@@ -261,6 +261,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
       const pipeline = createPipeline(deps, p, {
         afterCommit: kick,
         ...(adapter.deferredAck ? { deferredAck: adapter.deferredAck.bind(adapter) } : {}),
+        answersClickedCard: adapter.answersClickedCard === true,
       });
       const inner = opts.wrapInbound ? opts.wrapInbound(p, pipeline) : pipeline;
       // The simulator is in-process and has no deadline; every real platform gets its answer in time.

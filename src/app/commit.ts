@@ -8,6 +8,7 @@ import { approversOf } from '../domain/routing';
 import { type Transitioned, transition } from '../domain/transition';
 import type { Platform } from '../platforms/types';
 import type { AppDeps } from './deps';
+import type { AnsweredCopy } from './effects';
 import { enqueueEffects } from './effects';
 import { refusalText, waitingText } from './messages';
 import type { AuditEntry } from './ports';
@@ -37,6 +38,11 @@ export class StaleVersionError extends Error {
 export interface Actor {
   user: UserId;
   platform: Platform;
+  /**
+   * The card the actor clicked, when the click's answer shows it re-rendered (inline, or queued by the pipeline
+   * when the ack cannot carry it): the refresh of the project's copies leaves it out instead of updating it twice.
+   */
+  answering?: AnsweredCopy;
 }
 
 /** Runs a workflow event on a loaded project: transition, CAS update, audit, effects → outbox. */
@@ -103,7 +109,7 @@ export function commit(
 ): void {
   const org = deps.org.view();
   deps.audit.append({ ...t.record, regNo, actorName: displayName(org, actor.user), platform: actor.platform });
-  enqueueEffects(deps, t.next, effects, at);
+  enqueueEffects(deps, t.next, effects, at, actor.answering);
   deps.logger.info('transition', { regNo, action: t.record.action, user: actor.user, platform: actor.platform });
 }
 

@@ -89,8 +89,28 @@ export function supersedeOlderCopies(deps: AppDeps, latest: CardMessage, at: Dat
   );
 }
 
-/** Turns a transition's effects into outbox rows. Runs inside the transition's transaction. */
-export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at: Date): void {
+/**
+ * The card a click came from, answered by the click itself (see Actor.answering). `left` is set to that copy when a
+ * refresh left it out, so the pipeline can queue its update after all should the answer not show it.
+ */
+export interface AnsweredCopy {
+  platform: Platform;
+  messageId: string;
+  left?: CardMessage;
+}
+
+/** Queues the update of one copy of a project's card to what the project shows now. */
+export function refreshCopy(deps: AppDeps, regNo: string, m: CardMessage, at: Date): void {
+  const view: View =
+    m.kind === 'docs' ? { type: 'docs', regNo } : { type: 'project', regNo, ...(m.banner ? { banner: m.banner } : {}) };
+  deps.outbox.enqueue(m.platform, { op: 'update', messageId: m.messageId, view, viewer: m.viewerId }, at);
+}
+
+/**
+ * Turns a transition's effects into outbox rows. Runs inside the transition's transaction. `answering`: the clicked
+ * copy, left out of the refresh (its answer shows it).
+ */
+export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at: Date, answering?: AnsweredCopy): void {
   const org = deps.org.view();
   const def = deps.processes.get(p.delivery.processVersion);
   // Copies updated by a card.moved effect get that one update only (WeCom update codes are single-use).
@@ -101,11 +121,11 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
         for (const m of liveCopies(deps, p.regNo)) {
           if (!deps.platforms.includes(m.platform)) continue;
           if (m.kind === 'project' && m.viewerId && moved.has(m.viewerId)) continue;
-          const view: View =
-            m.kind === 'docs'
-              ? { type: 'docs', regNo: p.regNo }
-              : { type: 'project', regNo: p.regNo, ...(m.banner ? { banner: m.banner } : {}) };
-          deps.outbox.enqueue(m.platform, { op: 'update', messageId: m.messageId, view, viewer: m.viewerId }, at);
+          if (answering && m.platform === answering.platform && m.messageId === answering.messageId) {
+            answering.left = m;
+            continue;
+          }
+          refreshCopy(deps, p.regNo, m, at);
         }
         break;
       case 'notify.assignees': {

@@ -1,13 +1,15 @@
 import type { FormDraft } from '../../cards/draft';
 import type { CardModel } from '../../cards/model';
 import { NOT_A_COMMAND_HINT } from '../commands/help';
+import type { Intent } from '../commands/intents';
 import { parseCardAction } from '../commands/parse-card-action';
 import { type ParseResult, parseSlash } from '../commands/parse-slash';
 import type { AckReply, DeferredAck, InboundEvent, Platform, SendTarget } from '../platforms/types';
 import type { AppDeps } from './deps';
-import { liveCopies } from './effects';
+import { type AnsweredCopy, liveCopies, refreshCopy } from './effects';
 import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
 import { resolveMentions } from './mentions';
+import type { CardMessage } from './ports';
 import { renderView } from './render-view';
 import type { View } from './views';
 
@@ -21,6 +23,8 @@ export interface PipelineOptions {
   afterCommit?: () => void;
   /** What of a click's answer the platform needs delivered after the ack (PlatformAdapter.deferredAck). */
   deferredAck?: (reply: AckReply, ev: InboundEvent) => DeferredAck;
+  /** The platform's answer to a click surely shows the clicked card (PlatformAdapter.answersClickedCard). */
+  answersClickedCard?: boolean;
 }
 
 /** The clicked card's view, kept beside the reply so a deferred or late update renders the same card. */
@@ -36,8 +40,13 @@ export function createPipeline(deps: AppDeps, platform: Platform, opts: Pipeline
     let reply: AckReply;
     try {
       reply = deps.tx(() => {
-        const r = handleOnce(deps, platform, ev, at);
-        if (deferred) queueAnswer(deps, platform, ev, r, deferred(r, ev), at);
+        const r = handleOnce(deps, platform, ev, at, opts.answersClickedCard === true);
+        const d = deferred?.(r, ev);
+        if (d) queueAnswer(deps, platform, ev, r, d, at);
+        // The refresh left the clicked copy to this answer: if the answer does not show it after all (a refused
+        // form, a locked copy, an update the platform cannot make), it is updated like every other copy.
+        const left = leftToAnswer.get(r);
+        if (left && !(answeredCopies.has(r) && (!d || d.updateCard))) refreshCopy(deps, left.regNo, left, at);
         return r;
       });
     } catch (e) {
@@ -97,6 +106,7 @@ function handleOnce(
   platform: Platform,
   ev: Exclude<InboundEvent, { kind: 'ignored' }>,
   at: Date,
+  answersClickedCard: boolean,
 ): AckReply {
   if (!deps.inbound.claim(platform, ev.eventId, at)) {
     deps.logger.info('duplicate delivery ignored', { platform, eventId: ev.eventId });
@@ -147,7 +157,15 @@ function handleOnce(
     return reply;
   }
 
-  const outcome: Outcome = handleIntent(deps, parsed.intent, { user, platform }, at);
+  // A click's answer shows the clicked card re-rendered: the refresh of the project's copies leaves that one out.
+  const answering: AnsweredCopy | undefined =
+    answersClickedCard && ev.kind === 'cardAction' && ev.messageId ? { platform, messageId: ev.messageId } : undefined;
+  const outcome: Outcome = handleIntent(
+    deps,
+    parsed.intent,
+    { user, platform, ...(answering ? { answering } : {}) },
+    at,
+  );
   if (ev.kind === 'message') {
     if (outcome.text) queue({ type: 'text', text: outcome.text }, user);
     if (outcome.view) queue(outcome.view, user);
@@ -155,9 +173,29 @@ function handleOnce(
   }
   // A card click: the answer is a toast, the clicked card re-rendered inline, and any extra view as a message.
   if (outcome.view) queue(outcome.view, user);
+  const reply = answerClick(deps, platform, ev, user, parsed.intent, outcome, at);
+  if (answering?.left) leftToAnswer.set(reply, answering.left);
+  return reply;
+}
+
+/** Replies that show the clicked card re-rendered from the current state. */
+const answeredCopies = new WeakSet<AckReply>();
+/** The copy a reply's project refresh left out, for the answer to show (see createPipeline). */
+const leftToAnswer = new WeakMap<AckReply, CardMessage>();
+
+/** A card click's answer: a toast and the clicked card re-rendered (a refused form keeps its typed values). */
+function answerClick(
+  deps: AppDeps,
+  platform: Platform,
+  ev: Extract<InboundEvent, { kind: 'cardAction' }>,
+  user: string,
+  intent: Intent,
+  outcome: Outcome,
+  at: Date,
+): AckReply {
   const reply: AckReply = outcome.text ? { toast: { type: outcome.ok ? 'success' : 'error', text: outcome.text } } : {};
   if (!outcome.ok && ev.form) {
-    const again = formAgain(deps, platform, ev, user, outcome, parsed.intent);
+    const again = formAgain(deps, platform, ev, user, outcome, intent);
     if (again) {
       reply.card = again.card;
       clickedViews.set(reply, again.clicked);
@@ -169,7 +207,7 @@ function handleOnce(
       .forProject(outcome.regNo)
       .find((m) => m.platform === platform && m.messageId === ev.messageId);
     // A registration form that was just submitted becomes the project's card, refreshed like any other copy.
-    if (known || (parsed.intent.type === 'register' && outcome.ok)) {
+    if (known || (intent.type === 'register' && outcome.ok)) {
       const live = !known || liveCopies(deps, outcome.regNo).some((m) => m.messageId === known.messageId);
       const view: View =
         !live && known
@@ -183,6 +221,7 @@ function handleOnce(
       else if (rendered.content.kind === 'card' && rendered.card) {
         reply.card = rendered.content.card;
         clickedViews.set(reply, { view, viewer });
+        answeredCopies.add(reply);
         const { version, ...card } = rendered.card;
         deps.cardMessages.record(
           { ...card, platform, messageId: ev.messageId, viewerId: viewer, renderedVersion: version },

@@ -95,6 +95,15 @@ export interface PlatformAdapter {
    * updated through the API. Absent = everything fits in the ack (Feishu).
    */
   deferredAck?(reply: AckReply, ev: InboundEvent): DeferredAck;
+  /**
+   * True when a click's answer surely shows the clicked card re-rendered — in the ack (Feishu replaces the card with
+   * the one the callback response carries; the simulator likewise) or by the update `deferredAck` queues (WeCom, with
+   * the click's fresh response code) — so the refresh of the project's copies after a decision leaves that copy out
+   * instead of updating it a second time. Absent on DingTalk: its ack carries a CardResponse too, but which of its
+   * keys the server honours is not confirmed (../shared/platforms/dingtalk-wecom.md), so the copy is also updated
+   * through the API.
+   */
+  readonly answersClickedCard?: boolean;
   /** The platform's contact API: org users given by e-mail or mobile are resolved through it (the directory). */
   readonly contacts?: ContactLookup;
 }

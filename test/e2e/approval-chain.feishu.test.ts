@@ -35,8 +35,17 @@ describe('Feishu end to end: real SDK, real HTTP, signed and encrypted deliverie
     expect(feishuCardText(leadCard)).toContain('HO-2026-0001');
     expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
 
+    const leadCopy = chat.cards('li.lead').at(-1)?.messageId;
+    const salesCopies = chat.cards('wang.sales').map((c) => c.messageId);
+    const patchesOf = (id: string | undefined) => fake.updates.filter((u) => u.messageId === id).length;
+    const salesPatches = salesCopies.map(patchesOf);
     const ack = await chat.click('li.lead', '同意');
     expect(ack.toast).toMatchObject({ type: 'success' });
+    // The clicked card is answered inline (Feishu replaces it with the response's card): no PATCH of it follows,
+    // while the project's other live copies are PATCHed.
+    expect(patchesOf(leadCopy)).toBe(0);
+    expect(salesCopies.length).toBeGreaterThan(0);
+    expect(salesCopies.map(patchesOf).some((n, i) => n > (salesPatches[i] as number))).toBe(true);
     // Only 更多操作 (撤销同意 until the next holder acts) is left on the clicked card.
     const live = feishuButtons((ack.card as { data: unknown }).data).filter((b) => !b.disabled);
     expect(live.map((b) => b.label)).toEqual(['更多操作']);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, projects } from '../../src/store/schema';
+import { auditLog, outbox, projects } from '../../src/store/schema';
 import type { FakeWecom } from '../helpers/fake-wecom';
 import { COMMERCIAL_TYPED, createTestHandoff, REGISTER_NORTH_UNSIGNED, SETUP_TYPED } from '../helpers/handoff';
 import { startFakeWecomFor, WecomChat, wecomConfig, withWecomIds } from '../helpers/wecom-chat';
@@ -24,7 +24,17 @@ describe('WeCom end to end: encrypted XML callbacks, template cards, fake WeCom 
     expect(res.status).toBe(200);
     expect(await chat.waitForText('wang.sales', 'HO-2026-0001')).toContain('已登记');
     expect(chat.buttons('li.lead')).toEqual(['同意', '更多操作', '驳回', '抄送', '评论']);
+    const leadCard = chat.cards('li.lead').at(-1)?.taskId;
     await chat.click('li.lead', '同意');
+    // The clicked card is updated once, with the click's response code; the refresh of the project's copies does
+    // not queue a second update of it (each code works once).
+    expect(fake.updates.filter((u) => u.taskId === leadCard)).toHaveLength(1);
+    const updatesQueued = h.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.conversation === `msg:${leadCard}`);
+    expect(updatesQueued).toHaveLength(1);
     await chat.click('yang.huiyu', '同意');
     expect(chat.cards('dai.juanxiang')).toHaveLength(0);
     // The commercial review's checklist cannot be ticked on a WeCom button card: the card says what to type.

@@ -92,14 +92,26 @@ export class FeishuChat {
     return res;
   }
 
-  /** The current content of every interactive message sent to the user or their p2p chat (latest PATCH applied). */
+  /**
+   * Cards a click's callback response carried, by message: Feishu replaces the clicked card with it, as a PATCH
+   * would. `after`: how many PATCHes the fake had received then (a later PATCH of the message replaces it again).
+   */
+  private readonly answered = new Map<string, { card: unknown; after: number }>();
+
+  /**
+   * The current content of every interactive message sent to the user or their p2p chat: the latest PATCH or
+   * callback response applied.
+   */
   cards(user: string): { messageId: string; card: unknown }[] {
     return this.fake.messages
       .filter(
         (m) => (m.receive_id === openIdOf(user) || m.receive_id === chatIdOf(user)) && m.msg_type === 'interactive',
       )
       .map((m) => {
-        const update = this.fake.updates.filter((u) => u.messageId === m.messageId).at(-1);
+        const patches = this.fake.updates.map((u, i) => ({ ...u, i })).filter((u) => u.messageId === m.messageId);
+        const update = patches.at(-1);
+        const inline = this.answered.get(m.messageId);
+        if (inline && (!update || update.i < inline.after)) return { messageId: m.messageId, card: inline.card };
         return { messageId: m.messageId, card: update ? update.content : m.content };
       });
   }
@@ -144,10 +156,21 @@ export class FeishuChat {
 
   /** Clicks and returns the callback response body (toast + inline card). */
   async click(user: string, label: string, form?: Record<string, unknown>): Promise<Json> {
-    const res = await this.deliver('/feishu/cards', this.sign(this.clickEvent(user, label, form)));
+    const event = this.clickEvent(user, label, form);
+    const res = await this.deliver('/feishu/cards', this.sign(event));
     const body = (await res.json()) as Json;
+    this.applyAnswer(event, body);
     await this.flush();
     return body;
+  }
+
+  /** What Feishu does with a callback response that carries a card: the clicked message shows it. */
+  applyAnswer(event: Json, body: Json): void {
+    const card = isObj(body.card) ? body.card.data : undefined;
+    const ev = isObj(event.event) ? event.event : {};
+    const messageId = isObj(ev.context) ? ev.context.open_message_id : undefined;
+    if (card !== undefined && typeof messageId === 'string')
+      this.answered.set(messageId, { card, after: this.fake.updates.length });
   }
 }
 

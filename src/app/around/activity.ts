@@ -5,7 +5,7 @@ import type { ProcessDefinition } from '../../domain/process/definition';
 import { type ActivityAction, currentStep, type Project } from '../../domain/project';
 import type { Actor } from '../commit';
 import type { AppDeps } from '../deps';
-import { enqueueEffects } from '../effects';
+import { type AnsweredCopy, enqueueEffects } from '../effects';
 
 /**
  * Appends one activity line (comment, cc, urge, escalate — or a refused attempt, `denied`) to the project's audit
@@ -37,9 +37,9 @@ export function appendActivity(
   deps.logger.info('activity', { regNo: p.regNo, action, user: actor.user, platform: actor.platform });
 }
 
-/** Every live copy of the project's cards is re-rendered (the history shows the new line). */
-export function refreshCards(deps: AppDeps, p: Project, at: Date): void {
-  enqueueEffects(deps, p, [{ type: 'card.refresh', regNo: p.regNo }], at);
+/** Every live copy of the project's cards is re-rendered (the history shows the new line), but the one answered. */
+export function refreshCards(deps: AppDeps, p: Project, at: Date, answering?: AnsweredCopy): void {
+  enqueueEffects(deps, p, [{ type: 'card.refresh', regNo: p.regNo }], at, answering);
 }
 
 /** A waiting step in words, as on the card: "销售主管审批", "确认需求", "产品缺陷 #1：… · 测试组确认缺陷". */

@@ -40,6 +40,6 @@ export function ccByHolder(deps: AppDeps, p: Project, person: string, actor: Act
   appendActivity(deps, p, 'cc', actor, at, name);
   const by = displayName(org, actor.user);
   sendToUser(deps, target, { type: 'project', regNo: p.regNo, banner: `抄送：${by} 把此项目抄送给你${CC_NOTE}` }, at);
-  refreshCards(deps, p, at);
+  refreshCards(deps, p, at, actor.answering);
   return { ok: true, text: `已抄送给 ${name}，对方会收到只读的项目卡片，之后的进展会在卡片上更新。`, regNo: p.regNo };
 }

@@ -23,7 +23,7 @@ export function comment(deps: AppDeps, p: Project, text: string, actor: Actor, a
     };
   }
   appendActivity(deps, p, 'comment', actor, at, text);
-  refreshCards(deps, p, at);
+  refreshCards(deps, p, at, actor.answering);
   const by = displayName(org, actor.user);
   const holders = currentHolders(p, def, org).filter((u) => u !== actor.user);
   for (const u of holders) sendToUser(deps, u, { type: 'project', regNo: p.regNo, banner: `评论：${by}：${text}` }, at);

@@ -47,7 +47,7 @@ export function urge(deps: AppDeps, p: Project, actor: Actor, at: Date): Outcome
     };
   }
   appendActivity(deps, p, 'urge', actor, at, sent.join('、'));
-  refreshCards(deps, p, at);
+  refreshCards(deps, p, at, actor.answering);
   const rest = already.length ? `${already.join('')}今天已催办过，未重复发送。` : '';
   return { ok: true, text: `已催办${sent.join('、')}。${rest}`, regNo: p.regNo };
 }

@@ -70,6 +70,7 @@ export interface FeishuAdapterOptions {
 export class FeishuAdapter implements PlatformAdapter, WebhookInbound {
   readonly platform = 'feishu' as const;
   readonly ackDeadlineMs = 3000;
+  readonly answersClickedCard = true;
   private readonly cache = new TokenCache();
   private readonly client: lark.Client;
 

@@ -34,6 +34,7 @@ const conversationOf = (to: SendTarget): string => (to.kind === 'user' ? dmConve
 export class LocalAdapter implements PlatformAdapter {
   readonly platform = 'local' as const;
   readonly ackDeadlineMs = 10_000;
+  readonly answersClickedCard = true;
   private readonly messages = new Map<string, LocalMessage>();
   private readonly byKey = new Map<string, string>();
   private readonly listeners = new Set<(e: LocalEvent) => void>();

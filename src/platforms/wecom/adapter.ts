@@ -83,6 +83,7 @@ export class WecomAdapter implements PlatformAdapter, WebhookInbound {
   readonly platform = 'wecom' as const;
   /** WeCom waits 5 s for a callback answer, then retries (3 times in all). */
   readonly ackDeadlineMs = 5000;
+  readonly answersClickedCard = true;
   readonly client: WecomClient;
   readonly codes: ResponseCodes;
   private readonly aesKey: Buffer;
