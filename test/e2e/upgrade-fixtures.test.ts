@@ -13,6 +13,8 @@ import { cardText, createTestHandoff, LocalChat } from '../helpers/handoff';
  * (the same projects played each time); played-<commit>.json is what was played and read back from it.
  * d34d827: released main with migrations 0000–0007; 518a706: the main of 1 December 2026, migrations 0000–0012;
  * 8c43f11: the main before 0015 (the pending-only conversation index), migrations 0000–0014, with a CC and a delegation.
+ * df8973a: the main before the single-statement project writes and the clicked-card answer, migrations 0000–0015,
+ * with a transferred step too (0003's commercial review held by chen.presales: `holds`, `step_held`).
  */
 const JOURNAL = fileURLToPath(new URL('../../migrations/meta/_journal.json', import.meta.url));
 
@@ -57,6 +59,7 @@ describe.each([
   { commit: 'd34d827', migrations: 8 },
   { commit: '518a706', migrations: 13 },
   { commit: '8c43f11', migrations: 15 },
+  { commit: 'df8973a', migrations: 16 },
 ])(
   'a database written by $commit ($migrations migrations) opens with nothing lost and every project continues',
   ({ commit, migrations }) => {
@@ -151,8 +154,9 @@ describe.each([
       }
       // Columns added after the fixture's version start at their defaults (those it had are compared above, value
       // for value): nothing held, nobody acting on someone's behalf (0010); tasks opened before the review rule carry
-      // no barred submitter (0013; they keep their holders until reopened). Nothing was held in any fixture.
-      expect(count('select count(*) from projects where step_held != 0')).toBe(0);
+      // no barred submitter (0013; they keep their holders until reopened). Only df8973a's fixture holds a step.
+      expect(count('select count(*) from projects where step_held != 0')).toBe(migrations >= 16 ? 1 : 0);
+      expect(count('select count(*) from holds')).toBe(migrations >= 16 ? 1 : 0);
       expect(count('select count(*) from tasks where held != 0 or hold_json is not null')).toBe(0);
       if (migrations <= 10) expect(count('select count(*) from audit_log where on_behalf_of is not null')).toBe(0);
       if (migrations <= 13) expect(count('select count(*) from tasks where barred_user is not null')).toBe(0);
@@ -206,6 +210,9 @@ describe.each([
         expect(liveIds.length > 0, p.regNo).toBe(p.regNo !== 'HO-2026-0011');
         expect(column(updated, lastOld), p.regNo).toEqual(expect.arrayContaining(liveIds));
       }
+      // The step held by name (df8973a's transfer) was decided by its holder: the next step is nobody's by name.
+      expect(count(`select count(*) from holds where task_no = 0`)).toBe(0);
+      expect(count('select count(*) from projects where step_held != 0')).toBe(0);
       expect(count(`select count(*) from card_messages where reg_no = 'HO-2026-0004'`)).toBeGreaterThan(2);
       // 0004 went through a rejection: round 2 keeps the round-1 history on its card.
       expect(cardText(chat.lastCard('yang.huiyu'))).toContain('合同金额与报价不符');
