@@ -1,3 +1,4 @@
+import type { FormDraft } from '../../cards/draft';
 import {
   holdersOf,
   names,
@@ -90,19 +91,31 @@ export function supersedeOlderCopies(deps: AppDeps, latest: CardMessage, at: Dat
 }
 
 /**
- * The card a click came from, answered by the click itself (see Actor.answering). `left` is set to that copy when a
- * refresh left it out, so the pipeline can queue its update after all should the answer not show it.
+ * The card a click came from, answered by the click itself (see Actor.answering). The refresh of the project's copies
+ * sets `left` to that copy when it leaves it out; the pipeline sets `shown` when the answer re-renders it, and
+ * updates the copy after all when it did not.
  */
 export interface AnsweredCopy {
   platform: Platform;
   messageId: string;
   left?: CardMessage;
+  shown?: boolean;
+}
+
+/**
+ * What a live copy of a project's card shows: the project card (with its banner) or the documents checklist;
+ * `draft`: with a refused form's typed values.
+ */
+export function copyView(regNo: string, m: Pick<CardMessage, 'kind' | 'banner'> | undefined, draft?: FormDraft): View {
+  const d = draft ? { draft } : {};
+  return m?.kind === 'docs'
+    ? { type: 'docs', regNo, ...d }
+    : { type: 'project', regNo, ...(m?.banner ? { banner: m.banner } : {}), ...d };
 }
 
 /** Queues the update of one copy of a project's card to what the project shows now. */
-export function refreshCopy(deps: AppDeps, regNo: string, m: CardMessage, at: Date): void {
-  const view: View =
-    m.kind === 'docs' ? { type: 'docs', regNo } : { type: 'project', regNo, ...(m.banner ? { banner: m.banner } : {}) };
+export function refreshCopy(deps: AppDeps, m: CardMessage, at: Date): void {
+  const view = copyView(m.regNo, m);
   deps.outbox.enqueue(m.platform, { op: 'update', messageId: m.messageId, view, viewer: m.viewerId }, at);
 }
 
@@ -125,7 +138,7 @@ export function enqueueEffects(deps: AppDeps, p: Project, effects: Effect[], at:
             answering.left = m;
             continue;
           }
-          refreshCopy(deps, p.regNo, m, at);
+          refreshCopy(deps, m, at);
         }
         break;
       case 'notify.assignees': {

@@ -6,10 +6,9 @@ import { parseCardAction } from '../commands/parse-card-action';
 import { type ParseResult, parseSlash } from '../commands/parse-slash';
 import type { AckReply, DeferredAck, InboundEvent, Platform, SendTarget } from '../platforms/types';
 import type { AppDeps } from './deps';
-import { type AnsweredCopy, liveCopies, refreshCopy } from './effects';
+import { type AnsweredCopy, copyView, liveCopies, refreshCopy } from './effects';
 import { handleIntent, type Outcome, StaleVersionError } from './handle-intent';
 import { resolveMentions } from './mentions';
-import type { CardMessage } from './ports';
 import { renderView } from './render-view';
 import type { View } from './views';
 
@@ -40,13 +39,18 @@ export function createPipeline(deps: AppDeps, platform: Platform, opts: Pipeline
     let reply: AckReply;
     try {
       reply = deps.tx(() => {
-        const r = handleOnce(deps, platform, ev, at, opts.answersClickedCard === true);
+        // A click's answer shows the clicked card re-rendered: the refresh of the project's copies leaves it out.
+        const answering: AnsweredCopy | undefined =
+          opts.answersClickedCard && ev.kind === 'cardAction' && ev.messageId
+            ? { platform, messageId: ev.messageId }
+            : undefined;
+        const r = handleOnce(deps, platform, ev, at, answering);
         const d = deferred?.(r, ev);
         if (d) queueAnswer(deps, platform, ev, r, d, at);
-        // The refresh left the clicked copy to this answer: if the answer does not show it after all (a refused
-        // form, a locked copy, an update the platform cannot make), it is updated like every other copy.
-        const left = leftToAnswer.get(r);
-        if (left && !(answeredCopies.has(r) && (!d || d.updateCard))) refreshCopy(deps, left.regNo, left, at);
+        // If the answer does not show it after all (a refused form, a locked copy, an update the platform cannot
+        // make), it is updated like every other copy.
+        const left = answering?.left;
+        if (left && !(answering.shown && (!d || d.updateCard))) refreshCopy(deps, left, at);
         return r;
       });
     } catch (e) {
@@ -106,7 +110,7 @@ function handleOnce(
   platform: Platform,
   ev: Exclude<InboundEvent, { kind: 'ignored' }>,
   at: Date,
-  answersClickedCard: boolean,
+  answering: AnsweredCopy | undefined,
 ): AckReply {
   if (!deps.inbound.claim(platform, ev.eventId, at)) {
     deps.logger.info('duplicate delivery ignored', { platform, eventId: ev.eventId });
@@ -157,9 +161,6 @@ function handleOnce(
     return reply;
   }
 
-  // A click's answer shows the clicked card re-rendered: the refresh of the project's copies leaves that one out.
-  const answering: AnsweredCopy | undefined =
-    answersClickedCard && ev.kind === 'cardAction' && ev.messageId ? { platform, messageId: ev.messageId } : undefined;
   const outcome: Outcome = handleIntent(
     deps,
     parsed.intent,
@@ -173,15 +174,8 @@ function handleOnce(
   }
   // A card click: the answer is a toast, the clicked card re-rendered inline, and any extra view as a message.
   if (outcome.view) queue(outcome.view, user);
-  const reply = answerClick(deps, platform, ev, user, parsed.intent, outcome, at);
-  if (answering?.left) leftToAnswer.set(reply, answering.left);
-  return reply;
+  return answerClick(deps, platform, ev, user, parsed.intent, outcome, at, answering);
 }
-
-/** Replies that show the clicked card re-rendered from the current state. */
-const answeredCopies = new WeakSet<AckReply>();
-/** The copy a reply's project refresh left out, for the answer to show (see createPipeline). */
-const leftToAnswer = new WeakMap<AckReply, CardMessage>();
 
 /** A card click's answer: a toast and the clicked card re-rendered (a refused form keeps its typed values). */
 function answerClick(
@@ -192,6 +186,7 @@ function answerClick(
   intent: Intent,
   outcome: Outcome,
   at: Date,
+  answering: AnsweredCopy | undefined,
 ): AckReply {
   const reply: AckReply = outcome.text ? { toast: { type: outcome.ok ? 'success' : 'error', text: outcome.text } } : {};
   if (!outcome.ok && ev.form) {
@@ -212,16 +207,14 @@ function answerClick(
       const view: View =
         !live && known
           ? { type: 'superseded', regNo: outcome.regNo, kind: known.kind }
-          : known?.kind === 'docs'
-            ? { type: 'docs', regNo: outcome.regNo }
-            : { type: 'project', regNo: outcome.regNo, ...(known?.banner ? { banner: known.banner } : {}) };
+          : copyView(outcome.regNo, known);
       const viewer = known ? known.viewerId : user;
       const rendered = renderView(deps, view, viewer);
       if (rendered.content.kind === 'card' && !live) reply.card = rendered.content.card;
       else if (rendered.content.kind === 'card' && rendered.card) {
         reply.card = rendered.content.card;
         clickedViews.set(reply, { view, viewer });
-        answeredCopies.add(reply);
+        if (answering) answering.shown = true;
         const { version, ...card } = rendered.card;
         deps.cardMessages.record(
           { ...card, platform, messageId: ev.messageId, viewerId: viewer, renderedVersion: version },
@@ -272,10 +265,7 @@ function formAgain(
   if (known && regNo && !liveCopies(deps, regNo).some((m) => m.messageId === known.messageId)) return null;
   let view: View | null = null;
   if (known && regNo) {
-    view =
-      known.kind === 'docs'
-        ? { type: 'docs', regNo, draft }
-        : { type: 'project', regNo, ...(known.banner ? { banner: known.banner } : {}), draft };
+    view = copyView(regNo, known, draft);
   } else if (type === 'register') view = { type: 'registerForm', draft };
   else if (type === 'raise' && regNo) {
     const kind = intent?.kind ?? (typeof action.kind === 'string' ? action.kind : '');
