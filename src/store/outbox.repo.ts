@@ -39,7 +39,8 @@ export class SqliteOutboxRepo implements OutboxRepo {
     this.insertStmt = db.$client.prepare(
       `insert into outbox (key, platform, payload_json, status, next_attempt_at, created_at, conversation, lane, head)
        values (:key, :platform, :payload, 'pending', :at, :at, :conversation, :lane, not exists (
-         select 1 from outbox where platform = :platform and status = 'pending' and conversation = :conversation))`,
+         select 1 from outbox where platform = :platform and status = 'pending' and conversation = :conversation))
+       returning head`,
     );
     this.promoteStmt = db.$client.prepare(
       `update outbox set head = 1 where id = (
@@ -85,10 +86,15 @@ export class SqliteOutboxRepo implements OutboxRepo {
     return this.held.size;
   }
 
-  /** Platforms rows were queued for since the last takeQueued() (a rolled-back row only costs a needless wake-up). */
+  /**
+   * Platforms a row was queued for since the last takeQueued() that became its conversation's head (a rolled-back
+   * row only costs a needless wake-up). A row queued behind a pending head needs no wake-up: the head's delivery
+   * (or death) makes it the head and wakes the engine, and waking it per commit only re-read the same blocked heads
+   * (issue 9: one read of the heads per decision under a backlog, the hottest statement of the decision profile).
+   */
   private readonly queued = new Set<Platform>();
 
-  /** The platforms rows were queued for since the last call, for the engine to wake only those. */
+  /** The platforms a new conversation head was queued for since the last call, for the engine to wake only those. */
   takeQueued(): Platform[] {
     const out = [...this.queued];
     this.queued.clear();
@@ -96,17 +102,17 @@ export class SqliteOutboxRepo implements OutboxRepo {
   }
 
   enqueue(platform: Platform, payload: OutboxPayload, at: Date, opts: { lane?: Lane } = {}): void {
-    this.queued.add(platform);
     const t = at.getTime();
     const lane = opts.lane ?? laneOf(payload);
-    this.insertStmt.run({
+    const row = this.insertStmt.get({
       key: timeOrderedId(t),
       platform,
       payload: JSON.stringify(payload),
       at: t,
       conversation: conversationOf(payload),
       lane,
-    });
+    }) as { head: number };
+    if (row.head) this.queued.add(platform);
   }
 
   /**

@@ -90,6 +90,32 @@ describe('outbox conversation heads', () => {
     db.$client.close();
   });
 
+  it('asks for a wake-up only when a queued row became its conversation head', () => {
+    const db = openDb(':memory:');
+    const repo = new SqliteOutboxRepo(db);
+    repo.enqueue('local', text('a', 'a1'), at);
+    expect(repo.takeQueued()).toEqual(['local']);
+    expect(repo.takeQueued()).toEqual([]);
+    // Behind a pending head: that head's delivery is what makes it deliverable, no wake-up now.
+    repo.enqueue('local', text('a', 'a2'), at);
+    repo.enqueue('feishu', text('a', 'f1'), at);
+    expect(repo.takeQueued()).toEqual(['feishu']);
+    repo.enqueue('local', text('a', 'a3'), at);
+    expect(repo.takeQueued()).toEqual([]);
+    repo.enqueue('local', text('b', 'b1'), at);
+    expect(repo.takeQueued()).toEqual(['local']);
+    // Once a's rows are all gone, the next one is a head again.
+    for (const t of ['a1', 'a2', 'a3']) {
+      const head = repo.heads('local', at, 100).find((r) => r.conversation === 'user:a');
+      if (!head) throw new Error(`no head for a before ${t}`);
+      expect((head.payload as { view: { text: string } }).view.text).toBe(t);
+      repo.markSent(head.id, `m-${t}`, at);
+    }
+    repo.enqueue('local', text('a', 'a4'), at);
+    expect(repo.takeQueued()).toEqual(['local']);
+    invariantHolds(db.$client);
+  });
+
   it("finds a conversation's pending rows through the index of pending rows alone (sent rows leave it)", () => {
     const db = openDb(':memory:');
     const repo = new SqliteOutboxRepo(db);
