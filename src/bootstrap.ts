@@ -50,7 +50,7 @@ import { SqliteAdapterState } from './store/platform-state.repo';
 import { SqliteProcessVersions } from './store/process-versions.repo';
 import { SqliteProjectRepo } from './store/projects.repo';
 import { SqliteReminderRepo } from './store/reminders.repo';
-import { transactional } from './store/transaction';
+import { groupedTransactions, transactional } from './store/transaction';
 import { SqliteWorkQueries } from './store/work-queries.repo';
 import { createDirectoryRunner } from './wire-directory';
 import { countedAdapters, observedHandler, timedHandler } from './wire-metrics';
@@ -213,6 +213,7 @@ export function bootstrap(config: Config, opts: BootstrapOptions = {}): Handoff 
   const tx = transactional(db, projects);
   const deps: AppDeps = {
     tx,
+    txGrouped: groupedTransactions(db, projects),
     projects,
     audit: new SqliteAuditRepo(db),
     activity: new SqliteActivityRepo(db),

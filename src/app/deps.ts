@@ -7,6 +7,7 @@ import type {
   CardMessageRepo,
   Clock,
   DelegationRepo,
+  GroupedTransactor,
   InboundLog,
   OrgRepo,
   OutboxRepo,
@@ -21,6 +22,8 @@ import type { ReminderConfig } from './reminders';
 /** Everything the use cases need, wired once in main.ts (and in tests with a fake clock). */
 export interface AppDeps {
   tx: Transactor;
+  /** The inbound pipeline's transaction: grouped with the deliveries that arrive together, one commit for all. */
+  txGrouped: GroupedTransactor;
   projects: ProjectRepo;
   audit: AuditRepo;
   /** CC added by holders; comments, urges and escalations as audit lines. */

@@ -14,7 +14,8 @@ import type { View } from './views';
 
 /**
  * The one inbound path for every platform: dedupe on the event id, resolve the user, parse the intent, run it, and
- * queue replies — all in ONE synchronous transaction, so a crash can lose nothing and a redelivery changes nothing.
+ * queue replies — all in ONE synchronous transaction, so a crash can lose nothing and a redelivery changes nothing
+ * (grouped with the deliveries that arrive together: one commit for all, each rolled back alone if it fails).
  * No platform API is called here; replies go to the outbox (or back inline in the ack).
  */
 export interface PipelineOptions {
@@ -38,7 +39,7 @@ export function createPipeline(deps: AppDeps, platform: Platform, opts: Pipeline
     const log = deps.logger.child({ platform, eventId: ev.eventId });
     let reply: AckReply;
     try {
-      reply = deps.tx(() => {
+      reply = await deps.txGrouped(() => {
         // A click's answer shows the clicked card re-rendered: the refresh of the project's copies leaves it out.
         const answering: AnsweredCopy | undefined =
           opts.answersClickedCard && ev.kind === 'cardAction' && ev.messageId

@@ -12,6 +12,12 @@ export interface Clock {
 /** Runs `fn` in one synchronous SQLite transaction (better-sqlite3): no awaits, no network inside. */
 export type Transactor = <T>(fn: () => T) => T;
 
+/**
+ * Runs `fn` like a Transactor, in a transaction shared with the other calls queued in the same turn of the event
+ * loop (one COMMIT for all of them); resolves once that commit is done. `fn` alone rolls back if it throws.
+ */
+export type GroupedTransactor = <T>(fn: () => T) => Promise<T>;
+
 export interface ProjectRepo {
   get(regNo: string): Project | null;
   insert(p: Project): void;
