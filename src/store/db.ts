@@ -28,6 +28,11 @@ export function openDb(path: string): DB {
   // resident. 4 MB holds the pages every decision touches (index edges, the outbox tail); any other page is one read
   // from the OS's file cache. Issue 9, server RSS after 10k decisions: 156 MB at 16 MB, 144–148 at 8, 141 at 4.
   sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  // Savepoints (every delivery of a group commit runs in one, nested transactions too) keep the original of each
+  // page they change in a sub-journal, which this build of SQLite puts in a temporary file by default: a write
+  // syscall per page per savepoint. In memory it is a copy, freed when the savepoint ends. Issue 9, decision path in
+  // groups of 16: 0.59-0.65 ms CPU per decision against 0.72-0.85 (system time 0.05 against 0.14).
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema }) as DB;
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;

@@ -34,6 +34,8 @@ describe('store', () => {
     expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
     // 4 MB of page cache, not better-sqlite3's 16 MB default (resident memory of a long-running bot).
     expect(db.$client.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    // Savepoint journals in memory (2), not in a temporary file written page by page (this build's default, 0).
+    expect(db.$client.pragma('temp_store', { simple: true })).toBe(2);
     db.$client.close();
     // Opening again re-applies nothing and keeps working.
     openDb(path).$client.close();
