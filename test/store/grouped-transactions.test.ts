@@ -7,7 +7,7 @@ import { seedDatabase } from '../../scripts/seed/fill';
 import type { Project } from '../../src/domain/project';
 import { openDb } from '../../src/store/db';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
-import { groupedTransactions, transactional } from '../../src/store/transaction';
+import { groupedTransactions, MAX_GROUP, transactional } from '../../src/store/transaction';
 import { insertAsCommitted, playedStates, writeAsCommitted } from '../helpers/written-projects';
 
 const dir = mkdtempSync(join(tmpdir(), 'grouped-tx-'));
@@ -79,6 +79,21 @@ describe('group commit (the inbound pipeline transaction)', () => {
     turn();
     await c;
     expect(committed()).toEqual(['a', 'b', 'c']);
+    expect(commits()).toBe(2);
+  });
+
+  it(`takes at most ${MAX_GROUP} calls per commit; the rest are committed in the next turn`, async () => {
+    const { grouped, committed, note, turn, runs, commits } = setup('capped');
+    const n = MAX_GROUP + 8;
+    const calls = Array.from({ length: n }, (_, i) => grouped(() => note(`n${i}`)));
+    turn();
+    expect(committed()).toHaveLength(MAX_GROUP);
+    expect(commits()).toBe(1);
+    // The rest waits for the next turn, already scheduled.
+    expect(runs).toHaveLength(1);
+    turn();
+    await Promise.all(calls);
+    expect(committed()).toHaveLength(n);
     expect(commits()).toBe(2);
   });
 
