@@ -51,7 +51,10 @@ export function groupedTransactions(
 ): <T>(fn: () => T) => Promise<T> {
   const client = db.$client;
   const inSavepoint = client.transaction((fn: () => unknown) => fn());
-  const begin = client.prepare('BEGIN');
+  // IMMEDIATE: the write lock is taken once, up front. Deferred, each delivery's first write would wait for a lock
+  // another process holds (busy_timeout, one after the other), or fail for good once that process had committed
+  // since the group's first read (SQLITE_BUSY_SNAPSHOT).
+  const begin = client.prepare('BEGIN IMMEDIATE');
   const commit = client.prepare('COMMIT');
   const rollback = client.prepare('ROLLBACK');
   const queue: Queued[] = [];
@@ -98,7 +101,8 @@ export function groupedTransactions(
       try {
         next = runGroup(items, next);
       } catch (e) {
-        // BEGIN itself failed (a transaction left open by a caller would be a bug): nothing of the rest ran.
+        // BEGIN itself failed (another process kept the write lock past busy_timeout): nothing of the rest ran, and
+        // the platforms redeliver.
         for (const item of items.slice(next)) item.reject(e);
         return;
       }

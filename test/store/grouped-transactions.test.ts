@@ -154,6 +154,29 @@ describe('group commit (the inbound pipeline transaction)', () => {
     expect(committed()).toEqual(['c']);
   });
 
+  it('takes the write lock once, up front: while another process holds it, the group fails before any call ran', async () => {
+    const { db, grouped, committed, note, turn } = setup('locked');
+    db.$client.pragma('busy_timeout = 20');
+    const writer = new Database(db.$client.name);
+    writer.prepare('begin immediate').run();
+    let ran = 0;
+    const calls = ['a', 'b', 'c'].map((t) =>
+      grouped(() => {
+        ran++;
+        note(t);
+      }),
+    );
+    turn();
+    for (const c of calls) await expect(c).rejects.toThrow(/locked/);
+    expect(ran).toBe(0);
+    writer.prepare('rollback').run();
+    writer.close();
+    const d = grouped(() => note('d'));
+    turn();
+    await d;
+    expect(committed()).toEqual(['d']);
+  });
+
   it("the project cache keeps a grouped write once committed, and forgets it when the group's commit fails", async () => {
     const states = playedStates(40).find((s) => s.length >= 3);
     if (!states) throw new Error('no project with three states');
