@@ -68,11 +68,15 @@ const groupKey = (m: CardMessage) => `${m.platform}\u0000${m.viewerId ?? ''}\u00
 /**
  * The copies of a project's cards that are still live: the newest per platform, viewer and card kind. Older copies
  * were superseded when the newer one arrived (locked, pointing to the current one) and are never refreshed again.
+ * `copies`: the project's copies when the caller has just read them.
  */
-export function liveCopies(deps: AppDeps, regNo: string): CardMessage[] {
+export function liveCopies(
+  deps: AppDeps,
+  regNo: string,
+  copies: readonly CardMessage[] = deps.cardMessages.forProject(regNo),
+): CardMessage[] {
   const newest = new Map<string, CardMessage>();
-  for (const m of deps.cardMessages.forProject(regNo))
-    newest.set(m.viewerId === null ? `${groupKey(m)}${m.messageId}` : groupKey(m), m);
+  for (const m of copies) newest.set(m.viewerId === null ? `${groupKey(m)}${m.messageId}` : groupKey(m), m);
   return [...newest.values()];
 }
 

@@ -199,12 +199,11 @@ function answerClick(
     }
   }
   if (outcome.regNo && ev.messageId) {
-    const known = deps.cardMessages
-      .forProject(outcome.regNo)
-      .find((m) => m.platform === platform && m.messageId === ev.messageId);
+    const copies = deps.cardMessages.forProject(outcome.regNo);
+    const known = copies.find((m) => m.platform === platform && m.messageId === ev.messageId);
     // A registration form that was just submitted becomes the project's card, refreshed like any other copy.
     if (known || (intent.type === 'register' && outcome.ok)) {
-      const live = !known || liveCopies(deps, outcome.regNo).some((m) => m.messageId === known.messageId);
+      const live = !known || liveCopies(deps, outcome.regNo, copies).some((m) => m.messageId === known.messageId);
       const view: View =
         !live && known
           ? { type: 'superseded', regNo: outcome.regNo, kind: known.kind }
@@ -259,11 +258,10 @@ function formAgain(
   };
   const type = intent?.type ?? String(action.type ?? '');
   const regNo = intent?.regNo ?? (typeof action.regNo === 'string' ? action.regNo : undefined);
-  const known = regNo
-    ? deps.cardMessages.forProject(regNo).find((m) => m.platform === platform && m.messageId === ev.messageId)
-    : undefined;
+  const copies = regNo ? deps.cardMessages.forProject(regNo) : [];
+  const known = copies.find((m) => m.platform === platform && m.messageId === ev.messageId);
   // An older, superseded copy is never brought back to life: the normal path answers with its locked state.
-  if (known && regNo && !liveCopies(deps, regNo).some((m) => m.messageId === known.messageId)) return null;
+  if (known && regNo && !liveCopies(deps, regNo, copies).some((m) => m.messageId === known.messageId)) return null;
   let view: View | null = null;
   if (known && regNo) {
     view = copyView(regNo, known, draft);
