@@ -11,7 +11,11 @@ import { groupedTransactions, MAX_GROUP, transactional } from '../../src/store/t
 import { insertAsCommitted, playedStates, writeAsCommitted } from '../helpers/written-projects';
 
 const dir = mkdtempSync(join(tmpdir(), 'grouped-tx-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const open: { close(): unknown }[] = [];
+afterAll(() => {
+  for (const c of open) c.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * A database file with a table of notes (a deferred foreign key lets a test make the COMMIT itself fail), the
@@ -28,6 +32,7 @@ function setup(name: string) {
   const runs: (() => void)[] = [];
   const grouped = groupedTransactions(db, repo, (run) => runs.push(run));
   const other = new Database(path, { readonly: true });
+  open.push(other, db.$client);
   const committed = () =>
     (other.prepare('select text from notes order by id').all() as { text: string }[]).map((r) => r.text);
   const note = (text: string, parent: number | null = null) =>
