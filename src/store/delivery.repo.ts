@@ -13,21 +13,17 @@ import type {
 import type { DB } from './db';
 
 /**
- * A project's Delivery (team, approval answers, task instances, documents, subflows) on the normalized tables.
- * `save` writes only what changed between `before` and `after` and runs inside the caller's transaction. All
- * statements are prepared once. Region '*' in the tables is null (not split by region) in the domain.
+ * A project's Delivery (team, approval answers, task instances, documents, subflows) on the normalized tables, for
+ * the project repo, which reads and writes the delivery's columns of the project row itself (DELIVERY_HEAD_COLUMNS,
+ * headValues, stepValues) in its one statement per project. `saveRows` writes only what changed between `before`
+ * and `after` and runs inside the caller's transaction. All statements are prepared once. Region '*' in the tables
+ * is null (not split by region) in the domain.
  */
 export class SqliteDeliveryRepo {
   private readonly s: ReturnType<typeof prepare>;
 
   constructor(db: DB) {
     this.s = prepare(db.$client);
-  }
-
-  /** The project's delivery, or null when there is no such project. */
-  load(regNo: string): Delivery | null {
-    const head = this.s.project.get(regNo) as DeliveryHead | undefined;
-    return head ? this.loadWith(regNo, head) : null;
   }
 
   /** The delivery of a project whose row (its DELIVERY_HEAD_COLUMNS) the caller has already read. */
@@ -47,22 +43,6 @@ export class SqliteDeliveryRepo {
       subflows: (this.s.subflows.all(regNo) as SubflowRow[]).map(subflowFromRow),
       closedAt: date(head.closed_at),
     };
-  }
-
-  /** Writes the difference between `before` (null = nothing stored yet) and `after`. */
-  save(regNo: string, before: Delivery | null, after: Delivery): void {
-    const next = headValues(after);
-    if (!before || JSON.stringify(headValues(before)) !== JSON.stringify(next)) {
-      this.s.setHead.run(
-        next.process_version,
-        next.pm_id,
-        next.implementers_json,
-        next.approval_answers_json,
-        next.closed_at,
-        regNo,
-      );
-    }
-    this.saveRows(regNo, before, after);
   }
 
   /**
@@ -101,13 +81,6 @@ export class SqliteDeliveryRepo {
         this.s.upsertSubflow.run(regNo, s.no, ...v);
       }
     }
-  }
-
-  /** The denormalized current approval step (null when not in approval), for the "who holds what" lists. */
-  setStep(regNo: string, step: CurrentStep | null): void {
-    const v = stepValues(step);
-    this.s.setStep.run(v.step_role, v.step_region, v.step_held, regNo);
-    this.saveStepHolds(regNo, step);
   }
 
   /** The current step's holders (`holds`, task 0), for a caller that writes the step columns itself (stepValues). */
@@ -156,7 +129,6 @@ function prepare(c: Database.Database) {
   const taskCols =
     'def_id, subflow_no, role, region, named, state, answers_json, opened_at, closed_at, closed_by, note, hold_json, held, barred_user';
   return {
-    project: c.prepare(`select ${DELIVERY_HEAD_COLUMNS} from projects where reg_no = ?`),
     tasks: c.prepare(`select id, task_no, ${taskCols} from tasks where reg_no = ? order by task_no`),
     // In the order they were named (insertion order): a task's holders read back as the domain wrote them.
     holdersOf: c.prepare(
@@ -165,11 +137,6 @@ function prepare(c: Database.Database) {
     ),
     documents: c.prepare('select * from documents where reg_no = ? order by doc_no'),
     subflows: c.prepare('select * from subflows where reg_no = ? order by subflow_no'),
-    setHead: c.prepare(
-      `update projects set process_version = ?, pm_id = ?, implementers_json = ?, approval_answers_json = ?,
-       closed_at = ? where reg_no = ?`,
-    ),
-    setStep: c.prepare('update projects set step_role = ?, step_region = ?, step_held = ? where reg_no = ?'),
     insertTask: c.prepare(
       `insert into tasks (reg_no, task_no, ${taskCols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type Delivery, emptyDelivery, type TaskInstance } from '../../src/domain/process/state';
 import { register } from '../../src/domain/transition';
 import { openDb } from '../../src/store/db';
-import { SqliteDeliveryRepo } from '../../src/store/delivery.repo';
+import {
+  DELIVERY_HEAD_COLUMNS,
+  type DeliveryHead,
+  headValues,
+  SqliteDeliveryRepo,
+  stepValues,
+} from '../../src/store/delivery.repo';
 import { SqliteProcessVersions } from '../../src/store/process-versions.repo';
 import { SqliteProjectRepo } from '../../src/store/projects.repo';
 import { SqliteWorkQueries } from '../../src/store/work-queries.repo';
@@ -25,7 +31,40 @@ function setup() {
     if (!r.ok) throw new Error(r.error.code);
     projects.insert({ ...r.value.next, state });
   };
-  return { db, add, delivery: new SqliteDeliveryRepo(db), work: new SqliteWorkQueries(db) };
+  return { db, add, delivery: deliveryOn(db), work: new SqliteWorkQueries(db) };
+}
+
+/**
+ * The delivery repo with the project row's delivery columns read and written beside it, as the project repo does in
+ * its one statement per project (here the head columns are written only when they changed, so the count of changed
+ * rows shows what the repo wrote).
+ */
+function deliveryOn(db: ReturnType<typeof openDb>) {
+  const repo = new SqliteDeliveryRepo(db);
+  const c = db.$client;
+  const readHead = c.prepare(`select ${DELIVERY_HEAD_COLUMNS} from projects where reg_no = ?`);
+  const writeHead = c.prepare(
+    `update projects set process_version = @process_version, pm_id = @pm_id, implementers_json = @implementers_json,
+     approval_answers_json = @approval_answers_json, closed_at = @closed_at where reg_no = @regNo`,
+  );
+  const writeStep = c.prepare(
+    'update projects set step_role = @step_role, step_region = @step_region, step_held = @step_held where reg_no = @regNo',
+  );
+  return {
+    load(regNo: string): Delivery | null {
+      const head = readHead.get(regNo) as DeliveryHead | undefined;
+      return head ? repo.loadWith(regNo, head) : null;
+    },
+    save(regNo: string, before: Delivery | null, after: Delivery): void {
+      const next = headValues(after);
+      if (!before || JSON.stringify(headValues(before)) !== JSON.stringify(next)) writeHead.run({ ...next, regNo });
+      repo.saveRows(regNo, before, after);
+    },
+    setStep(regNo: string, step: Parameters<SqliteDeliveryRepo['saveStepHolds']>[1]): void {
+      writeStep.run({ ...stepValues(step), regNo });
+      repo.saveStepHolds(regNo, step);
+    },
+  };
 }
 
 const task = (no: number, over: Partial<TaskInstance> = {}): TaskInstance => ({
